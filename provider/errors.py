@@ -1,0 +1,122 @@
+"""The provider's errors: one tree, and ``str(error)`` is the whole user interface.
+
+::
+
+    AepError                       base of everything this package raises on purpose
+    ├── ConfigurationError         provider settings missing or invalid (names the keys to set)
+    ├── AuthError                  Adobe IMS refused or failed the token request
+    └── ApiError                   Flow Service (or its gateway) answered with an error
+        ├── NotFoundError          404: the connection does not exist (in that sandbox)
+        ├── ConflictError          412: the etag is stale, the connection changed elsewhere
+        ├── InUseError             1418-400: dataflows still use the connection
+        └── TransientError         429, 5xx or a transport failure, after the retry budget
+
+The engine shows only ``str(error)``, so each message stands alone: what failed, on what, why, and
+what to do. Messages are redacted (``provider.redaction``) as they are built, never afterwards.
+"""
+
+from __future__ import annotations
+
+from provider.redaction import redact
+
+
+class AepError(Exception):
+    """Base of the provider's errors. Its text is already redacted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+    @property
+    def message(self) -> str:
+        """The redacted message."""
+        return str(self.args[0])
+
+    def with_context(self, context: str) -> AepError:
+        """Prefix the message with ``context`` (e.g. the resource), keeping type and fields."""
+        self.args = (redact(f"{context}: {self.args[0]}"),)
+        return self
+
+
+class ConfigurationError(AepError):
+    """Provider settings are missing or invalid."""
+
+
+class AuthError(AepError):
+    """Adobe IMS did not issue a token."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None) -> None:
+        self.status = status
+        self.code = code
+        super().__init__(message)
+
+
+class ApiError(AepError):
+    """Flow Service or the Adobe I/O gateway answered with an error.
+
+    Carries ``method``, ``path``, ``status`` (None for a transport failure), Adobe's ``code``
+    (``1404-412``, ``401013``...) when the body had one, the service's ``detail`` and its
+    ``request_id``.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int | None,
+        detail: str,
+        *,
+        code: str | None = None,
+        request_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.code = code
+        self.detail = redact(detail)
+        self.request_id = request_id
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        answered = f"HTTP {self.status}" if self.status is not None else "no answer"
+        code = f" [{self.code}]" if self.code else ""
+        text = f"Flow Service {self.method} {self.path} failed: {answered}{code}: {self.detail}"
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep keyword fields across pickling (the provider host may pickle errors).
+        return (
+            _rebuild_api_error,
+            (type(self), self.method, self.path, self.status, self.detail, self.code,
+             self.request_id, self.hint, self.args),
+        )
+
+
+def _rebuild_api_error(
+    cls: type[ApiError], method: str, path: str, status: int | None, detail: str,
+    code: str | None, request_id: str | None, hint: str | None, args: tuple[object, ...],
+) -> ApiError:
+    error = cls(method, path, status, detail, code=code, request_id=request_id, hint=hint)
+    error.args = args
+    return error
+
+
+class NotFoundError(ApiError):
+    """404: no such connection in that sandbox."""
+
+
+class ConflictError(ApiError):
+    """412: the etag sent in ``If-Match`` is not the connection's current one."""
+
+
+class InUseError(ApiError):
+    """1418-400: the connection is used by one or more dataflows and cannot be deleted."""
+
+
+class TransientError(ApiError):
+    """429, 5xx or a transport failure that outlasted the retry budget."""
