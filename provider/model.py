@@ -1,0 +1,170 @@
+"""Resource properties <-> Flow Service JSON for a Databricks base connection.
+
+The only module where the API's camelCase meets the resource's snake_case. Everything here is a
+pure function of its arguments: building the create body and the JSON Patch for an update,
+mapping a live connection back to properties, and the diff that decides update or replace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
+SPEC_VERSION = "1.0"
+AUTH_SPEC_NAME = "Access Token Authentication"
+
+# Resource property -> key under auth.params.
+PARAMS: dict[str, str] = {
+    "domain": "domain",
+    "cluster_id": "clusterId",
+    "access_token": "accessToken",
+    "database": "database",
+    "catalog": "catalog",
+}
+SECRET_FIELDS = ("access_token",)
+
+# A connection lives in one sandbox: moving it means a new connection.
+REPLACE_FIELDS = ("sandbox_name",)
+# Changed in place with one PATCH.
+UPDATE_FIELDS = ("name", "description", "domain", "cluster_id", "access_token", "database",
+                 "catalog")
+# Inputs that steer the provider but are not part of the live connection.
+PROVIDER_ONLY_FIELDS = ("adopt_existing",)
+INPUT_FIELDS = REPLACE_FIELDS + UPDATE_FIELDS + PROVIDER_ONLY_FIELDS
+OUTPUT_FIELDS = ("connection_id", "etag", "state", "created_at", "updated_at")
+
+
+@dataclasses.dataclass(frozen=True)
+class Diff:
+    """What differs between state and the declared inputs."""
+
+    changed: tuple[str, ...]
+    replaces: tuple[str, ...]
+
+
+def create_body(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``POST /connections`` body for the declared ``props``."""
+    body: dict[str, Any] = {
+        "name": props["name"],
+        "auth": {"specName": AUTH_SPEC_NAME, "params": auth_params(props)},
+        "connectionSpec": {"id": SPEC_ID, "version": SPEC_VERSION},
+    }
+    if props.get("description") is not None:
+        body["description"] = props["description"]
+    return body
+
+
+def auth_params(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``auth.params`` for ``props``; optional params left out when unset."""
+    return {api: props[field] for field, api in PARAMS.items() if props.get(field) is not None}
+
+
+def inputs_of(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the input properties of ``props`` (state outputs hold inputs and outputs)."""
+    return {k: props[k] for k in INPUT_FIELDS if props.get(k) is not None}
+
+
+def outputs(
+    inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
+    created_ms: int | None, updated_ms: int | None,
+) -> dict[str, Any]:
+    """The resource's outputs: its inputs plus what Flow Service assigned."""
+    outs = inputs_of(inputs)
+    outs.update(
+        connection_id=id_,
+        etag=etag,
+        state=state,
+        created_at=iso_time(created_ms),
+        updated_at=iso_time(updated_ms),
+    )
+    return outs
+
+
+def from_api(
+    item: Mapping[str, Any], prior: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Map a live connection to ``(outputs, inputs)``.
+
+    Secret params come back masked, so their values are kept from ``prior`` (the state); the
+    sandbox and provider-only inputs come from ``prior`` too, since the item does not carry them.
+    """
+    params = dict((item.get("auth") or {}).get("params") or {})
+    inputs: dict[str, Any] = {"name": item.get("name")}
+    if item.get("description") is not None:
+        inputs["description"] = item["description"]
+    for field, api in PARAMS.items():
+        if field in SECRET_FIELDS:
+            if prior.get(field) is not None:
+                inputs[field] = prior[field]
+        elif params.get(api) is not None:
+            inputs[field] = params[api]
+    sandbox = prior.get("sandbox_name") or item.get("sandboxName")
+    if sandbox is not None:
+        inputs["sandbox_name"] = sandbox
+    for field in PROVIDER_ONLY_FIELDS:
+        if prior.get(field) is not None:
+            inputs[field] = prior[field]
+    outs = outputs(
+        inputs, id_=str(item["id"]), etag=str(item.get("etag") or item.get("version") or ""),
+        state=item.get("state"), created_ms=item.get("createdAt"), updated_ms=item.get("updatedAt"),
+    )
+    return outs, inputs
+
+
+def is_databricks(item: Mapping[str, Any]) -> bool:
+    """True if the live connection uses the Databricks connection spec."""
+    return (item.get("connectionSpec") or {}).get("id") == SPEC_ID
+
+
+def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
+               is_unknown: Callable[[Any], bool]) -> Diff:
+    """Which declared inputs differ from state. An unknown new value counts as a change."""
+    changed = tuple(
+        f for f in REPLACE_FIELDS + UPDATE_FIELDS
+        if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
+    )
+    return Diff(changed=changed, replaces=tuple(f for f in changed if f in REPLACE_FIELDS))
+
+
+def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The JSON Patch that takes the connection from ``olds`` to ``news``.
+
+    Flow Service replaces ``auth.params`` whole, so any param change sends all of them.
+    """
+    ops: list[dict[str, Any]] = []
+    if olds.get("name") != news.get("name"):
+        ops.append({"op": "replace", "path": "/name", "value": news["name"]})
+    old_desc, new_desc = olds.get("description"), news.get("description")
+    if old_desc != new_desc:
+        if new_desc is None:
+            ops.append({"op": "remove", "path": "/description"})
+        else:
+            op = "add" if old_desc is None else "replace"
+            ops.append({"op": op, "path": "/description", "value": new_desc})
+    if any(olds.get(f) != news.get(f) for f in PARAMS):
+        ops.append({"op": "replace", "path": "/auth/params", "value": auth_params(news)})
+    return ops
+
+
+def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    """True if the live connection shows the declared non-secret state of ``props``."""
+    params = (item.get("auth") or {}).get("params") or {}
+    if item.get("name") != props.get("name"):
+        return False
+    if item.get("description") != props.get("description"):
+        return False
+    return all(
+        params.get(api) == props.get(field)
+        for field, api in PARAMS.items() if field not in SECRET_FIELDS
+    )
+
+
+def iso_time(epoch_ms: int | float | None) -> str | None:
+    """Epoch milliseconds as an ISO-8601 UTC string (``2026-11-28T15:03:01.123Z``)."""
+    if epoch_ms is None:
+        return None
+    moment = datetime.fromtimestamp(float(epoch_ms) / 1000.0, tz=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

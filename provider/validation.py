@@ -1,0 +1,158 @@
+"""Input rules for a Databricks base connection, checked with no network.
+
+``check_inputs`` returns one ``(property, reason)`` failure per bad property; each reason says what
+is wrong and what a good value looks like. Values the engine does not know yet (preview unknowns)
+are skipped: the caller passes ``is_unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+# Databricks workspace hosts on Azure, AWS and GCP.
+DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
+
+# AEP sandbox names: lowercase letters, digits and hyphens, starting with a letter or digit.
+SANDBOX_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_SANDBOX_NAME = 256
+MAX_NAME = 256
+MAX_DESCRIPTION = 4096
+MAX_IDENTIFIER = 255
+MAX_TOKEN = 4096
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CLUSTER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+REQUIRED = ("name", "domain", "cluster_id", "access_token", "database", "sandbox_name")
+OPTIONAL = ("description", "catalog", "adopt_existing")
+KNOWN = REQUIRED + OPTIONAL
+
+Failure = tuple[str, str]
+
+
+def check_inputs(props: Mapping[str, Any], is_unknown: Callable[[Any], bool]) -> list[Failure]:
+    """Every rule broken by ``props``, one failure per property, in a stable order."""
+    failures: list[Failure] = []
+    for key in sorted(props):
+        if key not in KNOWN and not key.startswith("__"):
+            failures.append((key, f"unknown property {key!r}; the known ones are "
+                                  f"{', '.join(KNOWN)}"))
+    for key in KNOWN:
+        value = props.get(key)
+        if is_unknown(value):
+            continue
+        if value is None:
+            if key in REQUIRED:
+                failures.append((key, f"{key} is required"))
+            continue
+        reason = _RULES[key](value)
+        if reason:
+            failures.append((key, reason))
+    return failures
+
+
+def domain_problem(value: object) -> str | None:
+    """Why ``value`` is not the https URL of a Databricks workspace, or None if it is."""
+    if not isinstance(value, str):
+        return f"domain must be a string, got {type(value).__name__}"
+    example = "e.g. https://adb-1234567890123456.7.azuredatabricks.net"
+    if value != value.strip() or _CONTROL.search(value):
+        return f"domain must not contain spaces or control characters ({example})"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return f"domain is not a valid URL ({example})"
+    if parts.scheme != "https":
+        return f"domain must be an https URL ({example})"
+    if parts.username is not None or parts.password is not None:
+        return "domain must not carry credentials (user:password@); put the token in access_token"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return ("domain must be the workspace URL alone, with no path, query or fragment "
+                f"({example})")
+    if port not in (None, 443):
+        return f"domain must use the default https port ({example})"
+    host = (parts.hostname or "").lower()
+    suffix = next((s for s in DATABRICKS_HOST_SUFFIXES if host.endswith(s)), None)
+    if suffix is None:
+        return (f"domain host {host!r} is not a Databricks workspace host (it must end with "
+                f"{', '.join(DATABRICKS_HOST_SUFFIXES)}; {example})")
+    labels = host[: -len(suffix)].split(".")
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return f"domain host {host!r} has an invalid workspace name ({example})"
+    return None
+
+
+def sandbox_problem(value: object) -> str | None:
+    """Why ``value`` is not a valid AEP sandbox name, or None if it is."""
+    if not isinstance(value, str):
+        return f"sandbox_name must be a string, got {type(value).__name__}"
+    if len(value) > MAX_SANDBOX_NAME or not SANDBOX_NAME.fullmatch(value):
+        return (f"sandbox_name {value[:64]!r} is not a valid AEP sandbox name: use the sandbox's "
+                "name as AEP shows it, all lowercase letters, digits and hyphens (e.g. 'prod', "
+                "'dev-emea')")
+    return None
+
+
+def _text(key: str, limit: int, *, multiline: bool = False) -> Callable[[object], str | None]:
+    control = _CONTROL_BUT_NEWLINE if multiline else _CONTROL
+    lines = "" if multiline else " or line breaks"
+
+    def rule(value: object) -> str | None:
+        if not isinstance(value, str):
+            return f"{key} must be a string, got {type(value).__name__}"
+        if not value.strip():
+            return f"{key} must not be empty"
+        if value != value.strip():
+            return f"{key} must not start or end with spaces"
+        if len(value) > limit:
+            return f"{key} is {len(value)} characters long; at most {limit} are allowed"
+        if control.search(value):
+            return f"{key} must not contain control characters{lines}"
+        return None
+
+    return rule
+
+
+def _cluster_id(value: object) -> str | None:
+    reason = _text("cluster_id", MAX_IDENTIFIER)(value)
+    if reason is None and not _CLUSTER_ID.fullmatch(str(value)):
+        return ("cluster_id must be a Databricks cluster id: letters, digits, '.', '_' and '-' "
+                "(e.g. 0123-456789-abcde123)")
+    return reason
+
+
+def _access_token(value: object) -> str | None:
+    # The value itself never appears in a reason: this is a secret.
+    if not isinstance(value, str):
+        return f"access_token must be a string, got {type(value).__name__}"
+    if not value:
+        return "access_token must not be empty"
+    if len(value) > MAX_TOKEN:
+        return f"access_token is longer than {MAX_TOKEN} characters"
+    if any(c.isspace() for c in value) or _CONTROL.search(value):
+        return "access_token must not contain spaces, line breaks or control characters"
+    return None
+
+
+def _boolean(value: object) -> str | None:
+    if not isinstance(value, bool):
+        return f"adopt_existing must be true or false, got {type(value).__name__}"
+    return None
+
+
+_RULES: dict[str, Callable[[object], str | None]] = {
+    "name": _text("name", MAX_NAME),
+    "description": _text("description", MAX_DESCRIPTION, multiline=True),
+    "domain": domain_problem,
+    "cluster_id": _cluster_id,
+    "access_token": _access_token,
+    "database": _text("database", MAX_IDENTIFIER),
+    "catalog": _text("catalog", MAX_IDENTIFIER),
+    "sandbox_name": sandbox_problem,
+    "adopt_existing": _boolean,
+}
