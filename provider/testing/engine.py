@@ -1,0 +1,149 @@
+"""A small stand-in for the Pulumi engine's step logic over a ``ProviderHost``.
+
+It keeps state the way the engine does (per URN: id, inputs, outputs) and turns a declared set of
+resources into the same sequence of provider calls that ``pulumi preview``, ``pulumi up``,
+``pulumi refresh`` and ``pulumi destroy`` make:
+
+- preview: Check, then Diff for existing resources; no Create or Update.
+- up: Check (olds = old inputs), then Create for new resources; Diff (olds = old outputs) for
+  existing ones, then Update, or Create-then-Delete on a replace; Delete for resources no longer
+  declared.
+- refresh: Read (properties = outputs, inputs = inputs); an empty id drops the resource.
+- destroy: Delete (properties = outputs) for every resource.
+
+It does not model dependencies, parallelism between resources, or the engine's own diff of
+``__provider`` when a provider answers DIFF_UNKNOWN (ours never does).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.runtime.proto import provider_pb2
+
+from provider.testing.host import ProviderHost, serialized_provider
+
+TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+
+
+def urn_for(name: str, stack: str = "local", project: str = "aep-connections") -> str:
+    """The URN the engine gives a ``DatabricksBaseConnection`` named ``name``."""
+    return f"urn:pulumi:{stack}::{project}::{TYPE}::{name}"
+
+
+@dataclasses.dataclass
+class Entry:
+    """One resource in state."""
+
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@dataclasses.dataclass
+class Plan:
+    """What one preview or up did, per URN: ``create``, ``update``, ``replace``, ``same``,
+    ``delete``; and the check failures that stopped it."""
+
+    steps: dict[str, str] = dataclasses.field(default_factory=dict)
+    failures: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)
+
+
+class Engine:
+    """Engine-like state over one provider host."""
+
+    def __init__(self, host: ProviderHost, provider_blob: str | None = None) -> None:
+        self.host = host
+        self.provider_blob = provider_blob or serialized_provider()
+        self.state: dict[str, Entry] = {}
+
+    def declare(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Program-side inputs: the props plus ``__provider``, ``None`` values dropped."""
+        inputs = {k: v for k, v in props.items() if v is not None}
+        inputs["__provider"] = self.provider_blob
+        return inputs
+
+    def check(self, urn: str, props: Mapping[str, Any]) -> tuple[dict[str, Any],
+                                                                 list[tuple[str, str]]]:
+        """Check the declared props against the old inputs in state."""
+        old = self.state.get(urn)
+        return self.host.check(urn, old.inputs if old else {}, self.declare(props))
+
+    def preview(self, declared: Mapping[str, Mapping[str, Any]]) -> Plan:
+        """Check and Diff every declared resource; no changes are made."""
+        return self._run(declared, apply=False)
+
+    def up(self, declared: Mapping[str, Mapping[str, Any]], *, prune: bool = True) -> Plan:
+        """Bring state to ``declared`` (URN -> props); stops before any change on a check
+        failure. With ``prune``, resources no longer declared are deleted."""
+        plan = self._run(declared, apply=True)
+        if prune and not plan.failures:
+            for urn in [u for u in self.state if u not in declared]:
+                self.delete(urn)
+                plan.steps[urn] = "delete"
+        return plan
+
+    def _run(self, declared: Mapping[str, Mapping[str, Any]], *, apply: bool) -> Plan:
+        plan = Plan()
+        checked: dict[str, dict[str, Any]] = {}
+        for urn, props in declared.items():
+            inputs, failures = self.check(urn, props)
+            if failures:
+                plan.failures[urn] = failures
+            checked[urn] = inputs
+        if plan.failures:
+            return plan
+        for urn, inputs in checked.items():
+            plan.steps[urn] = self._step(urn, inputs, apply=apply)
+        return plan
+
+    def _step(self, urn: str, inputs: dict[str, Any], *, apply: bool) -> str:
+        old = self.state.get(urn)
+        if old is None:
+            if apply:
+                id_, outs = self.host.create(urn, inputs)
+                self.state[urn] = Entry(id_, inputs, outs)
+            return "create"
+        diff = self.host.diff(old.id, urn, old.outputs, inputs)
+        if diff.changes == provider_pb2.DiffResponse.DIFF_NONE:
+            if apply:
+                old.inputs = inputs
+            return "same"
+        if list(diff.replaces):
+            if apply:
+                id_, outs = self.host.create(urn, inputs)
+                self.host.delete(old.id, urn, old.outputs)
+                self.state[urn] = Entry(id_, inputs, outs)
+            return "replace"
+        if apply:
+            outs = self.host.update(old.id, urn, old.outputs, inputs)
+            self.state[urn] = Entry(old.id, inputs, outs)
+        return "update"
+
+    def refresh(self, urn: str | None = None) -> dict[str, str]:
+        """Read each resource (or one); returns URN -> ``same``/``changed``/``gone``."""
+        result: dict[str, str] = {}
+        for key in [urn] if urn else list(self.state):
+            entry = self.state[key]
+            id_, outs, inputs = self.host.read(entry.id, key, entry.outputs, entry.inputs)
+            if not id_:
+                del self.state[key]
+                result[key] = "gone"
+                continue
+            changed = outs != entry.outputs or (inputs and inputs != entry.inputs)
+            self.state[key] = Entry(id_, inputs or entry.inputs, outs)
+            result[key] = "changed" if changed else "same"
+        return result
+
+    def delete(self, urn: str) -> None:
+        """Delete one resource and drop it from state (kept in state if Delete fails)."""
+        entry = self.state[urn]
+        self.host.delete(entry.id, urn, entry.outputs)
+        del self.state[urn]
+
+    def destroy(self) -> None:
+        """Delete every resource in state."""
+        for urn in list(self.state):
+            self.delete(urn)

@@ -1,0 +1,219 @@
+"""Drive Pulumi's own dynamic provider host over gRPC, as the Pulumi engine does.
+
+``ProviderHost`` starts ``python -u -m pulumi.dynamic`` (exactly what the CLI's
+``pulumi-resource-pulumi-python`` shim runs), reads the port it prints, and sends Configure, Check,
+Diff, Create, Read, Update and Delete with the engine's encoding rules:
+
+1. ``Configure`` first, with the whole stack config as namespaced keys; secret values wrapped in
+   the wire secret envelope, as the engine sends them.
+2. CRUD calls carry secrets as plain values (the host answers ``acceptSecrets=False``) and drop
+   ``None`` values; unknowns travel as the unknown sentinel, and only to Check and Diff.
+3. Diff/Update ``olds`` and Delete/Read ``properties`` are the previous *outputs*.
+
+A failed call raises ``HostError`` carrying the host's text (a Python traceback ending with the
+provider's message), which is what the engine shows the user.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+PROJECT = "aep-connections"
+
+
+class HostError(Exception):
+    """A gRPC call to the provider host failed; ``details`` is what the engine would print."""
+
+    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
+        self.method = method
+        self.code = code
+        self.details = details
+        super().__init__(f"{method} failed ({code.name}): {details}")
+
+    @property
+    def last_line(self) -> str:
+        """The final line of the host's traceback: the provider's own message."""
+        lines = [line for line in self.details.strip().splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+
+def serialized_provider(provider: object | None = None) -> str:
+    """``__provider`` exactly as ``pulumi.dynamic.Resource`` computes it."""
+    from pulumi.dynamic.dynamic import serialize_provider
+    from pulumi.runtime._serialization import _serialize
+
+    if provider is None:
+        from provider.resource import DatabricksBaseConnectionProvider
+
+        provider = DatabricksBaseConnectionProvider()
+    blob, _ = _serialize(True, serialize_provider, provider)
+    return str(blob)
+
+
+def decode_provider(blob: str) -> bytes:
+    """The pickled bytes inside a ``__provider`` value."""
+    return base64.b64decode(blob)
+
+
+def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
+    """Props as the engine marshals them for CRUD calls: plain values, ``None`` dropped."""
+    message = struct_pb2.Struct()
+    message.update({k: v for k, v in props.items() if v is not None})
+    return message
+
+
+def from_struct(message: struct_pb2.Struct) -> dict[str, Any]:
+    """A response Struct as a plain dict (numbers come back as floats, as the engine sees)."""
+    return dict(json_format.MessageToDict(message))
+
+
+class ProviderHost:
+    """One ``python -m pulumi.dynamic`` process and a gRPC stub to it."""
+
+    def __init__(self, cwd: str | Path, *, env: Mapping[str, str] | None = None,
+                 python: str = sys.executable, startup_timeout: float = 60.0) -> None:
+        self.cwd = Path(cwd)
+        self.env = dict(os.environ if env is None else env)
+        self.env.setdefault("PULUMI_PROJECT", PROJECT)
+        self.python = python
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stderr: list[bytes] = []
+        self._stdout: list[bytes] = []
+        self._channel: grpc.Channel | None = None
+        self.stub: Any = None
+        self.calls: dict[str, int] = {}
+        self._calls_lock = threading.Lock()
+
+    def __enter__(self) -> ProviderHost:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> ProviderHost:
+        """Start the host and connect; raises RuntimeError with its stderr if it does not."""
+        self.process = subprocess.Popen(
+            [self.python, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
+            cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert self.process.stdout is not None and self.process.stderr is not None
+        threading.Thread(target=_drain, args=(self.process.stderr, self._stderr),
+                         daemon=True).start()
+        port_line: list[bytes] = []
+        reader = threading.Thread(target=lambda: port_line.append(self.process.stdout.readline()),  # type: ignore[union-attr]
+                                  daemon=True)
+        reader.start()
+        reader.join(self.startup_timeout)
+        if not port_line or not port_line[0].strip().isdigit():
+            self.stop()
+            raise RuntimeError(f"provider host did not start: {self.stderr}")
+        threading.Thread(target=_drain, args=(self.process.stdout, self._stdout),
+                         daemon=True).start()
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{int(port_line[0])}")
+        grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        return self
+
+    def stop(self) -> None:
+        """Close the channel and end the host process."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    @property
+    def stderr(self) -> str:
+        """Everything the host wrote to stderr so far."""
+        return b"".join(self._stderr).decode("utf-8", "replace")
+
+    @property
+    def stdout(self) -> str:
+        """Everything the host wrote to stdout after the port line."""
+        return b"".join(self._stdout).decode("utf-8", "replace")
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def _call(self, method: str, request: Any) -> Any:
+        with self._calls_lock:
+            self.calls[method] = self.calls.get(method, 0) + 1
+        try:
+            return getattr(self.stub, method)(request, timeout=300)
+        except grpc.RpcError as error:
+            raise HostError(method, error.code(), error.details() or "") from None
+
+    def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = ()) -> Any:
+        """Send the stack config as the engine does (namespaced keys, secrets enveloped)."""
+        args = {
+            key: ({SECRET_SIG: SECRET_VALUE, "value": value} if key in secret_keys else value)
+            for key, value in config.items()
+        }
+        request = provider_pb2.ConfigureRequest(
+            variables=dict(config), args=to_struct(args), acceptSecrets=True,
+            acceptResources=True,
+        )
+        return self._call("Configure", request)
+
+    def check(self, urn: str, olds: Mapping[str, Any],
+              news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Check: ``(checked inputs, [(property, reason)])``."""
+        response = self._call("Check", provider_pb2.CheckRequest(
+            urn=urn, olds=to_struct(olds), news=to_struct(news)))
+        failures = [(f.property, f.reason) for f in response.failures]
+        return from_struct(response.inputs), failures
+
+    def diff(self, id_: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
+        """Diff with ``olds`` = the outputs in state."""
+        return self._call("Diff", provider_pb2.DiffRequest(
+            id=id_, urn=urn, olds=to_struct(olds), news=to_struct(news)))
+
+    def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Create: ``(id, outputs)``."""
+        response = self._call("Create", provider_pb2.CreateRequest(
+            urn=urn, properties=to_struct(props)))
+        return response.id, from_struct(response.properties)
+
+    def read(self, id_: str, urn: str, props: Mapping[str, Any],
+             inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """Read (refresh): ``(id, outputs, inputs)``; id ``""`` means the resource is gone."""
+        response = self._call("Read", provider_pb2.ReadRequest(
+            id=id_, urn=urn, properties=to_struct(props), inputs=to_struct(inputs)))
+        return response.id, from_struct(response.properties), from_struct(response.inputs)
+
+    def update(self, id_: str, urn: str, olds: Mapping[str, Any],
+               news: Mapping[str, Any]) -> dict[str, Any]:
+        """Update with ``olds`` = the outputs in state; returns the new outputs."""
+        response = self._call("Update", provider_pb2.UpdateRequest(
+            id=id_, urn=urn, olds=to_struct(olds), news=to_struct(news)))
+        return from_struct(response.properties)
+
+    def delete(self, id_: str, urn: str, props: Mapping[str, Any]) -> None:
+        """Delete with ``props`` = the outputs in state."""
+        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=urn,
+                                                        properties=to_struct(props)))
+
+
+def _drain(stream: Any, sink: list[bytes]) -> None:
+    for chunk in iter(lambda: stream.read1(65536), b""):
+        sink.append(chunk)
