@@ -1,0 +1,18 @@
+"""Serve the ``aep-connections-guardrails`` policy pack; the rules live in ``aep_policies``.
+
+The engine runs ``python -u -m pulumi.policy <engine-address> <this dir>`` with cwd = this
+directory; ``runpy.run_path`` puts this directory on ``sys.path``, so ``aep_policies`` imports
+as a top-level module. Constructing ``PolicyPack`` starts the gRPC server, prints its port and
+blocks forever: never import this file (tests import ``aep_policies`` instead).
+"""
+
+from aep_policies import PACK_DESCRIPTION, PACK_NAME, POLICIES
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+PolicyPack(
+    name=PACK_NAME,
+    policies=POLICIES,
+    # Each policy sets its own level; this only covers a policy added without one.
+    enforcement_level=EnforcementLevel.ADVISORY,
+    description=PACK_DESCRIPTION,
+)

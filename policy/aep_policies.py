@@ -1,0 +1,461 @@
+"""The rules of the ``aep-connections-guardrails`` policy pack.
+
+Each rule is a plain function ``(args, report_violation) -> None`` that looks only at resources
+of type :data:`RESOURCE_TYPE` (every other resource passes silently), followed by the
+``ResourceValidationPolicy`` / ``StackValidationPolicy`` objects and :data:`POLICIES`, the list
+``__main__.py`` serves. Importing this module has no side effects (no server, no config read),
+so tests import it directly; ``__main__.py`` must not be imported, it serves forever.
+
+The pack is self-contained: it does not import the ``provider`` package, because a pack may run
+in its own virtualenv with only ``pulumi-policy`` installed.
+
+Contract shared by every rule:
+
+- ``args.props`` are the resource's properties in state spelling (snake_case). Secrets arrive
+  as plaintext; the ``access_token`` value is scrubbed from every message, and userinfo in a
+  URL is masked before it is echoed.
+- A property that is unknown during preview raises ``UnknownValueError`` when read. Resource
+  rules let it propagate: the framework turns it into an ADVISORY "can't run policy ... during
+  preview" note and the rule runs for real at ``pulumi up``, when values are known. The stack
+  rule skips the unknown resource and still checks the others.
+- Numbers arrive as floats; a property of the wrong type is a violation, never a crash.
+- Every message names the rule, the resource (its Pulumi name), the offending value and the fix.
+- Config comes from ``--policy-pack-config``; the engine fills schema defaults, and each rule
+  applies the same defaults itself so a bare ``Configure`` (or a unit test) behaves the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+PACK_NAME = "aep-connections-guardrails"
+PACK_DESCRIPTION = (
+    "Guardrails for Adobe Experience Platform Flow Service base connections to Databricks: "
+    "workspace host, sandbox allow-list, protection of production, unique names, ownership "
+    "and naming."
+)
+RESOURCE_TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+
+DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
+DEFAULT_PRODUCTION_SANDBOXES: tuple[str, ...] = ("prod",)
+DEFAULT_OWNER_PATTERN = r"(?i)\bowner:\s*\S+"
+"""The description must say who owns the connection, e.g. ``owner: data-platform@example.com``."""
+DEFAULT_NAME_PATTERN = r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$"
+"""Lowercase kebab-case, 3 to 63 characters, e.g. ``databricks-sales``."""
+
+EXAMPLE_ALLOWED_SANDBOXES_CONFIG = '{"allowed-sandboxes": {"allowedSandboxes": ["dev", "stage"]}}'
+_MASK = "****"
+_MAX_SHOWN = 120
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_USERINFO = re.compile(r"//[^/?#]*@")
+_BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _show(value: object) -> str:
+    """Render a value for a message: JSON-quoted strings (truncated), ``repr`` for the rest."""
+    if isinstance(value, str):
+        text = _USERINFO.sub("//" + _MASK + "@", value)
+        if len(text) > _MAX_SHOWN:
+            text = text[:_MAX_SHOWN] + "..."
+        return json.dumps(text)
+    return f"{value!r} (a {type(value).__name__}, not a string)"
+
+
+def _scrubbing(report_violation: ReportViolation, props: Mapping[str, Any]) -> ReportViolation:
+    """Wrap ``report_violation`` so that the resource's access token never reaches a message."""
+    try:
+        token = props.get("access_token")
+    except UnknownValueError:
+        token = None
+    secret = token if isinstance(token, str) and len(token) >= 4 else None
+
+    def report(message: str, urn: str | None = None) -> None:
+        if secret is not None:
+            message = message.replace(secret, _MASK)
+        report_violation(message, urn)
+
+    return report
+
+
+def _string_list(config: Mapping[str, Any], key: str) -> tuple[list[str] | None, str | None]:
+    """Read ``config[key]`` as a list of strings: ``(values, None)``, ``(None, None)`` if the key is
+    absent, or ``(None, problem)`` if it is present but not a list of strings."""
+    if key not in config or config[key] is None:
+        return None, None
+    value = config[key]
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        return None, f"pack config {key} is {_show(value)}, not an array of strings"
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        return None, f"pack config {key} must hold only strings, got {items!r}"
+    return items, None
+
+
+def _pattern(config: Mapping[str, Any], default: str) -> tuple[re.Pattern[str] | None, str]:
+    """Compile ``config["pattern"]`` (or ``default``).
+
+    Returns ``(regex, source)``, or ``(None, problem)`` if the pattern is not a valid regex.
+    """
+    source = config.get("pattern", default)
+    if source is None:
+        source = default
+    if not isinstance(source, str):
+        return None, f"pack config pattern is {_show(source)}, not a regular expression string"
+    try:
+        return re.compile(source), source
+    except re.error as error:
+        return None, f"pack config pattern {_show(source)} is not a valid regex ({error})"
+
+
+def _sandbox_of(props: Mapping[str, Any]) -> object:
+    """The ``sandbox_name`` property, or None when absent (raises UnknownValueError if unknown)."""
+    return props.get("sandbox_name")
+
+
+# --- databricks-domain --------------------------------------------------------------------------
+
+
+def domain_problem(domain: object) -> str | None:
+    """Return None if ``domain`` is the https origin of a Databricks workspace, else what is wrong.
+
+    Accepted: ``https://<labels><suffix>`` with an optional trailing ``/`` and optional port 443,
+    where the suffix is one of :data:`DATABRICKS_HOST_SUFFIXES` and at least one DNS label comes
+    before it. Rejected: other schemes, userinfo, other ports, paths, queries and fragments,
+    whitespace, control characters and backslashes. Hosts compare case-insensitively.
+    """
+    if not isinstance(domain, str):
+        return "is not a string"
+    if not domain:
+        return "is empty"
+    if _BAD_URL_CHARS.search(domain):
+        return "contains whitespace, a control character or a backslash"
+    try:
+        parts = urlsplit(domain)
+        port = parts.port
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if parts.scheme != "https":
+        return "is not an https:// URL" if parts.scheme else "has no https:// scheme"
+    if "@" in parts.netloc:
+        return "contains user information (user:password@); credentials never go in the URL"
+    if port not in (None, 443) or parts.netloc.endswith(":"):
+        return f"uses port {port}; Databricks workspaces are served on 443"
+    if "?" in domain or "#" in domain:
+        return "has a query or fragment"
+    if parts.path not in ("", "/"):
+        return f"has the path {_show(parts.path)}; give only the workspace origin"
+    host = parts.hostname or ""
+    for suffix in DATABRICKS_HOST_SUFFIXES:
+        if host.endswith(suffix):
+            labels = host[: -len(suffix)].split(".")
+            if all(_DNS_LABEL.match(label) for label in labels):
+                return None
+    return (
+        f"has the host {_show(host)}, which is not a Databricks workspace host "
+        f"(<workspace>{', <workspace>'.join(DATABRICKS_HOST_SUFFIXES)})"
+    )
+
+
+def validate_databricks_domain(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """``domain`` must be the https origin of a Databricks workspace (:func:`domain_problem`)."""
+    if args.resource_type != RESOURCE_TYPE:
+        return
+    report = _scrubbing(report_violation, args.props)
+    domain = args.props.get("domain")
+    problem = domain_problem(domain)
+    if problem is not None:
+        report(
+            f'[databricks-domain] Connection "{args.name}": domain {_show(domain)} {problem}. '
+            "Fix: set domain to the workspace URL only, e.g. "
+            '"https://adb-1234567890123456.7.azuredatabricks.net".',
+            None,
+        )
+
+
+# --- allowed-sandboxes --------------------------------------------------------------------------
+
+
+def validate_allowed_sandboxes(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """``sandbox_name`` must be in the pack config ``allowedSandboxes`` (exact, case-sensitive).
+
+    Fails closed: if ``allowedSandboxes`` is absent, malformed or empty, every connection is a
+    violation whose message shows the config file to write; nothing is allowed by default.
+    """
+    if args.resource_type != RESOURCE_TYPE:
+        return
+    report = _scrubbing(report_violation, args.props)
+    allowed, problem = _string_list(args.get_config(), "allowedSandboxes")
+    how = (
+        "pass a pack config file with the sandboxes this stack may write to: "
+        f"pulumi preview --policy-pack policy --policy-pack-config <file>, with <file> holding "
+        f"{EXAMPLE_ALLOWED_SANDBOXES_CONFIG}"
+    )
+    if problem is not None or allowed is None or not allowed:
+        why = problem or (
+            "the pack is not configured for this stack (allowedSandboxes is missing)"
+            if allowed is None
+            else "allowedSandboxes is empty, so no sandbox is allowed"
+        )
+        report(
+            f'[allowed-sandboxes] Connection "{args.name}" cannot be checked: {why}. '
+            f"Fix: {how}.",
+            None,
+        )
+        return
+    sandbox = _sandbox_of(args.props)
+    if sandbox is None or sandbox == "":
+        report(
+            f'[allowed-sandboxes] Connection "{args.name}" has no sandbox_name, so Flow Service '
+            "would write to the organisation's default (production) sandbox. Fix: set "
+            f"sandbox_name (or stack config aep:sandboxName) to one of {json.dumps(allowed)}.",
+            None,
+        )
+    elif sandbox not in allowed:
+        report(
+            f'[allowed-sandboxes] Connection "{args.name}" targets sandbox {_show(sandbox)}, '
+            f"which this stack may not write to (allowedSandboxes: {json.dumps(allowed)}). "
+            "Fix: set sandbox_name (or aep:sandboxName) to an allowed sandbox, or add the "
+            "sandbox to allowedSandboxes in this stack's pack config if it really belongs here.",
+            None,
+        )
+
+
+# --- protect-production -------------------------------------------------------------------------
+
+
+def validate_protect_production(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """A connection in a production sandbox must have ``protect=True``.
+
+    Production sandboxes come from the pack config ``productionSandboxes`` (default ``["prod"]``)
+    and compare case-insensitively. A connection without ``sandbox_name`` counts as production,
+    since Flow Service then uses the organisation's default (production) sandbox. A malformed
+    ``productionSandboxes`` falls back to the default list and is reported.
+    """
+    if args.resource_type != RESOURCE_TYPE or args.opts.protect:
+        return
+    report = _scrubbing(report_violation, args.props)
+    production, problem = _string_list(args.get_config(), "productionSandboxes")
+    if problem is not None:
+        report(
+            f'[protect-production] Connection "{args.name}": {problem}. '
+            f"Fix: set productionSandboxes to an array of sandbox names; using "
+            f"{json.dumps(list(DEFAULT_PRODUCTION_SANDBOXES))} meanwhile.",
+            None,
+        )
+    if production is None:
+        production = list(DEFAULT_PRODUCTION_SANDBOXES)
+    sandbox = _sandbox_of(args.props)
+    if sandbox is None or sandbox == "":
+        where = "without sandbox_name (the default production sandbox)"
+    elif isinstance(sandbox, str) and sandbox.casefold() in {p.casefold() for p in production}:
+        where = f"in sandbox {_show(sandbox)}"
+    else:
+        return
+    report(
+        f'[protect-production] Connection "{args.name}" {where} is not protected: deleting it '
+        "cuts every dataflow that uses it. Fix: add opts=pulumi.ResourceOptions(protect=True) "
+        "to the resource (a deliberate removal then needs `pulumi state unprotect` first).",
+        None,
+    )
+
+
+# --- unique-names -------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """How two connection names are compared: case-insensitively, with whitespace runs collapsed.
+
+    Stricter than any exact comparison: "Sales", "sales" and " sales " look alike to people in
+    the AEP UI and to a lookup by name, so they count as the same name.
+    """
+    return " ".join(name.split()).casefold()
+
+
+def validate_unique_names(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """No two connections in one sandbox share a ``name`` (compared with :func:`name_key`).
+
+    Each member of a clash gets its own violation on its URN, naming the others. Sandboxes compare
+    case-insensitively; connections without ``sandbox_name`` share the default sandbox. A
+    resource whose name or sandbox is unknown (preview) is skipped; the others are still checked.
+    """
+    groups: dict[tuple[str, str], list[tuple[PolicyResource, str, str]]] = {}
+    for resource in args.resources:
+        if resource.resource_type != RESOURCE_TYPE:
+            continue
+        try:
+            name = resource.props.get("name")
+            sandbox = _sandbox_of(resource.props)
+        except UnknownValueError:
+            continue
+        if not isinstance(name, str) or not name.strip():
+            continue
+        sandbox_text = sandbox if isinstance(sandbox, str) and sandbox else "(default)"
+        key = (sandbox_text.casefold(), name_key(name))
+        groups.setdefault(key, []).append((resource, name, sandbox_text))
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for resource, name, sandbox_text in members:
+            others = ", ".join(
+                f'"{other.name}" ({other.urn}) named {_show(other_name)}'
+                for other, other_name, _ in members
+                if other is not resource
+            )
+            report = _scrubbing(report_violation, resource.props)
+            report(
+                f'[unique-names] Connection "{resource.name}" ({resource.urn}) has the name '
+                f"{_show(name)} in sandbox {_show(sandbox_text)}, which is also used by {others} "
+                "(names compare case-insensitively). Fix: give each connection in a sandbox a "
+                "distinct name, or remove the duplicate declaration.",
+                resource.urn,
+            )
+
+
+# --- owner-description / naming-convention (advisory) --------------------------------------------
+
+
+def validate_owner_description(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """``description`` must match the pack config ``pattern`` (``re.search``), by default
+    :data:`DEFAULT_OWNER_PATTERN`, so that every connection names who owns it."""
+    if args.resource_type != RESOURCE_TYPE:
+        return
+    report = _scrubbing(report_violation, args.props)
+    regex, source = _pattern(args.get_config(), DEFAULT_OWNER_PATTERN)
+    if regex is None:
+        report(f'[owner-description] Connection "{args.name}": {source}. Fix the pack config.',
+               None)
+        return
+    description = args.props.get("description")
+    if isinstance(description, str) and regex.search(description):
+        return
+    shown = "is missing" if description is None else f"is {_show(description)}"
+    report(
+        f'[owner-description] Connection "{args.name}": description {shown}, which does not '
+        f"match {_show(source)}. Fix: describe the connection and name its owner, e.g. "
+        'description="Sales lakehouse. owner: data-platform@example.com".',
+        None,
+    )
+
+
+def validate_naming_convention(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """``name`` must match the pack config ``pattern`` (``re.search``), by default
+    :data:`DEFAULT_NAME_PATTERN` (lowercase kebab-case, 3-63 characters)."""
+    if args.resource_type != RESOURCE_TYPE:
+        return
+    report = _scrubbing(report_violation, args.props)
+    regex, source = _pattern(args.get_config(), DEFAULT_NAME_PATTERN)
+    if regex is None:
+        report(f'[naming-convention] Connection "{args.name}": {source}. Fix the pack config.',
+               None)
+        return
+    name = args.props.get("name")
+    if isinstance(name, str) and regex.search(name):
+        return
+    report(
+        f'[naming-convention] Connection "{args.name}": name {_show(name)} does not match '
+        f"{_show(source)}. Fix: use a name that matches, e.g. \"databricks-sales\" for the default "
+        "convention (lowercase kebab-case, 3-63 characters).",
+        None,
+    )
+
+
+# --- policy objects -----------------------------------------------------------------------------
+
+_STRING_ARRAY = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+POLICIES: list[Policy] = [
+    ResourceValidationPolicy(
+        name="databricks-domain",
+        description="The domain of a Databricks base connection is the https URL of a "
+        "Databricks workspace.",
+        validate=validate_databricks_domain,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.HIGH,
+    ),
+    ResourceValidationPolicy(
+        name="allowed-sandboxes",
+        description="A Databricks base connection targets only the sandboxes this stack may "
+        "write to.",
+        validate=validate_allowed_sandboxes,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.CRITICAL,
+        # Deliberately not "required": a missing value is reported by the rule itself with an
+        # example config, rather than as the engine's bare schema error.
+        config_schema=PolicyConfigSchema(properties={"allowedSandboxes": dict(_STRING_ARRAY)}),
+    ),
+    ResourceValidationPolicy(
+        name="protect-production",
+        description="A Databricks base connection in a production sandbox is protected "
+        "against deletion.",
+        validate=validate_protect_production,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.HIGH,
+        config_schema=PolicyConfigSchema(
+            properties={
+                "productionSandboxes": {
+                    **_STRING_ARRAY,
+                    "default": list(DEFAULT_PRODUCTION_SANDBOXES),
+                }
+            }
+        ),
+    ),
+    StackValidationPolicy(
+        name="unique-names",
+        description="No two Databricks base connections share a name in one sandbox.",
+        validate=validate_unique_names,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.MEDIUM,
+    ),
+    ResourceValidationPolicy(
+        name="owner-description",
+        description="A Databricks base connection's description names its owner.",
+        validate=validate_owner_description,
+        enforcement_level=EnforcementLevel.ADVISORY,
+        severity=Severity.LOW,
+        config_schema=PolicyConfigSchema(
+            properties={"pattern": {"type": "string", "default": DEFAULT_OWNER_PATTERN}}
+        ),
+    ),
+    ResourceValidationPolicy(
+        name="naming-convention",
+        description="A Databricks base connection's name follows the naming convention.",
+        validate=validate_naming_convention,
+        enforcement_level=EnforcementLevel.ADVISORY,
+        severity=Severity.LOW,
+        config_schema=PolicyConfigSchema(
+            properties={"pattern": {"type": "string", "default": DEFAULT_NAME_PATTERN}}
+        ),
+    ),
+]
+"""Every policy of the pack, in the order the engine reports them."""
