@@ -1,0 +1,79 @@
+"""Shared fixtures: an emulator on loopback, a provider configured against it, valid inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from provider.emulator import Emulator
+from provider.resource import DatabricksBaseConnectionProvider
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Distinctive values, so a leak of any of them is easy to find in any text.
+TOKEN = "dapi-TESTTOKEN-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A fresh emulator on a free loopback port."""
+    emu = Emulator(port=0).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+def stack_config(emu: Emulator, **extra: str) -> dict[str, str]:
+    """The stack config a user would set to point the provider at ``emu``."""
+    return {
+        "aep:clientId": emu.client_id,
+        "aep:clientSecret": emu.client_secret,
+        "aep:orgId": emu.org_id,
+        "aep:platformUrl": emu.url,
+        "aep:imsUrl": emu.url,
+        "aep:sandboxName": "dev",
+        **extra,
+    }
+
+
+def configured(config: dict[str, str]) -> DatabricksBaseConnectionProvider:
+    """A provider after ``configure()`` with ``config``, as the host makes it."""
+    provider = DatabricksBaseConnectionProvider()
+    provider.configure(ConfigureRequest(Config(config, project_name="aep-connections")))
+    return provider
+
+
+@pytest.fixture
+def provider(emulator: Emulator) -> DatabricksBaseConnectionProvider:
+    """A provider configured against the emulator."""
+    return configured(stack_config(emulator))
+
+
+@pytest.fixture
+def props() -> Callable[..., dict[str, Any]]:
+    """Valid resource inputs, with overrides."""
+
+    def make(**changes: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "name": "sales-databricks",
+            "description": "Sales lakehouse. owner: data-platform",
+            "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
+            "cluster_id": "0123-456789-abcde123",
+            "access_token": TOKEN,
+            "database": "acme-db",
+            "sandbox_name": "dev",
+        }
+        base.update(changes)
+        return {k: v for k, v in base.items() if v is not None}
+
+    return make
+
+
+def flow_requests(emu: Emulator) -> list[Any]:
+    """The Flow Service requests the emulator served (IMS token requests left out)."""
+    return [r for r in emu.requests if "/ims/" not in r.path]
