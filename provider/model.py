@@ -163,8 +163,12 @@ def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
 
 
 def iso_time(epoch_ms: int | float | None) -> str | None:
-    """Epoch milliseconds as an ISO-8601 UTC string (``2026-11-28T15:03:01.123Z``)."""
+    """Epoch milliseconds as an ISO-8601 UTC string to the second (``2026-11-28T15:03:01Z``).
+
+    Seconds, because create and update take their time from the response's ``Date`` header
+    (saving a GET), which has no milliseconds: a refresh then finds the same value.
+    """
     if epoch_ms is None:
         return None
     moment = datetime.fromtimestamp(float(epoch_ms) / 1000.0, tz=timezone.utc)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -142,7 +142,7 @@ def test_from_api_keeps_token_from_state_and_reads_the_rest_live() -> None:
     assert inputs["adopt_existing"] is True
     assert outs["etag"] == '"e2"'
     assert outs["connection_id"] == "c1"
-    assert outs["created_at"] == "2025-11-28T15:03:01.000Z"
+    assert outs["created_at"] == "2025-11-28T15:03:01Z"
     assert "****" not in outs.values()
 
 
@@ -153,6 +153,7 @@ def test_matches_compares_non_secret_state() -> None:
 
 
 def test_iso_time_is_utc_with_milliseconds() -> None:
-    """Epoch milliseconds become an ISO-8601 UTC string."""
-    assert model.iso_time(0) == "1970-01-01T00:00:00.000Z"
+    """Epoch milliseconds become an ISO-8601 UTC string, to the second."""
+    assert model.iso_time(1999) == "1970-01-01T00:00:01Z"
+    assert model.iso_time(0) == "1970-01-01T00:00:00Z"
     assert model.iso_time(None) is None

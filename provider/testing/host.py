@@ -97,6 +97,7 @@ class ProviderHost:
         self._channel: grpc.Channel | None = None
         self.stub: Any = None
         self.calls: dict[str, int] = {}
+        self._drains: list[threading.Thread] = []
         self._calls_lock = threading.Lock()
 
     def __enter__(self) -> ProviderHost:
@@ -112,9 +113,11 @@ class ProviderHost:
             cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
-        assert self.process.stdout is not None and self.process.stderr is not None
-        threading.Thread(target=_drain, args=(self.process.stderr, self._stderr),
-                         daemon=True).start()
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
+        self._drains = [threading.Thread(target=_drain, args=(self.process.stderr, self._stderr),
+                                         daemon=True)]
+        self._drains[0].start()
         port_line: list[bytes] = []
         reader = threading.Thread(target=lambda: port_line.append(self.process.stdout.readline()),  # type: ignore[union-attr]
                                   daemon=True)
@@ -123,8 +126,9 @@ class ProviderHost:
         if not port_line or not port_line[0].strip().isdigit():
             self.stop()
             raise RuntimeError(f"provider host did not start: {self.stderr}")
-        threading.Thread(target=_drain, args=(self.process.stdout, self._stdout),
-                         daemon=True).start()
+        self._drains.append(threading.Thread(target=_drain, args=(self.process.stdout,
+                                                                  self._stdout), daemon=True))
+        self._drains[-1].start()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{int(port_line[0])}")
         grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
@@ -142,6 +146,12 @@ class ProviderHost:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+        if self.process is not None:
+            for drain in self._drains:
+                drain.join(5)
+            for stream in (self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
 
     @property
     def stderr(self) -> str:
