@@ -121,7 +121,8 @@ def test_token_value_never_appears_in_a_reason() -> None:
     """The access token is a secret: no reason quotes it."""
     token = "dapi secret-value-with-space"
     failures = failures_for(access_token=token)
-    assert failures and all(token not in reason for _, reason in failures)
+    assert failures
+    assert all(token not in reason for _, reason in failures)
 
 
 @pytest.mark.parametrize("host", ["adb-1.7.azuredatabricks.net", "acme.cloud.databricks.com",
