@@ -1,0 +1,323 @@
+"""Stack configuration for the aep-connections program: parsing and validation, nothing else.
+
+This module reads no Pulumi state and declares no resources. The program hands it a
+:class:`ConfigSource` (backed by ``pulumi.Config`` in a deployment, by a plain mapping in tests) and
+gets back a typed :class:`StackConfig`, or one :class:`StackConfigError` whose text names the
+offending key and shows a YAML example. That text is all the user sees, so it stands alone.
+
+Keys read (values arrive as strings, structured values as JSON text, exactly as the engine passes
+them to a program):
+
+``aep:sandboxName`` (required)
+    The AEP sandbox every connection of the stack lives in.
+``<project>:connections`` (required, a list; may be empty)
+    One object per base connection; see :data:`CONNECTION_FIELDS`.
+``<project>:<tokenKey>`` (required for each connection, a secret)
+    The Databricks personal access token of that connection. ``tokenKey`` may also name a key in
+    another namespace (``ns:key``).
+``<project>:allowPlaintextTokens`` (optional bool, default false)
+    Accept token keys that are stored in clear (only sensible for the offline ``local`` stack).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = [
+    "ALLOW_PLAINTEXT_TOKENS_KEY",
+    "CONNECTIONS_KEY",
+    "CONNECTION_FIELDS",
+    "SANDBOX_KEY",
+    "ConfigSource",
+    "ConnectionSpec",
+    "MappingConfigSource",
+    "StackConfig",
+    "StackConfigError",
+    "load_stack_config",
+    "qualify_key",
+]
+
+SANDBOX_KEY = "aep:sandboxName"
+CONNECTIONS_KEY = "connections"
+ALLOW_PLAINTEXT_TOKENS_KEY = "allowPlaintextTokens"
+
+# YAML field -> (required, expected type). Only these fields are accepted, so a typo is an error
+# instead of a silently ignored setting.
+CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
+    "name": (True, str),
+    "description": (False, str),
+    "domain": (True, str),
+    "clusterId": (True, str),
+    "database": (True, str),
+    "catalog": (False, str),
+    "tokenKey": (True, str),
+    "protect": (False, bool),
+    "adoptExisting": (False, bool),
+}
+
+# A config key name as `pulumi config set` accepts it, optionally namespaced ("ns:key").
+_KEY_RE = re.compile(r"^(?:[A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$")
+
+_TYPE_NAMES = {str: "a string", bool: "true or false"}
+
+
+class StackConfigError(ValueError):
+    """The stack configuration is missing, mistyped or inconsistent.
+
+    ``key`` is the full config key (with a ``[i].field`` path for connection entries);
+    ``str(error)`` is a complete message for the user: what is wrong, and a YAML example.
+    """
+
+    def __init__(self, key: str, problem: str, example: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(
+            f"Invalid stack configuration at '{key}': {problem}\n"
+            f"Example (stacks/Pulumi.<stack>.yaml):\n{example}"
+        )
+
+
+class ConfigSource(Protocol):
+    """Read access to the stack config by full key (``namespace:name``)."""
+
+    def get(self, key: str) -> str | None:
+        """Return the raw value of ``key`` (JSON text for objects), or None when unset."""
+        ...
+
+    def is_secret(self, key: str) -> bool:
+        """Return True when ``key`` is stored as a secret in the stack config."""
+        ...
+
+
+class MappingConfigSource:
+    """A :class:`ConfigSource` over a plain mapping of full keys to raw string values."""
+
+    def __init__(self, values: Mapping[str, str], secret_keys: frozenset[str] = frozenset()):
+        self._values = dict(values)
+        self._secret_keys = secret_keys
+
+    def get(self, key: str) -> str | None:
+        """Return the raw value of ``key``, or None when unset."""
+        return self._values.get(key)
+
+    def is_secret(self, key: str) -> bool:
+        """Return True when ``key`` was listed as secret."""
+        return key in self._secret_keys
+
+
+@dataclass(frozen=True)
+class ConnectionSpec:
+    """One declared Databricks base connection, as the stack config asks for it.
+
+    ``token_key`` is fully qualified (``namespace:name``) and its value is known to be set.
+    ``adopt_existing`` is None when the stack does not say (the resource's own default applies).
+    """
+
+    name: str
+    domain: str
+    cluster_id: str
+    database: str
+    token_key: str
+    description: str | None = None
+    catalog: str | None = None
+    protect: bool = False
+    adopt_existing: bool | None = None
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """The validated configuration of one stack."""
+
+    sandbox_name: str
+    connections: tuple[ConnectionSpec, ...]
+    allow_plaintext_tokens: bool = False
+
+
+def qualify_key(key: str, project: str) -> str:
+    """Return ``key`` with the project namespace prepended unless it already has a namespace."""
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _example(project: str) -> str:
+    return (
+        "config:\n"
+        f"  {SANDBOX_KEY}: dev\n"
+        f"  {project}:{CONNECTIONS_KEY}:\n"
+        "    - name: sales-lakehouse\n"
+        "      description: Sales lakehouse   # optional\n"
+        "      domain: https://adb-1234567890123456.7.azuredatabricks.net\n"
+        "      clusterId: 0123-456789-abcdefgh\n"
+        "      database: sales\n"
+        "      catalog: main                  # optional\n"
+        "      tokenKey: databricksToken-sales\n"
+        "      protect: true                  # optional, default false\n"
+        "      adoptExisting: false           # optional\n"
+        f"  # and the token itself: pulumi config set --secret databricksToken-sales <token>"
+    )
+
+
+def _parse_bool(raw: str, key: str, project: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise StackConfigError(key, f"expected true or false, got {raw!r}", _example(project))
+
+
+def _parse_sandbox(source: ConfigSource, project: str) -> str:
+    raw = source.get(SANDBOX_KEY)
+    if raw is None:
+        raise StackConfigError(
+            SANDBOX_KEY,
+            "it is not set; name the AEP sandbox this stack manages "
+            f"(pulumi config set {SANDBOX_KEY} <sandbox>)",
+            _example(project),
+        )
+    if not raw.strip():
+        raise StackConfigError(SANDBOX_KEY, "it is empty; name an AEP sandbox", _example(project))
+    return raw.strip()
+
+
+def _parse_entry(
+    entry: object, index: int, source: ConfigSource, project: str, allow_plaintext: bool
+) -> ConnectionSpec:
+    base = f"{project}:{CONNECTIONS_KEY}[{index}]"
+    example = _example(project)
+    if not isinstance(entry, dict):
+        raise StackConfigError(
+            base, f"each connection must be a mapping of fields, got {_describe(entry)}", example
+        )
+    unknown = sorted(set(entry) - set(CONNECTION_FIELDS))
+    if unknown:
+        allowed = ", ".join(CONNECTION_FIELDS)
+        raise StackConfigError(
+            f"{base}.{unknown[0]}", f"unknown field (allowed: {allowed})", example
+        )
+    values: dict[str, object] = {}
+    for field, (required, expected) in CONNECTION_FIELDS.items():
+        value = entry.get(field)
+        if value is None:
+            if required:
+                raise StackConfigError(f"{base}.{field}", "this required field is missing", example)
+            continue
+        # bool is a subclass of int, not of str, so isinstance is exact for both expected types.
+        if not isinstance(value, expected):
+            raise StackConfigError(
+                f"{base}.{field}",
+                f"expected {_TYPE_NAMES[expected]}, got {_describe(value)}"
+                + (" (quote it in YAML)" if expected is str and not isinstance(value, (list, dict))
+                   else ""),
+                example,
+            )
+        if expected is str and not str(value).strip():
+            raise StackConfigError(f"{base}.{field}", "it is empty", example)
+        values[field] = value
+
+    token_key = str(values["tokenKey"])
+    if not _KEY_RE.match(token_key):
+        raise StackConfigError(
+            f"{base}.tokenKey",
+            f"{token_key!r} is not a config key name (letters, digits, '-', '_', '.')",
+            example,
+        )
+    full_token_key = qualify_key(token_key, project)
+    if source.get(full_token_key) in (None, ""):
+        raise StackConfigError(
+            full_token_key,
+            f"connection {values['name']!r} takes its Databricks token from this key, which is "
+            f"not set; run: pulumi config set --secret {token_key} <databricks-token>",
+            example,
+        )
+    if not allow_plaintext and not source.is_secret(full_token_key):
+        raise StackConfigError(
+            full_token_key,
+            "the Databricks token is stored in clear in the stack file; store it encrypted: "
+            f"pulumi config set --secret {token_key} <databricks-token>",
+            example,
+        )
+    adopt = values.get("adoptExisting")
+    return ConnectionSpec(
+        name=str(values["name"]),
+        domain=str(values["domain"]),
+        cluster_id=str(values["clusterId"]),
+        database=str(values["database"]),
+        token_key=full_token_key,
+        description=_optional_str(values.get("description")),
+        catalog=_optional_str(values.get("catalog")),
+        protect=bool(values.get("protect", False)),
+        adopt_existing=None if adopt is None else bool(adopt),
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def load_stack_config(source: ConfigSource, project: str) -> StackConfig:
+    """Parse and validate the stack config of ``project`` read through ``source``.
+
+    Returns a :class:`StackConfig` whose connections have unique names and set token keys.
+    Raises :class:`StackConfigError` for the first problem found; nothing else is raised for bad
+    input.
+    """
+    example = _example(project)
+    sandbox = _parse_sandbox(source, project)
+
+    allow_key = f"{project}:{ALLOW_PLAINTEXT_TOKENS_KEY}"
+    allow_raw = source.get(allow_key)
+    allow_plaintext = False if allow_raw is None else _parse_bool(allow_raw, allow_key, project)
+
+    connections_key = f"{project}:{CONNECTIONS_KEY}"
+    raw = source.get(connections_key)
+    if raw is None:
+        raise StackConfigError(
+            connections_key,
+            "it is not set; list the base connections this stack manages ([] for none)",
+            example,
+        )
+    try:
+        entries = json.loads(raw)
+    except json.JSONDecodeError:
+        entries = raw  # a plain scalar such as `connections: foo` arrives as bare text
+    if not isinstance(entries, list):
+        raise StackConfigError(
+            connections_key,
+            "expected a list of connections (each item starts with '- '), "
+            f"got {_describe(entries)}",
+            example,
+        )
+
+    specs = [
+        _parse_entry(entry, index, source, project, allow_plaintext)
+        for index, entry in enumerate(entries)
+    ]
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(specs):
+        if spec.name in seen:
+            raise StackConfigError(
+                f"{connections_key}[{index}].name",
+                f"duplicate connection name {spec.name!r} (also at index {seen[spec.name]}); "
+                "names identify resources and must be unique within a stack",
+                example,
+            )
+        seen[spec.name] = index
+    return StackConfig(
+        sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext
+    )

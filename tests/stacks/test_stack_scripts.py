@@ -1,0 +1,261 @@
+"""The Makefile and scripts/: CLI check, exact Pulumi commands, local backend and emulator.
+
+A fake `pulumi` placed first on PATH records each call (argv, cwd, relevant environment). Every
+path the scripts write to is redirected to a temporary directory; the existing virtualenv is used
+as is (AEP_VENV) so nothing is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stack_testlib import ROOT
+
+FAKE_PULUMI = """#!/usr/bin/env bash
+python3 - "$@" <<'PY' >>"$PULUMI_CALLS"
+import json, os, sys
+print(json.dumps({
+    "argv": sys.argv[1:],
+    "cwd": os.getcwd(),
+    "PULUMI_BACKEND_URL": os.environ.get("PULUMI_BACKEND_URL"),
+    "PULUMI_CONFIG_PASSPHRASE": os.environ.get("PULUMI_CONFIG_PASSPHRASE"),
+}))
+PY
+"""
+
+SCRUBBED = ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "AEP_VENV", "EMULATOR_PORT", "STACK")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def port_answers(port: int) -> bool:
+    """True when something accepts TCP connections on 127.0.0.1:port."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def run_make(target: str, env: dict[str, str], cwd: Path = ROOT, *args: str) -> Any:
+    """Run `make <target>` and return the completed process."""
+    return subprocess.run(
+        ["make", "--no-print-directory", target, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def read_calls(path: Path) -> list[dict[str, Any]]:
+    """The calls the fake pulumi recorded, in order."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """An environment with a fake pulumi first on PATH and every output path in a temp dir.
+
+    Stops the emulator the tests start (by its pid file, through `make emulator-stop`).
+    """
+    tmp = tmp_path_factory.mktemp("make")
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pulumi"
+    fake.write_text(FAKE_PULUMI)
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        PULUMI_CALLS=str(tmp / "calls.jsonl"),
+        AEP_VENV=sys.prefix,
+        EMULATOR_PORT=str(free_port()),
+        EMULATOR_STATE=str(tmp / "emulator-state.json"),
+        AEP_RUN_DIR=str(tmp / "run"),
+        AEP_LOCAL_BACKEND_DIR=str(tmp / "pulumi-state"),
+    )
+    yield env
+    run_make("emulator-stop", env)
+
+
+@pytest.fixture
+def calls(local_env: dict[str, str]) -> Path:
+    """The fake pulumi's record file, emptied for this test."""
+    path = Path(local_env["PULUMI_CALLS"])
+    path.unlink(missing_ok=True)
+    return path
+
+
+def test_make_up_without_pulumi_prints_install_hint_and_does_nothing(tmp_path: Path) -> None:
+    """Without `pulumi` on PATH, `make up` fails with the install hint and creates nothing."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("Makefile", "pyproject.toml", "Pulumi.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("make", "bash", "dirname", "cat", "env"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bin_dir / tool).symlink_to(found)
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+
+    completed = run_make("up", env, project)
+
+    assert completed.returncode != 0
+    assert "curl -fsSL https://get.pulumi.com | sh" in completed.stderr
+    assert "https://www.pulumi.com/docs/install/" in completed.stderr
+    assert sorted(p.name for p in project.iterdir()) == [
+        "Makefile",
+        "Pulumi.yaml",
+        "pyproject.toml",
+        "scripts",
+    ]
+
+
+def test_make_up_selects_or_creates_local_stack_then_updates_it(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """`make up` runs exactly `stack select --create ... local` then `up --yes --stack local`."""
+    completed = run_make("up", local_env)
+    assert completed.returncode == 0, completed.stderr
+    assert [c["argv"] for c in read_calls(calls)] == [
+        ["stack", "select", "--create", "--secrets-provider", "passphrase", "local"],
+        ["up", "--yes", "--stack", "local"],
+    ]
+
+
+def test_local_stack_uses_a_file_backend_and_the_default_passphrase(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """Every pulumi call sees a file:// backend (created), the demo passphrase, cwd = project."""
+    completed = run_make("up", local_env)
+    assert completed.returncode == 0, completed.stderr
+    backend = Path(local_env["AEP_LOCAL_BACKEND_DIR"])
+    recorded = read_calls(calls)
+    assert recorded
+    for call in recorded:
+        assert call["PULUMI_BACKEND_URL"] == f"file://{backend}"
+        assert call["PULUMI_CONFIG_PASSPHRASE"] == "local-emulator-only"
+        assert Path(call["cwd"]) == ROOT
+    assert backend.is_dir()
+
+
+def test_make_up_started_the_emulator_on_the_configured_port(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """After `make up` the emulator answers on EMULATOR_PORT and its pid file names it."""
+    completed = run_make("up", local_env)
+    assert completed.returncode == 0, completed.stderr
+    port = int(local_env["EMULATOR_PORT"])
+    assert port_answers(port)
+    pid_file = Path(local_env["AEP_RUN_DIR"]) / f"emulator-{port}.pid"
+    os.kill(int(pid_file.read_text()), 0)  # raises if no such process
+    log = (Path(local_env["AEP_RUN_DIR"]) / f"emulator-{port}.log").read_text()
+    assert f"listening on http://127.0.0.1:{port}" in log
+
+
+def test_passphrase_can_be_overridden(local_env: dict[str, str], calls: Path) -> None:
+    """A PULUMI_CONFIG_PASSPHRASE already set wins over the local default."""
+    completed = run_make("up", {**local_env, "PULUMI_CONFIG_PASSPHRASE": "mine"})
+    assert completed.returncode == 0, completed.stderr
+    assert {c["PULUMI_CONFIG_PASSPHRASE"] for c in read_calls(calls)} == {"mine"}
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("preview", ["preview", "--stack", "local"]),
+        ("refresh", ["refresh", "--yes", "--stack", "local"]),
+        ("destroy", ["destroy", "--yes", "--stack", "local"]),
+    ],
+)
+def test_companion_targets_on_the_local_stack(
+    local_env: dict[str, str], calls: Path, target: str, expected: list[str]
+) -> None:
+    """preview/refresh/destroy select the local stack, then run their command without prompting."""
+    completed = run_make(target, local_env)
+    assert completed.returncode == 0, completed.stderr
+    assert [c["argv"] for c in read_calls(calls)][-1] == expected
+
+
+def test_other_stacks_use_the_users_backend_and_prompt(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """STACK=prod: no stack creation, no file backend or passphrase default, no --yes."""
+    completed = run_make("destroy", local_env, ROOT, "STACK=prod")
+    assert completed.returncode == 0, completed.stderr
+    assert read_calls(calls) == [
+        {
+            "argv": ["destroy", "--stack", "prod"],
+            "cwd": str(ROOT),
+            "PULUMI_BACKEND_URL": None,
+            "PULUMI_CONFIG_PASSPHRASE": None,
+        }
+    ]
+
+
+def test_emulator_stop_stops_the_started_emulator(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """`make emulator-stop` ends the emulator `make up` started and removes its pid file."""
+    assert run_make("up", local_env).returncode == 0
+    port = int(local_env["EMULATOR_PORT"])
+    completed = run_make("emulator-stop", local_env)
+    assert completed.returncode == 0, completed.stderr
+    assert not (Path(local_env["AEP_RUN_DIR"]) / f"emulator-{port}.pid").exists()
+    assert not port_answers(port)
+
+
+def test_venv_is_created_and_installed_only_when_needed(tmp_path: Path) -> None:
+    """Without AEP_VENV, the project is installed once, and again only after pyproject changes."""
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "lib.sh", project / "scripts" / "lib.sh")
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    log = tmp_path / "pip.log"
+    for tool in ("python", "pip"):
+        (venv_bin / tool).write_text(f'#!/usr/bin/env bash\necho "{tool} $*" >>"{log}"\n')
+        (venv_bin / tool).chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+
+    def venv_python() -> str:
+        done = subprocess.run(
+            ["bash", "-c", "source scripts/lib.sh && venv_python"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert venv_python() == str(venv_bin / "python")
+    assert log.read_text().splitlines() == ["pip install --quiet -e .[dev]"]
+    venv_python()
+    assert len(log.read_text().splitlines()) == 1
+    stamp = project / ".venv" / ".aep-connections-installed"
+    os.utime(stamp, (1, 1))
+    venv_python()
+    assert len(log.read_text().splitlines()) == 2
