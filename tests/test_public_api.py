@@ -1,0 +1,43 @@
+"""The package's public surface: what ``import provider`` promises, and no more."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import provider
+from tests.conftest import ROOT
+
+
+def test_public_names_are_exactly_these() -> None:
+    """``__all__`` lists the resource, its args and provider, the type token and the errors."""
+    assert sorted(provider.__all__) == sorted([
+        "TYPE_TOKEN", "AepError", "ApiError", "AuthError", "ConfigurationError", "ConflictError",
+        "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
+        "DatabricksBaseConnectionProvider", "InUseError", "NotFoundError", "TransientError",
+    ])
+    for name in provider.__all__:
+        assert getattr(provider, name) is not None
+
+
+def test_type_token_is_the_documented_one() -> None:
+    """The type token policies and users match on is stable."""
+    assert provider.TYPE_TOKEN == "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+    assert provider.DatabricksBaseConnection._resource_type_name == \
+        "dynamic/aep:DatabricksBaseConnection"
+
+
+def test_provider_class_path_is_stable() -> None:
+    """__provider pickles the class by reference: its module and name are part of state."""
+    cls = provider.DatabricksBaseConnectionProvider
+    assert (cls.__module__, cls.__qualname__) == ("provider.resource",
+                                                  "DatabricksBaseConnectionProvider")
+
+
+def test_import_does_nothing() -> None:
+    """Importing the package starts no thread, reads no config and opens no socket."""
+    code = ("import threading, provider, provider.emulator, provider.testing; "
+            "print(threading.active_count())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "1"
