@@ -1,0 +1,345 @@
+"""Authentication for Flow Service calls: Adobe IMS OAuth server-to-server, or a pre-issued token.
+
+Both classes are ``requests.auth.AuthBase`` objects: attach one to a session (or pass it as
+``auth=``) and every request gets ``Authorization: Bearer <token>``.
+
+``ImsTokenAuth`` fetches a token with the client-credentials grant (``POST {ims}/ims/token/v3``)
+and keeps it in a cache shared by the whole process, keyed by (IMS URL, client id, scopes, a
+hash of the secret), so every client and thread in the provider host reuses one token. The token
+is refreshed shortly before it expires, and once when Flow Service answers 401 (the request is
+then re-sent with the fresh token, like httpx's and requests-oauthlib's auth flows).
+
+``StaticTokenAuth`` sends a token the user already has; it cannot refresh it.
+
+Every client secret and access token is registered with ``provider.redaction`` as soon as it is
+known, and neither appears in ``repr()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.auth import AuthBase
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from provider import redaction
+from provider.errors import AuthError
+
+__all__ = [
+    "DEFAULT_SCOPES",
+    "ImsTokenAuth",
+    "StaticTokenAuth",
+    "clear_token_cache",
+    "token_request_count",
+]
+
+DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
+TOKEN_PATH = "/ims/token/v3"
+
+# IMS token requests are idempotent, so they are retried on 429/5xx/transport failures.
+_IMS_ATTEMPTS = 4
+_IMS_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_IMS_MAX_RETRY_AFTER = 10.0
+# The old JWT exchange answered expires_in in milliseconds; no real token lives ten days.
+_MAX_TTL_SECONDS = 10 * 86400
+
+_log = logging.getLogger("provider.auth")
+_log.addFilter(redaction.RedactingFilter())
+
+_CacheKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class _Token:
+    value: str
+    refresh_at: float  # on the owning auth object's clock
+
+
+class _TokenCache:
+    """Process-wide tokens, one lock per key so one fetch serves every waiting thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[_CacheKey, _Token] = {}
+        self._key_locks: dict[_CacheKey, threading.Lock] = {}
+        self.requests = 0
+
+    def key_lock(self, key: _CacheKey) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    def get(self, key: _CacheKey) -> _Token | None:
+        with self._lock:
+            return self._tokens.get(key)
+
+    def put(self, key: _CacheKey, token: _Token) -> None:
+        with self._lock:
+            self._tokens[key] = token
+
+    def invalidate(self, key: _CacheKey, value: str) -> None:
+        """Forget the token for ``key`` only if it is still ``value``."""
+        with self._lock:
+            current = self._tokens.get(key)
+            if current is not None and current.value == value:
+                del self._tokens[key]
+
+    def count_request(self) -> None:
+        with self._lock:
+            self.requests += 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+            self._key_locks.clear()
+            self.requests = 0
+
+
+_cache = _TokenCache()
+
+
+def token_request_count() -> int:
+    """How many token requests this process has sent to IMS (retries included)."""
+    return _cache.requests
+
+
+def clear_token_cache() -> None:
+    """Forget every cached token and reset the request counter (for tests and benchmarks)."""
+    _cache.clear()
+
+
+class _RetryableIms(Exception):
+    def __init__(self, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+class ImsTokenAuth(AuthBase):
+    """Bearer auth with an Adobe IMS OAuth server-to-server (client credentials) token.
+
+    Thread-safe. Concurrent callers with the same credentials trigger one token request. The
+    token is renewed ``min(refresh_margin, ttl / 10)`` seconds before it expires, and once when a
+    response is 401 (the request is re-sent once with a new token; a second 401 is returned to
+    the caller). Raises ``AuthError`` when IMS refuses or cannot be reached.
+
+    ``clock`` (monotonic seconds) exists for tests; ``session`` is used for IMS calls only.
+    """
+
+    def __init__(
+        self,
+        ims_url: str,
+        client_id: str,
+        client_secret: str,
+        scopes: str = DEFAULT_SCOPES,
+        *,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        session: requests.Session | None = None,
+        refresh_margin: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        redaction.register(client_secret)
+        self.ims_url = ims_url.rstrip("/")
+        self.client_id = client_id
+        self.scopes = scopes
+        self.timeout = timeout
+        self.refresh_margin = refresh_margin
+        self._secret = client_secret
+        self._session = session if session is not None else requests.Session()
+        self._clock = clock
+        secret_hash = hashlib.sha256(client_secret.encode()).hexdigest()
+        self._key: _CacheKey = (self.ims_url, client_id, scopes, secret_hash)
+
+    def __repr__(self) -> str:
+        return (
+            f"ImsTokenAuth(ims_url={self.ims_url!r}, client_id={self.client_id!r}, "
+            f"scopes={self.scopes!r})"
+        )
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = f"Bearer {self.token()}"
+        r.register_hook("response", self._retry_on_401)
+        return r
+
+    def token(self) -> str:
+        """A valid access token, from the process cache or freshly issued by IMS."""
+        cached = _cache.get(self._key)
+        if cached is not None and self._clock() < cached.refresh_at:
+            return cached.value
+        with _cache.key_lock(self._key):
+            # Another thread may have fetched it while this one waited for the lock.
+            cached = _cache.get(self._key)
+            if cached is not None and self._clock() < cached.refresh_at:
+                return cached.value
+            token = self._fetch()
+            _cache.put(self._key, token)
+            return token.value
+
+    def invalidate(self, failed_token: str) -> None:
+        """Drop ``failed_token`` from the cache unless another thread already replaced it."""
+        _cache.invalidate(self._key, failed_token)
+
+    def unauthorized_hint(self) -> str:
+        """What to tell the user when Flow Service refuses even a freshly issued token."""
+        return (
+            "IMS issued a token but the Adobe I/O gateway refused it: check that the credential "
+            "of aep:clientId belongs to the organization in aep:orgId and that aep:scopes match "
+            "the credential in the Adobe Developer Console"
+        )
+
+    def _retry_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        if response.status_code != 401:
+            return response
+        request = response.request
+        sent = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        self.invalidate(sent)
+        # Read and release the refused answer so its connection goes back to the pool.
+        _ = response.content
+        response.close()
+        retry = request.copy()
+        # copy() shares the hooks dict; give the retry its own, without this hook, so a second
+        # 401 reaches the caller instead of looping.
+        retry.hooks = {
+            event: [h for h in hooks if h != self._retry_on_401]
+            for event, hooks in request.hooks.items()
+        }
+        if hasattr(retry.body, "read"):
+            requests.utils.rewind_body(retry)
+        retry.headers["Authorization"] = f"Bearer {self.token()}"
+        _log.debug("401 from %s: retrying once with a fresh IMS token", request.path_url)
+        adapter = response.connection
+        fresh: requests.Response = adapter.send(retry, **kwargs)
+        fresh.history.append(response)
+        fresh.request = retry
+        return fresh
+
+    def _fetch(self) -> _Token:
+        url = f"{self.ims_url}{TOKEN_PATH}"
+        retrying = Retrying(
+            stop=stop_after_attempt(_IMS_ATTEMPTS),
+            wait=_ims_wait,
+            retry=retry_if_exception_type(_RetryableIms),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._request_token(url)
+        except _RetryableIms as exc:
+            raise AuthError(
+                f"Could not get an access token from Adobe IMS at {url}: {exc.detail} "
+                f"(gave up after {_IMS_ATTEMPTS} attempts). IMS may be down or unreachable from "
+                "here; check the IMS URL and your network, then retry."
+            ) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _request_token(self, url: str) -> _Token:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._secret,
+            "scope": self.scopes,
+        }
+        _cache.count_request()
+        started = self._clock()
+        try:
+            response = self._session.post(url, data=form, timeout=self.timeout,
+                                          headers={"Accept": "application/json"})
+        except (requests.ConnectionError, requests.Timeout,
+                requests.exceptions.ChunkedEncodingError) as exc:
+            raise _RetryableIms(f"{type(exc).__name__}: {exc}") from None
+        _log.debug("POST %s -> %s", TOKEN_PATH, response.status_code)
+        if response.status_code in _IMS_RETRY_STATUSES:
+            raise _RetryableIms(f"HTTP {response.status_code}", _retry_after(response))
+        payload = _json_object(response)
+        if response.status_code != 200:
+            raise self._refused(url, response, payload)
+        value = payload.get("access_token")
+        ttl = payload.get("expires_in")
+        if not isinstance(value, str) or not value or not isinstance(ttl, (int, float)):
+            raise AuthError(
+                f"Adobe IMS at {url} answered HTTP 200 without an access_token and expires_in. "
+                "Check that the IMS URL points at Adobe IMS.",
+                status=response.status_code,
+            )
+        redaction.register(value)
+        seconds = float(ttl) / 1000.0 if ttl > _MAX_TTL_SECONDS else float(ttl)
+        margin = min(self.refresh_margin, seconds / 10.0)
+        return _Token(value=value, refresh_at=started + seconds - margin)
+
+    def _refused(self, url: str, response: requests.Response, payload: dict[str, Any]) -> AuthError:
+        code = payload.get("error")
+        description = payload.get("error_description") or payload.get("message")
+        said = ": ".join(str(p) for p in (code, description) if p) or response.reason or "no detail"
+        return AuthError(
+            f"Adobe IMS at {url} refused the token request: HTTP {response.status_code}: {said}. "
+            f"Check the aep:clientId ({self.client_id}), aep:clientSecret and aep:scopes "
+            f"({self.scopes}) settings against the OAuth Server-to-Server credential in the "
+            "Adobe Developer Console.",
+            status=response.status_code,
+            code=str(code) if code else None,
+        )
+
+
+class StaticTokenAuth(AuthBase):
+    """Bearer auth with a pre-issued access token (``aep:accessToken``). It cannot refresh."""
+
+    def __init__(self, access_token: str) -> None:
+        redaction.register(access_token)
+        self._token = access_token
+
+    def __repr__(self) -> str:
+        return "StaticTokenAuth(access_token=[REDACTED])"
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = f"Bearer {self._token}"
+        return r
+
+    def token(self) -> str:
+        """The token given at construction."""
+        return self._token
+
+    def unauthorized_hint(self) -> str:
+        """What to tell the user when the gateway refuses the token."""
+        return (
+            "The access token in aep:accessToken is expired or invalid (IMS tokens last about "
+            "24 h): set a fresh aep:accessToken, or configure aep:clientId and aep:clientSecret "
+            "so the provider gets and renews tokens itself"
+        )
+
+
+def _ims_wait(state: RetryCallState) -> float:
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    if isinstance(exc, _RetryableIms) and exc.retry_after is not None:
+        return min(exc.retry_after, _IMS_MAX_RETRY_AFTER)
+    return float(wait_random_exponential(multiplier=0.25, max=2.0)(state))
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(raw)) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    try:
+        payload = response.json()
+    except (ValueError, json.JSONDecodeError):
+        return {}
+    return payload if isinstance(payload, dict) else {}

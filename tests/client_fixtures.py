@@ -1,0 +1,85 @@
+"""Helpers shared by the auth and client tests (which run against the emulator on loopback)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from provider.auth import DEFAULT_SCOPES, ImsTokenAuth
+from provider.client import BASE_PATH, FlowServiceClient, RetryPolicy
+from provider.emulator import Emulator
+
+SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
+ACCESS_TOKEN = "dapi-test-access-token-5f2b7c9e1d"
+TOKEN_PATH = "/ims/token/v3"
+
+# Fast but real retries: tiny backoff, generous time budget.
+FAST = RetryPolicy(attempts=6, total_seconds=20.0, base_delay=0.01, max_delay=0.05)
+
+
+def start_emulator(**kwargs: Any) -> Emulator:
+    """A started emulator on an ephemeral loopback port."""
+    emu = Emulator(port=0, **kwargs)
+    emu.start()
+    return emu
+
+
+def sandbox_for(node_name: str) -> str:
+    """A sandbox name unique to a test, so tests never see each other's connections."""
+    return re.sub(r"[^a-z0-9]+", "-", node_name.lower()).strip("-")[-60:].strip("-")
+
+
+def ims_auth(emu: Emulator, **kwargs: Any) -> ImsTokenAuth:
+    """Client-credentials auth against the emulator's IMS."""
+    return ImsTokenAuth(emu.url, emu.client_id, emu.client_secret, DEFAULT_SCOPES, **kwargs)
+
+
+def make_client(emu: Emulator, *, auth: Any = None, **kwargs: Any) -> FlowServiceClient:
+    """A client for the emulator with fast retries unless told otherwise."""
+    kwargs.setdefault("retry", FAST)
+    return FlowServiceClient(
+        emu.url,
+        org_id=emu.org_id,
+        api_key=emu.client_id,
+        auth=auth if auth is not None else ims_auth(emu),
+        **kwargs,
+    )
+
+
+def databricks_body(
+    name: str,
+    *,
+    domain: str = "https://adb-1234567890123456.7.azuredatabricks.net",
+    cluster_id: str = "0123-456789-abcde",
+    database: str = "acme",
+    catalog: str | None = None,
+    access_token: str = ACCESS_TOKEN,
+) -> dict[str, Any]:
+    """A Databricks create body as the model layer builds it."""
+    params: dict[str, Any] = {
+        "domain": domain,
+        "clusterId": cluster_id,
+        "accessToken": access_token,
+        "database": database,
+    }
+    if catalog is not None:
+        params["catalog"] = catalog
+    return {
+        "name": name,
+        "description": "made by a test",
+        "auth": {"specName": "Access Token Authentication", "params": params},
+        "connectionSpec": {"id": SPEC_ID, "version": "1.0"},
+    }
+
+
+def flow_requests(emu: Emulator, sandbox: str | None = None) -> list[Any]:
+    """The Flow Service requests the emulator served (optionally for one sandbox)."""
+    return [
+        r for r in emu.requests
+        if r.path.startswith(BASE_PATH) and (sandbox is None or r.sandbox == sandbox)
+    ]
+
+
+def ims_requests(emu: Emulator) -> list[Any]:
+    """The IMS token requests the emulator served."""
+    return [r for r in emu.requests if r.path == TOKEN_PATH]

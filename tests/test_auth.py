@@ -1,0 +1,272 @@
+"""ImsTokenAuth and StaticTokenAuth against the emulator's IMS and gateway on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import requests
+from client_fixtures import (
+    databricks_body,
+    flow_requests,
+    ims_auth,
+    ims_requests,
+    make_client,
+    sandbox_for,
+    start_emulator,
+)
+
+from provider import redaction
+from provider.auth import (
+    DEFAULT_SCOPES,
+    ImsTokenAuth,
+    StaticTokenAuth,
+    clear_token_cache,
+    token_request_count,
+)
+from provider.emulator import Emulator
+from provider.errors import ApiError, AuthError
+
+TTL = 60  # seconds; the refresh margin clamps to TTL / 10 = 6 s
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    emulator = start_emulator(token_ttl=TTL)
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh(emu: Emulator) -> None:
+    emu.faults.clear()
+    emu.clear_requests()
+    clear_token_cache()
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest) -> str:
+    return sandbox_for(request.node.name)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_one_token_serves_many_calls_and_clients(emu: Emulator, sandbox: str) -> None:
+    """Many calls through several clients with the same credentials cost one IMS request."""
+    for _ in range(3):
+        client = make_client(emu)
+        for _ in range(3):
+            client.count_connections(sandbox)
+    assert len(ims_requests(emu)) == 1
+    assert token_request_count() == 1
+    assert len(flow_requests(emu)) == 9
+
+
+def test_four_threads_trigger_exactly_one_token_request(emu: Emulator, sandbox: str) -> None:
+    """Four threads asking at once for a token (IMS slow to answer) share one IMS request."""
+    emu.faults.add(latency=0.3, path="/ims/token/v3")
+    client = make_client(emu)
+    barrier = threading.Barrier(4)
+    counts: list[int] = []
+
+    def work() -> None:
+        barrier.wait()
+        counts.append(client.count_connections(sandbox))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counts == [0, 0, 0, 0]
+    assert len(ims_requests(emu)) == 1
+
+
+def test_token_is_reused_until_the_clamped_margin_then_refreshed(emu: Emulator) -> None:
+    """A 60 s token is reused for 54 s (margin min(300, 60/10)) and renewed after."""
+    clock = FakeClock()
+    auth = ims_auth(emu, clock=clock)
+    first = auth.token()
+    clock.now += TTL - 6 - 0.5
+    assert auth.token() == first
+    clock.now += 1.0
+    second = auth.token()
+    assert second != first
+    assert len(ims_requests(emu)) == 2
+
+
+def test_request_form_is_client_credentials(emu: Emulator) -> None:
+    """The token request is a form POST with grant_type, client_id and scope (secret masked)."""
+    ims_auth(emu).token()
+    (recorded,) = ims_requests(emu)
+    assert recorded.method == "POST"
+    assert recorded.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert recorded.body["grant_type"] == "client_credentials"
+    assert recorded.body["client_id"] == emu.client_id
+    assert recorded.body["scope"] == DEFAULT_SCOPES
+    assert emu.client_secret not in str(recorded)
+
+
+def test_revoked_token_is_refreshed_once_and_request_resent(emu: Emulator, sandbox: str) -> None:
+    """After a 401 the token is renewed and the request re-sent once, transparently."""
+    client = make_client(emu)
+    client.count_connections(sandbox)
+    emu.revoke_tokens()
+    assert client.count_connections(sandbox) == 0
+    statuses = [r.status for r in flow_requests(emu)]
+    assert statuses == [200, 401, 200]
+    assert len(ims_requests(emu)) == 2
+    assert client.request_count == 3
+
+
+def test_401_resend_carries_the_body(emu: Emulator, sandbox: str) -> None:
+    """A create refused with 401 is re-sent with its JSON body and creates one connection."""
+    client = make_client(emu)
+    client.count_connections(sandbox)
+    emu.revoke_tokens()
+    created = client.create_connection(sandbox, databricks_body("after-401"))
+    posts = [r for r in flow_requests(emu) if r.method == "POST"]
+    assert [r.status for r in posts] == [401, 201]
+    assert posts[1].body["name"] == "after-401"
+    assert [c["id"] for c in emu.connections(emu.org_id, sandbox)] == [created.id]
+
+
+def test_concurrent_401s_refresh_the_token_once(emu: Emulator, sandbox: str) -> None:
+    """Four threads meeting 401 together with the same stale token cause one new token."""
+    client = make_client(emu)
+    client.count_connections(sandbox)
+    emu.revoke_tokens()
+    emu.faults.add(latency=0.2, path="/ims/token/v3")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            client.count_connections(sandbox)
+        except ApiError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(ims_requests(emu)) == 2
+
+
+def test_late_401_for_an_old_token_keeps_the_new_one(emu: Emulator) -> None:
+    """Invalidating a token another thread already replaced does not cost a new token."""
+    auth = ims_auth(emu)
+    old = auth.token()
+    auth.invalidate(old)
+    new = auth.token()
+    auth.invalidate(old)
+    assert auth.token() == new != old
+    assert len(ims_requests(emu)) == 2
+
+
+def test_bad_secret_gives_clear_auth_error_without_the_secret(emu: Emulator) -> None:
+    """IMS refusing the credentials raises AuthError naming the URL, status, error and settings."""
+    wrong = "not-the-right-secret-1234"
+    auth = ImsTokenAuth(emu.url, emu.client_id, wrong, DEFAULT_SCOPES)
+    with pytest.raises(AuthError) as caught:
+        auth.token()
+    text = str(caught.value)
+    assert emu.url in text
+    assert "401" in text
+    assert "invalid_client" in text
+    assert "aep:clientSecret" in text
+    assert wrong not in text
+    assert caught.value.status == 401
+    assert len(ims_requests(emu)) == 1  # refusals are not retried
+
+
+def test_ims_503_is_ridden_out(emu: Emulator) -> None:
+    """Token requests are retried through transient IMS failures."""
+    emu.faults.add(status=503, times=2, path="/ims/token/v3")
+    assert ims_auth(emu).token()
+    assert [r.status for r in ims_requests(emu)] == [503, 503, 200]
+
+
+def test_ims_unreachable_gives_auth_error(emu: Emulator) -> None:
+    """An IMS nobody answers on raises AuthError (after retries) naming the URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    auth = ImsTokenAuth(url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
+                        timeout=(0.5, 0.5))
+    with pytest.raises(AuthError, match="Could not get an access token") as caught:
+        auth.token()
+    assert url in str(caught.value)
+    assert token_request_count() == 4
+
+
+def test_auth_error_reaches_the_client_caller_unchanged(emu: Emulator, sandbox: str) -> None:
+    """A client whose credentials IMS refuses raises AuthError, not an ApiError."""
+    auth = ImsTokenAuth(emu.url, emu.client_id, "wrong-secret-abcdef", DEFAULT_SCOPES)
+    with pytest.raises(AuthError):
+        make_client(emu, auth=auth).count_connections(sandbox)
+    assert flow_requests(emu) == []
+
+
+def test_static_token_is_sent_as_bearer(emu: Emulator, sandbox: str) -> None:
+    """StaticTokenAuth sends the given token and works while it is valid."""
+    token = ims_auth(emu).token()
+    client = make_client(emu, auth=StaticTokenAuth(token))
+    assert client.count_connections(sandbox) == 0
+
+
+def test_static_token_refused_gives_clear_error_once(emu: Emulator, sandbox: str) -> None:
+    """A refused static token is not retried; the error says to set a fresh aep:accessToken."""
+    token = ims_auth(emu).token()
+    emu.revoke_tokens()
+    client = make_client(emu, auth=StaticTokenAuth(token))
+    with pytest.raises(ApiError) as caught:
+        client.get_connection(sandbox, "some-id")
+    text = str(caught.value)
+    assert caught.value.status == 401
+    assert "401013" in text
+    assert "aep:accessToken" in text
+    assert token not in text
+    assert len(flow_requests(emu)) == 1
+
+
+def test_reprs_hold_no_secret(emu: Emulator) -> None:
+    """repr() of the auth objects and client shows neither the secret nor any token."""
+    auth = ims_auth(emu)
+    token = auth.token()
+    static = StaticTokenAuth(token)
+    texts = [repr(auth), repr(static), repr(make_client(emu, auth=auth)),
+             repr(make_client(emu, auth=static))]
+    for text in texts:
+        assert emu.client_secret not in text
+        assert token not in text
+    assert emu.client_id in repr(auth)
+
+
+def test_secret_and_tokens_are_registered_for_redaction(emu: Emulator) -> None:
+    """The client secret and every issued token are masked by provider.redaction."""
+    auth = ims_auth(emu)
+    token = auth.token()
+    text = redaction.redact(f"secret={emu.client_secret} token={token}")
+    assert emu.client_secret not in text
+    assert token not in text
+
+
+def test_ims_session_is_not_the_flow_session(emu: Emulator, sandbox: str) -> None:
+    """IMS requests are not counted in the client's request_count."""
+    client = make_client(emu, auth=ims_auth(emu, session=requests.Session()))
+    client.count_connections(sandbox)
+    assert client.request_count == 1
+    assert len(ims_requests(emu)) == 1

@@ -1,0 +1,660 @@
+"""FlowServiceClient against the emulator on loopback: operations, headers, errors, retries."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from client_fixtures import (
+    ACCESS_TOKEN,
+    SPEC_ID,
+    databricks_body,
+    flow_requests,
+    ims_auth,
+    make_client,
+    sandbox_for,
+    start_emulator,
+)
+
+from provider import redaction
+from provider.auth import StaticTokenAuth, clear_token_cache
+from provider.client import (
+    BASE_PATH,
+    CLOCK_SKEW_MS,
+    Created,
+    FlowServiceClient,
+    Patched,
+    RetryPolicy,
+    _parse_error,
+    _retry_after,
+)
+from provider.emulator import Emulator
+from provider.errors import (
+    ApiError,
+    ConflictError,
+    InUseError,
+    NotFoundError,
+    TransientError,
+)
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    emulator = start_emulator()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh(emu: Emulator) -> None:
+    emu.faults.clear()
+    emu.clear_requests()
+    clear_token_cache()
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest) -> str:
+    return sandbox_for(request.node.name)
+
+
+@pytest.fixture
+def client(emu: Emulator) -> FlowServiceClient:
+    return make_client(emu)
+
+
+def stored(emu: Emulator, sandbox: str) -> list[dict[str, Any]]:
+    return list(emu.connections(emu.org_id, sandbox))
+
+
+def paths(emu: Emulator, sandbox: str) -> list[tuple[str, int]]:
+    """(method, status) of each Flow Service request in the sandbox."""
+    return [(r.method, r.status) for r in flow_requests(emu, sandbox)]
+
+
+# -- happy paths and headers -------------------------------------------------------------------
+
+
+def test_create_costs_one_request_and_sends_the_headers(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A create is one POST with api key, org, lowercase sandbox, JSON content type and accept."""
+    created = client.create_connection(sandbox.upper(), databricks_body("c1"))
+    assert isinstance(created, Created)
+    assert created.etag.startswith('"')
+    assert created.etag.endswith('"')
+    assert abs(created.date_ms - time.time() * 1000) < 5000
+    (post,) = flow_requests(emu, sandbox)
+    assert (post.method, post.path, post.status) == ("POST", BASE_PATH + "/connections", 201)
+    assert post.headers["x-api-key"] == emu.client_id
+    assert post.headers["x-gw-ims-org-id"] == emu.org_id
+    assert post.headers["x-sandbox-name"] == sandbox
+    assert post.headers["content-type"] == "application/json"
+    assert post.headers["accept"] == "application/json"
+    assert post.headers["authorization"].startswith("Bearer ")
+    assert client.request_count == 1
+    assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
+
+
+def test_get_unwraps_the_item(client: FlowServiceClient, sandbox: str) -> None:
+    """get_connection returns items[0] with the stored fields and the create's etag."""
+    created = client.create_connection(sandbox, databricks_body("g1", catalog="main"))
+    item = client.get_connection(sandbox, created.id)
+    assert item["id"] == created.id
+    assert item["name"] == "g1"
+    assert item["etag"] == created.etag
+    assert item["auth"]["params"]["catalog"] == "main"
+    assert item["connectionSpec"]["id"] == SPEC_ID
+
+
+def test_get_missing_is_not_found_with_code_request_id_method_path(
+    client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A 404 becomes NotFoundError whose text names method, path, code, request id and a fix."""
+    with pytest.raises(NotFoundError) as caught:
+        client.get_connection(sandbox, "nope")
+    error = caught.value
+    text = str(error)
+    assert (error.status, error.code) == (404, "1101-404")
+    assert error.request_id
+    assert error.request_id in text
+    assert "GET /connections/nope" in text
+    assert "1101-404" in text
+    assert "pulumi refresh" in text
+
+
+def test_list_follows_pages_and_resends_filters(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """Listing 7 connections 3 a page takes 3 requests, each with the filter and page size."""
+    ids = {client.create_connection(sandbox, databricks_body(f"p{i}")).id for i in range(7)}
+    client.create_connection(sandbox, databricks_body("other", database="elsewhere"))
+    emu.clear_requests()
+    items = list(client.list_connections(sandbox, ("auth.params.database==acme",), page_size=3))
+    assert {i["id"] for i in items} == ids
+    assert len(items) == 7
+    gets = flow_requests(emu, sandbox)
+    assert len(gets) == 3
+    for recorded in gets:
+        assert recorded.query["property"] == ["auth.params.database==acme"]
+        assert recorded.query["limit"] == ["3"]
+    assert "continuationToken" not in gets[0].query
+    assert all("continuationToken" in g.query for g in gets[1:])
+
+
+def test_filters_are_anded(client: FlowServiceClient, sandbox: str) -> None:
+    """Several filters select the connections matching all of them."""
+    client.create_connection(sandbox, databricks_body("a", database="x"))
+    client.create_connection(sandbox, databricks_body("a", database="y"))
+    client.create_connection(sandbox, databricks_body("b", database="x"))
+    found = list(client.list_connections(sandbox, ("name==a", "auth.params.database==x")))
+    assert [(i["name"], i["auth"]["params"]["database"]) for i in found] == [("a", "x")]
+
+
+def test_count(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
+    """count_connections answers with one request, honouring filters."""
+    for name in ("n1", "n2", "n1"):
+        client.create_connection(sandbox, databricks_body(name))
+    emu.clear_requests()
+    assert client.count_connections(sandbox) == 3
+    assert client.count_connections(sandbox, ("name==n1",)) == 2
+    assert len(flow_requests(emu, sandbox)) == 2
+
+
+def test_find_by_name_is_exact_even_with_a_comma(client: FlowServiceClient, sandbox: str) -> None:
+    """A name with a comma (an OR to the service) still finds only the exact name."""
+    client.create_connection(sandbox, databricks_body("a"))
+    client.create_connection(sandbox, databricks_body("b"))
+    wanted = client.create_connection(sandbox, databricks_body("a,b"))
+    assert [i["id"] for i in client.find_by_name(sandbox, "a,b")] == [wanted.id]
+    assert [i["name"] for i in client.find_by_name(sandbox, "a")] == ["a"]
+    assert client.find_by_name(sandbox, "zzz") == []
+
+
+def test_patch_sends_if_match_verbatim_and_returns_new_etag(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """PATCH sends the etag with its quotes, a JSON Patch array, and returns the new etag."""
+    created = client.create_connection(sandbox, databricks_body("before"))
+    emu.clear_requests()
+    ops = [{"op": "replace", "path": "/name", "value": "after"}]
+    patched = client.patch_connection(sandbox, created.id, created.etag, ops)
+    assert isinstance(patched, Patched)
+    assert patched.etag != created.etag
+    (request,) = flow_requests(emu, sandbox)
+    assert request.headers["if-match"] == created.etag
+    assert request.headers["content-type"] == "application/json"
+    assert request.body == ops
+    item = client.get_connection(sandbox, created.id)
+    assert (item["name"], item["etag"]) == ("after", patched.etag)
+
+
+def test_patch_with_stale_etag_is_conflict(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A 412 on the first attempt is a ConflictError, without re-reading even with applied."""
+    created = client.create_connection(sandbox, databricks_body("c"))
+    client.patch_connection(sandbox, created.id, created.etag,
+                            [{"op": "replace", "path": "/description", "value": "elsewhere"}])
+    emu.clear_requests()
+    with pytest.raises(ConflictError) as caught:
+        client.patch_connection(sandbox, created.id, created.etag,
+                                [{"op": "replace", "path": "/name", "value": "mine"}],
+                                applied=lambda item: True)
+    text = str(caught.value)
+    assert "1404-412" in text
+    assert "PATCH /connections/" in text
+    assert "`pulumi refresh`, then `pulumi up`" in text
+    assert paths(emu, sandbox) == [("PATCH", 412)]
+
+
+def test_delete_then_get_is_not_found(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """delete_connection removes it with one request; deleting again is NotFoundError."""
+    created = client.create_connection(sandbox, databricks_body("d"))
+    emu.clear_requests()
+    client.delete_connection(sandbox, created.id)
+    assert paths(emu, sandbox) == [("DELETE", 204)]
+    assert stored(emu, sandbox) == []
+    with pytest.raises(NotFoundError):
+        client.delete_connection(sandbox, created.id)
+
+
+def test_test_connection(client: FlowServiceClient, sandbox: str) -> None:
+    """test_connection reports the service's result."""
+    ok = client.create_connection(sandbox, databricks_body("ok"))
+    bad = client.create_connection(
+        sandbox, databricks_body("bad", domain="https://unreachable.example.net"))
+    assert client.test_connection(sandbox, ok.id) is True
+    assert client.test_connection(sandbox, bad.id) is False
+
+
+def test_create_rejected_is_api_error_with_hint_and_no_secret(
+    client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A 400 on create is an ApiError naming the code and a fix, with no access token."""
+    body = databricks_body("bad-spec")
+    body["connectionSpec"]["id"] = "00000000-0000-0000-0000-000000000000"
+    with pytest.raises(ApiError) as caught:
+        client.create_connection(sandbox, body)
+    text = str(caught.value)
+    assert type(caught.value) is ApiError
+    assert caught.value.status == 400
+    assert "POST /connections" in text
+    assert "1413-400" in text
+    assert ACCESS_TOKEN not in text
+
+
+def test_malformed_sandbox_is_not_a_missing_connection(client: FlowServiceClient) -> None:
+    """A 2100-404 (sandbox not found) is a plain ApiError pointing at aep:sandboxName."""
+    with pytest.raises(ApiError) as caught:
+        client.get_connection("bad_sandbox!", "id")
+    assert not isinstance(caught.value, NotFoundError)
+    assert caught.value.code == "2100-404"
+    assert "aep:sandboxName" in str(caught.value)
+
+
+def test_four_threads_share_one_client(emu: Emulator, client: FlowServiceClient,
+                                       sandbox: str) -> None:
+    """Four threads creating through one client make 20 distinct connections in 20 requests."""
+    ids: list[str] = []
+    lock = threading.Lock()
+
+    def work(n: int) -> None:
+        for i in range(5):
+            created = client.create_connection(sandbox, databricks_body(f"t{n}-{i}"))
+            with lock:
+                ids.append(created.id)
+
+    before = client.request_count
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(ids)) == 20
+    assert len(stored(emu, sandbox)) == 20
+    assert client.request_count - before == 20
+
+
+# -- retries -----------------------------------------------------------------------------------
+
+
+def test_honours_retry_after(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
+    """A 429 with Retry-After: 1 is retried after (at least) one second."""
+    emu.faults.add(status=429, retry_after=1, times=1, method="GET")
+    started = time.monotonic()
+    assert client.count_connections(sandbox) == 0
+    assert time.monotonic() - started >= 1.0
+    assert paths(emu, sandbox) == [("GET", 429), ("GET", 200)]
+
+
+def test_rides_out_a_burst_of_429_on_create_without_lookup(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """429s on create were not processed: retried straight away, one connection, no lookup."""
+    emu.faults.add(status=429, retry_after=0, times=3, method="POST", path="/connections")
+    client.create_connection(sandbox, databricks_body("busy"))
+    assert paths(emu, sandbox) == [("POST", 429)] * 3 + [("POST", 201)]
+    assert len(stored(emu, sandbox)) == 1
+
+
+def test_rides_out_503_on_reads(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
+    """GETs are retried through 503s."""
+    created = client.create_connection(sandbox, databricks_body("r"))
+    emu.faults.add(status=503, times=2, method="GET")
+    assert client.get_connection(sandbox, created.id)["id"] == created.id
+    assert paths(emu, sandbox)[1:] == [("GET", 503), ("GET", 503), ("GET", 200)]
+
+
+def test_gives_up_after_the_attempt_budget(emu: Emulator, sandbox: str) -> None:
+    """Endless 503s give a TransientError after exactly `attempts` tries, saying so."""
+    client = make_client(emu, retry=RetryPolicy(attempts=3, total_seconds=20, base_delay=0.01,
+                                                max_delay=0.02))
+    emu.faults.add(status=503, method="GET")
+    with pytest.raises(TransientError) as caught:
+        client.count_connections(sandbox)
+    text = str(caught.value)
+    assert "gave up after 3 attempts" in text
+    assert "1103-503" in text
+    assert "Nothing was changed" in text
+    assert len(flow_requests(emu, sandbox)) == 3
+
+
+def test_gives_up_when_retry_after_exceeds_the_time_budget(emu: Emulator, sandbox: str) -> None:
+    """A Retry-After longer than the remaining budget stops at once with a TransientError."""
+    client = make_client(emu, retry=RetryPolicy(attempts=6, total_seconds=2, base_delay=0.01))
+    emu.faults.add(status=429, retry_after=30, method="GET")
+    started = time.monotonic()
+    with pytest.raises(TransientError) as caught:
+        client.count_connections(sandbox)
+    assert time.monotonic() - started < 1.5
+    assert "Retry-After" in str(caught.value)
+    assert "429050" in str(caught.value)
+    assert len(flow_requests(emu, sandbox)) == 1
+
+
+def test_gives_up_when_the_time_budget_is_spent(emu: Emulator, sandbox: str) -> None:
+    """Slow failures stop at the total-time budget before the attempt budget."""
+    client = make_client(emu, retry=RetryPolicy(attempts=50, total_seconds=0.6, base_delay=0.05,
+                                                max_delay=0.05))
+    emu.faults.add(status=503, latency=0.2, method="GET")
+    with pytest.raises(TransientError, match="retry budget was spent"):
+        client.count_connections(sandbox)
+    assert 2 <= len(flow_requests(emu, sandbox)) <= 4
+
+
+# -- ambiguous failures ------------------------------------------------------------------------
+
+
+def test_create_with_lost_answer_returns_the_committed_connection(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """Committed but unanswered create: the lookup finds it; exactly one connection exists."""
+    emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("lost"))
+    (only,) = stored(emu, sandbox)
+    assert (created.id, created.etag) == (only["id"], only["etag"])
+    assert created.date_ms == only["createdAt"]
+    assert paths(emu, sandbox) == [("POST", 0), ("GET", 200)]
+
+
+def test_create_with_503_not_committed_is_retried_once(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A 503 that did not commit: lookup finds nothing, the retry creates exactly one."""
+    emu.faults.add(status=503, method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("flaky"))
+    assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
+    assert paths(emu, sandbox) == [("POST", 503), ("GET", 200), ("POST", 201)]
+
+
+def test_create_reset_before_processing_is_retried(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A connection reset before processing: looked up, not found, created once."""
+    emu.faults.add(drop="before", method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("reset"))
+    assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
+
+
+def test_create_read_timeout_finds_the_slow_commit(emu: Emulator, sandbox: str) -> None:
+    """A create that committed but answered after the read timeout is found, not repeated."""
+    client = make_client(emu, timeout=(2.0, 0.3))
+    emu.faults.add(delay=1.0, method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("slow"))
+    assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
+
+
+def test_create_lookup_failing_transiently_keeps_trying(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """If the lookup after a lost answer fails, it is retried within the budget."""
+    emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+    emu.faults.add(status=502, method="GET", times=1)
+    created = client.create_connection(sandbox, databricks_body("lookup-flaky"))
+    assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
+    assert paths(emu, sandbox) == [("POST", 0), ("GET", 502), ("GET", 200)]
+
+
+def test_create_does_not_adopt_a_same_name_connection_it_already_knew(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A same-name, same-params connection seen before the create is never taken as ours."""
+    other = make_client(emu).create_connection(sandbox, databricks_body("twin"))
+    assert [i["id"] for i in client.find_by_name(sandbox, "twin")] == [other.id]
+    emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("twin"))
+    assert created.id != other.id
+    assert {c["id"] for c in stored(emu, sandbox)} == {other.id, created.id}
+
+
+def test_create_does_not_adopt_a_different_connection_of_that_name(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A same-name connection with other auth params made meanwhile is not ours."""
+    emu.faults.add(status=503, method="POST", path="/connections", times=1)
+    make_client(emu).create_connection(sandbox, databricks_body("n", database="someone-else"))
+    emu.faults.clear()
+    emu.faults.add(status=503, method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("n"))
+    mine = [c for c in stored(emu, sandbox) if c["auth"]["params"]["database"] == "acme"]
+    assert [c["id"] for c in mine] == [created.id]
+
+
+def test_create_does_not_adopt_an_old_same_name_connection(tmp_path: Path) -> None:
+    """A same-name, same-params connection created long ago is not adopted after a lost answer."""
+    sandbox = "old-twin"
+    base = start_emulator()
+    try:
+        old = make_client(base).create_connection(sandbox, databricks_body("twin"))
+        (record,) = base.connections(base.org_id, sandbox)
+    finally:
+        base.stop()
+    long_ago = record["createdAt"] - 10 * CLOCK_SKEW_MS
+    record.update(createdAt=long_ago, updatedAt=long_ago)
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"format": 1, "connections": [record], "flowReferences": []}))
+    emu = start_emulator(state_file=str(state))
+    try:
+        assert [c["createdAt"] for c in emu.connections(emu.org_id, sandbox)] == [long_ago]
+        emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+        created = make_client(emu).create_connection(sandbox, databricks_body("twin"))
+        assert created.id != old.id
+        assert {c["id"] for c in emu.connections(emu.org_id, sandbox)} == {old.id, created.id}
+    finally:
+        emu.stop()
+
+
+def test_create_ambiguous_until_budget_says_it_may_have_happened(
+    emu: Emulator, sandbox: str,
+) -> None:
+    """When every create attempt is a 503 the error says the create may or may not exist."""
+    client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
+    emu.faults.add(status=503, method="POST", path="/connections")
+    with pytest.raises(TransientError) as caught:
+        client.create_connection(sandbox, databricks_body("never"))
+    assert "may or may not have happened" in str(caught.value)
+    assert "'never'" in str(caught.value)
+    assert stored(emu, sandbox) == []
+
+
+def test_create_throttled_until_budget_says_nothing_was_created(
+    emu: Emulator, sandbox: str,
+) -> None:
+    """When every create attempt is a 429 the error says nothing was created."""
+    client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
+    emu.faults.add(status=429, method="POST", path="/connections")
+    with pytest.raises(TransientError, match="Nothing was created"):
+        client.create_connection(sandbox, databricks_body("never"))
+
+
+def test_patch_with_lost_answer_succeeds_through_applied(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """PATCH committed but unanswered: the retry meets 412, applied() sees it landed."""
+    created = client.create_connection(sandbox, databricks_body("p"))
+    emu.clear_requests()
+    emu.faults.add(drop="after", method="PATCH", times=1)
+    patched = client.patch_connection(
+        sandbox, created.id, created.etag,
+        [{"op": "replace", "path": "/description", "value": "new"}],
+        applied=lambda item: item.get("description") == "new",
+    )
+    (only,) = stored(emu, sandbox)
+    assert patched.etag == only["etag"] != created.etag
+    assert patched.date_ms == only["updatedAt"]
+    assert paths(emu, sandbox) == [("PATCH", 0), ("PATCH", 412), ("GET", 200)]
+
+
+def test_patch_with_lost_answer_and_no_applied_is_conflict(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """Without applied(), a 412 after a lost answer is a ConflictError that explains why."""
+    created = client.create_connection(sandbox, databricks_body("p"))
+    emu.faults.add(drop="after", method="PATCH", times=1)
+    with pytest.raises(ConflictError, match="earlier attempt"):
+        client.patch_connection(sandbox, created.id, created.etag,
+                                [{"op": "replace", "path": "/description", "value": "new"}])
+
+
+def test_patch_after_503_retries_with_same_if_match(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A PATCH answered 503 (not applied) is re-sent with the same If-Match and succeeds."""
+    created = client.create_connection(sandbox, databricks_body("p"))
+    emu.clear_requests()
+    emu.faults.add(status=503, method="PATCH", times=1)
+    client.patch_connection(sandbox, created.id, created.etag,
+                            [{"op": "replace", "path": "/description", "value": "x"}])
+    sent = flow_requests(emu, sandbox)
+    assert [(r.status, r.headers["if-match"]) for r in sent] == [(503, created.etag),
+                                                                  (200, created.etag)]
+
+
+def test_delete_with_lost_answer_is_success(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """A DELETE whose answer was lost, retried into 404, counts as done."""
+    created = client.create_connection(sandbox, databricks_body("d"))
+    emu.clear_requests()
+    emu.faults.add(drop="after", method="DELETE", times=1)
+    client.delete_connection(sandbox, created.id)
+    assert paths(emu, sandbox) == [("DELETE", 0), ("DELETE", 404)]
+    assert stored(emu, sandbox) == []
+
+
+def test_delete_in_use_is_in_use_error(
+    emu: Emulator, client: FlowServiceClient, sandbox: str,
+) -> None:
+    """Deleting a connection a dataflow uses raises InUseError telling to delete dataflows."""
+    created = client.create_connection(sandbox, databricks_body("used"))
+    emu.add_flow_reference(created.id)
+    with pytest.raises(InUseError) as caught:
+        client.delete_connection(sandbox, created.id)
+    assert "1418-400" in str(caught.value)
+    assert "dataflows" in str(caught.value).lower()
+    assert len(stored(emu, sandbox)) == 1
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+
+def test_no_secret_in_errors_reprs_or_logs(
+    emu: Emulator, sandbox: str, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Client secret, IMS token and accessToken appear in no error text, repr or debug log."""
+    caplog.set_level(logging.DEBUG)
+    auth = ims_auth(emu)
+    client = make_client(emu, auth=auth, retry=RetryPolicy(attempts=2, base_delay=0.01))
+    token = auth.token()
+    texts = [repr(client), repr(auth)]
+    bad = databricks_body("s")
+    bad["connectionSpec"]["id"] = "bad"
+    for fault, call in (
+        (False, lambda: client.create_connection(sandbox, bad)),
+        (True, lambda: client.create_connection(sandbox, databricks_body("s"))),
+        (False, lambda: client.get_connection(sandbox, "missing")),
+    ):
+        if fault:
+            emu.faults.add(status=503, method="POST", path="/connections")
+        with pytest.raises(ApiError) as caught:
+            call()
+        emu.faults.clear()
+        texts.append(str(caught.value))
+        texts.append(repr(caught.value))
+    texts.append(caplog.text)
+    for text in texts:
+        for secret in (emu.client_secret, token, ACCESS_TOKEN):
+            assert secret not in text
+    assert ACCESS_TOKEN in redaction.registered()
+
+
+# -- pure parsing ------------------------------------------------------------------------------
+
+
+def _response(
+    status: int, body: object, headers: dict[str, str] | None = None,
+) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response.headers.update(headers or {})
+    return response
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "expected"),
+    [
+        ({"error_code": "401013", "message": "Oauth token is not valid"}, {"x-request-id": "r1"},
+         ("401013", "Oauth token is not valid", "r1")),
+        ({"type": "https://ns.adobe.com/aep/errors/FLOW-1404-412", "title": "Version",
+          "status": 412, "report": {"detailed-message": "stale", "request-id": "r2"},
+          "errorMessage": "stale too"}, {}, ("1404-412", "stale", "r2")),
+        ({"errorMessage": "connections not found", "errorDetails": "d"}, {},
+         (None, "connections not found", None)),
+        ({"message": "Please provide a valid spec id"}, {}, (None, "Please provide a valid spec id",
+                                                             None)),
+        ({"code": "1418-400", "message": "in use"}, {}, ("1418-400", "in use", None)),
+        ({"type": "/placeholder/type/uri", "status": 400, "title": "BadRequestError",
+          "detail": "A valid content-type must be specified"}, {},
+         (None, "A valid content-type must be specified", None)),
+        (b"<html>bad gateway</html>", {"x-request-id": "r3"},
+         (None, "<html>bad gateway</html>", "r3")),
+    ],
+)
+def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
+                                 expected: tuple[Any, ...]) -> None:
+    """Gateway, Flow Service and bare error bodies yield (code, message, request id)."""
+    assert _parse_error(_response(400, body, headers)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [("3", 3.0, 3.0), ("0", 0.0, 0.0), ("garbage", None, None),
+     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0, 0.0)],
+)
+def test_retry_after_seconds_and_http_dates(value: str, low: float | None,
+                                            high: float | None) -> None:
+    """Retry-After is read as seconds or an HTTP date (past dates mean now)."""
+    waited = _retry_after(_response(429, {}, {"Retry-After": value}))
+    if low is None:
+        assert waited is None
+    else:
+        assert waited is not None
+        assert low <= waited <= (high or 0.0) + 0.001
+
+
+def test_retry_after_future_http_date() -> None:
+    """A Retry-After HTTP date in the future waits until then."""
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    waited = _retry_after(_response(429, {}, {"Retry-After": when}))
+    assert waited is not None
+    assert 28 <= waited <= 31
+
+
+def test_create_against_a_refusing_host_was_never_sent() -> None:
+    """Connection refused is not ambiguous: no lookup, and the error says nothing was created."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = FlowServiceClient(
+        f"http://127.0.0.1:{port}", org_id="org@AdobeOrg", api_key="key",
+        auth=StaticTokenAuth("static-token-0123456789"),
+        retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01),
+    )
+    with pytest.raises(TransientError) as caught:
+        client.create_connection("prod", databricks_body("x"))
+    text = str(caught.value)
+    assert "no answer" in text
+    assert "Nothing was created" in text
+    assert client.request_count == 2
