@@ -67,6 +67,8 @@ _TRANSPORT_ERRORS = (
 _IDENTITY_PARAMS = ("domain", "clusterId", "database", "catalog")
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key")
 _POOL_SIZE = 16
+# Name lookups ask for the largest page Flow Service documents, to cost as few requests as possible.
+_LOOKUP_PAGE_SIZE = 100
 
 _log = logging.getLogger("provider.client")
 _log.addFilter(redaction.RedactingFilter())
@@ -343,7 +345,7 @@ class FlowServiceClient:
         # The service reads a comma in a filter value as OR, so "a,b" would match "a" or "b"
         # and miss "a,b" itself: scan everything for such names.
         filters = () if "," in name else (f"name=={name}",)
-        items = self._iter_items(sandbox, filters, None, retried=retried)
+        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, retried=retried)
         return [item for item in items if item.get("name") == name]
 
     def _find_created(

@@ -8,15 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from client_fixtures import (
-    databricks_body,
-    flow_requests,
-    ims_auth,
-    ims_requests,
-    make_client,
-    sandbox_for,
-    start_emulator,
-)
 
 from provider import redaction
 from provider.auth import (
@@ -28,6 +19,15 @@ from provider.auth import (
 )
 from provider.emulator import Emulator
 from provider.errors import ApiError, AuthError
+from tests.client_fixtures import (
+    databricks_body,
+    flow_requests,
+    ims_auth,
+    ims_requests,
+    make_client,
+    sandbox_for,
+    start_emulator,
+)
 
 TTL = 60  # seconds; the refresh margin clamps to TTL / 10 = 6 s
 

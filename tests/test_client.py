@@ -14,16 +14,6 @@ from typing import Any
 
 import pytest
 import requests
-from client_fixtures import (
-    ACCESS_TOKEN,
-    SPEC_ID,
-    databricks_body,
-    flow_requests,
-    ims_auth,
-    make_client,
-    sandbox_for,
-    start_emulator,
-)
 
 from provider import redaction
 from provider.auth import StaticTokenAuth, clear_token_cache
@@ -44,6 +34,16 @@ from provider.errors import (
     InUseError,
     NotFoundError,
     TransientError,
+)
+from tests.client_fixtures import (
+    ACCESS_TOKEN,
+    SPEC_ID,
+    databricks_body,
+    flow_requests,
+    ims_auth,
+    make_client,
+    sandbox_for,
+    start_emulator,
 )
 
 
