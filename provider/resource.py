@@ -33,7 +33,7 @@ from pulumi.output import Unknown
 
 from provider import model, validation
 from provider.auth import ImsTokenAuth, StaticTokenAuth
-from provider.client import FlowServiceClient
+from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import AepError, ConfigurationError, ConflictError, InUseError, NotFoundError
 from provider.redaction import register
 from provider.settings import ProviderSettings
@@ -218,13 +218,17 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
 def client_for(settings: ProviderSettings) -> FlowServiceClient:
     """The Flow Service client for ``settings`` (shared token cache per credential)."""
     auth: ImsTokenAuth | StaticTokenAuth
+    timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
     if settings.client_secret:
         auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes)
+                            settings.scopes, timeout=timeout)
     else:
         auth = StaticTokenAuth(str(settings.access_token))
+    retry = RetryPolicy(attempts=int(settings.retry_attempts),
+                        total_seconds=settings.retry_max_seconds,
+                        base_delay=settings.retry_base_delay)
     return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
-                             api_key=settings.client_id, auth=auth)
+                             api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
 
 
 def _rerender(error: AepError) -> AepError:

@@ -31,6 +31,14 @@ KEYS: dict[str, tuple[str, str]] = {
     "sandbox_name": ("aep:sandboxName", "AEP_SANDBOX_NAME"),
 }
 
+# Tuning (not secret): (stack config key, environment variable, default, lowest, highest).
+TUNING: dict[str, tuple[str, str, float, float, float]] = {
+    "retry_attempts": ("aep:retryAttempts", "AEP_RETRY_ATTEMPTS", 6, 1, 50),
+    "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS", 60.0, 0.0, 3600.0),
+    "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", 0.5, 0.0, 60.0),
+    "timeout_seconds": ("aep:timeoutSeconds", "AEP_TIMEOUT_SECONDS", 30.0, 0.1, 600.0),
+}
+
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -46,6 +54,13 @@ class ProviderSettings:
     client_secret: str | None = dataclasses.field(default=None, repr=False)
     access_token: str | None = dataclasses.field(default=None, repr=False)
     sandbox_name: str | None = None
+    # Retry budget per Flow Service call: at most ``retry_attempts`` tries within
+    # ``retry_max_seconds``; backoff starts at ``retry_base_delay`` (Retry-After wins).
+    retry_attempts: int = 6
+    retry_max_seconds: float = 60.0
+    retry_base_delay: float = 0.5
+    # Read timeout of each HTTP request (Flow Service and IMS), in seconds.
+    timeout_seconds: float = 30.0
 
     @classmethod
     def from_config(
@@ -73,7 +88,27 @@ class ProviderSettings:
         for field in ("platform_url", "ims_url"):
             if field in values:
                 values[field] = _check_url(field, values[field])
-        return cls(**values)
+        tuning = {field: _number(field, get, environ) for field in TUNING}
+        return cls(**values, **tuning)  # type: ignore[arg-type]
+
+
+def _number(field: str, get: Callable[[str], str | None], environ: Mapping[str, str]) -> float:
+    key, env, default, low, high = TUNING[field]
+    raw = get(key)
+    source = key
+    if raw is None or raw == "":
+        raw, source = environ.get(env) or None, env
+    if raw is None:
+        return default
+    whole = isinstance(default, int)
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high or value != value:
+        kind = "a whole number" if whole else "a number of seconds"
+        raise ConfigurationError(f"{source} must be {kind} from {low:g} to {high:g}, got {raw!r}.")
+    return value
 
 
 def _missing_message(missing: list[str]) -> str:
