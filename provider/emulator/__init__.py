@@ -1,0 +1,121 @@
+"""An offline Adobe Flow Service (base connections) and IMS, served on loopback.
+
+The tests, the ``local`` stack and the benchmarks talk to it exactly as they would to
+``https://platform.adobe.io`` and ``https://ims-na1.adobelogin.com``: real HTTP/1.1 (keep-alive,
+``Content-Length``) on a real socket. Importing this package starts nothing.
+
+Use
+---
+::
+
+    from provider.emulator import Emulator
+
+    with Emulator(port=0) as emu:          # or emu = Emulator().start(); ...; emu.stop()
+        emu.url                            # platform URL == IMS URL, "http://127.0.0.1:PORT"
+        emu.client_id, emu.client_secret, emu.org_id    # the demo credentials it accepts
+        emu.faults.add(status=503, times=2)             # fault injection (``faults.py``)
+        emu.requests                       # RecordedRequest log, secrets redacted
+        emu.connections(sandbox="prod")    # stored connections (unmasked), for assertions
+        emu.revoke_tokens()                # every token now gets 401 401013
+        emu.add_flow_reference(conn_id)    # DELETE of that id now answers 400 1418-400
+
+or from a shell: ``python -m provider.emulator --port 8080 [--state FILE]`` (also installed as
+``aep-flow-emulator``; ``--help`` lists the options, faults included). It prints one line
+``aep-flow-emulator listening on http://HOST:PORT (client id ..., org ...)`` and exits 0 on
+SIGINT/SIGTERM. With ``--state`` (``state_file=``) connections survive restarts; tokens do not.
+
+Demo credentials: client id ``aep-emulator-client``, secret ``aep-emulator-secret``, org
+``EMULATOR0000000000000000@AdobeOrg`` (any org header is accepted; each org is its own tenant).
+
+Options (``Emulator(...)`` keyword / CLI flag)
+----------------------------------------------
+``mask`` / ``--mask`` ("****")
+    What secret params (``format: password`` ones, e.g. Databricks ``accessToken``) read back as.
+``missing_sandbox`` / ``--missing-sandbox`` ("prod")
+    A request without ``x-sandbox-name`` works in ``prod``, or with "error" gets 400 2105-400.
+``token_ttl`` / ``--token-ttl`` (86399)
+    Token lifetime in seconds; an expired token gets 401 401013.
+``require_version`` / ``--no-require-version`` (True)
+    A create without ``connectionSpec.version`` gets 422 (as the Destinations spec shows), or
+    the version defaults to "1.0".
+``accept_unquoted_etag`` / ``--accept-unquoted-etag`` (False)
+    Also accept ``If-Match`` without the etag's literal double quotes.
+``delete_status`` / ``--delete-status`` (204)
+    The status of a successful DELETE (204, or 202 as the Destinations spec shows, or 200).
+
+Endpoints
+---------
+``POST /ims/token/v3``
+    Form fields ``grant_type=client_credentials``, ``client_id``, ``client_secret``, ``scope``
+    (body or query). 200 ``{"access_token","token_type":"bearer","expires_in"}``; a missing field
+    is 400 ``invalid_request``, another grant type 400 ``unsupported_grant_type``, wrong
+    credentials 401 ``invalid_client``.
+
+Everything under ``/data/foundation/flowservice`` first passes the gateway (``gateway.py``):
+403 403010 no ``Authorization``; 401 401013 unknown, expired or revoked token; 403 403000 no
+``x-api-key``; 403 403003 an api key other than the token's client; 400 400003 no
+``x-gw-ims-org-id``; the sandbox rule above, and 404 2100-404 for a sandbox name that is not
+lower-case letters, digits and dashes; 400 ``BadRequestError`` for POST/PATCH without a JSON
+content type. Every answer carries an ``x-request-id`` header. Connections are isolated per
+(org, sandbox).
+
+``POST /connections``
+    201 ``{"id","etag"}`` + ``Location: /data/foundation/flowservice/connections/{id}``. Stores
+    ``createdAt``/``updatedAt`` (epoch ms), ``createdBy``/``updatedBy``/``createdClient``/
+    ``updatedClient`` (the client id), ``sandboxId``, ``sandboxName``, ``imsOrgId``, ``state``
+    "enabled", ``etag`` = ``version`` = ``"\\"<uuid>\\""`` (literal quotes included). Errors:
+    1100-400 not an object / bad types / unknown auth params; 1455-400 missing name, auth or a
+    required param; 1413-400 unknown spec id or version; 1415-400 unknown ``auth.specName``;
+    422 (code 1100-422) missing spec version. Specs known: ``specs.py`` (Databricks).
+``GET /connections/{id}`` (trailing slash too)
+    200 ``{"items":[connection]}`` with secrets masked; 404 1101-404.
+``GET /connections``
+    ``property`` filters, ``orderby`` (default ``-updatedAt``), ``limit`` (default 20, cap 100),
+    ``continuationToken`` paging via ``_links.next.href`` (absent on the last page), ``count=true``
+    (400 1401-400 with ``limit``). Details in ``listing.py``.
+``PATCH /connections/{id}`` (trailing slash too)
+    Needs ``If-Match`` (400 1403-400) equal to the current etag, quotes included (412 1404-412
+    "Supplied version=[...] does not match the current version on entity=[...]"), and a
+    non-empty JSON array (400 1405-400). Ops and paths in ``patching.py`` (1434-400, 1414-400,
+    1455-400). All or nothing; bumps ``etag``/``version``/``updatedAt``. 200 ``{"id","etag"}``.
+``DELETE /connections/{id}`` (trailing slash too)
+    204 empty (or ``delete_status``); 404 1101-404; 400 1418-400 when a flow references it.
+``GET /connections/{id}/test``
+    200 ``{"result": true}``, or false when the ``domain`` host contains "unreachable".
+
+Flow errors have Adobe's shape: ``{"type": "https://ns.adobe.com/aep/errors/FLOW-<code>",
+"title", "status", "report": {"detailed-message", "request-id"}, "errorMessage",
+"errorDetails"}``; gateway errors are ``{"error_code", "message"}`` (``problems.py``).
+
+Faults and the request log
+--------------------------
+``emu.faults`` (``Faults``, thread-safe) holds rules matched by method and path prefix (relative
+to the Flow Service base, e.g. "/connections", or "/ims/token/v3"), each firing ``times`` times
+(None: until ``clear()``): ``status`` 429 (``Retry-After: retry_after``, gateway body 429050) or
+5xx (Flow body 1102-500/1103-503/1104-504), ``latency`` (sleep before processing), ``delay``
+(sleep after processing, before answering), ``drop="before"`` (reset, nothing applied),
+``drop="after"`` (applied, then reset: the answer is lost), and ``rate``/``seed``/``statuses``
+random transient faults. ``emu.requests`` records every request, faulted ones included with the
+status they got (0 when dropped); the bearer token, ``client_secret`` and secret params are
+replaced by ``[REDACTED]`` before recording.
+
+Fidelity: modelled on Adobe's OpenAPI spec and docs (``shared/reference/FLOW_SERVICE.md``); the
+unconfirmed points (masking, missing sandbox header, missing version, default page size, delete
+status) are the options above.
+"""
+
+from __future__ import annotations
+
+from provider.emulator.faults import FaultRule, Faults
+from provider.emulator.recording import RecordedRequest
+from provider.emulator.server import CLIENT_ID, CLIENT_SECRET, ORG_ID, Emulator
+
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "ORG_ID",
+    "Emulator",
+    "FaultRule",
+    "Faults",
+    "RecordedRequest",
+]

@@ -1,0 +1,116 @@
+"""IMS (token issuing) and the Adobe I/O gateway checks in front of Flow Service.
+
+Checks run in this order, each with the gateway's own answer: ``Authorization`` missing (403
+403010), token unknown, expired or revoked (401 401013), ``x-api-key`` missing (403 403000) or not
+the client the token was issued to (403 403003), ``x-gw-ims-org-id`` missing (400 400003),
+``x-sandbox-name`` missing (``prod`` or 400 2105-400, per ``missing_sandbox``) or malformed (404
+2100-404), and POST/PATCH without a JSON content type (400 BadRequestError).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+
+from provider.emulator.connections import Caller
+from provider.emulator.problems import ContentTypeError, FlowError, GatewayError, ImsError
+
+_SANDBOX = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_IMS_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
+
+
+class TokenIssuer:
+    """Issues opaque bearer tokens for one demo client; tracks expiry and revocation."""
+
+    def __init__(self, client_id: str, client_secret: str, ttl: int) -> None:
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self.issued = 0
+
+    def issue(self, form: Mapping[str, str]) -> dict[str, object]:
+        """Answer ``POST /ims/token/v3`` for the parsed form, or raise ImsError."""
+        missing = [f for f in _IMS_FIELDS if not form.get(f)]
+        if missing:
+            raise ImsError(400, "invalid_request", f"Missing required parameter: {missing[0]}")
+        if form["grant_type"] != "client_credentials":
+            raise ImsError(400, "unsupported_grant_type", "Only client_credentials is supported.")
+        if form["client_id"] != self.client_id or not secrets.compare_digest(
+            form["client_secret"], self._client_secret
+        ):
+            raise ImsError(401, "invalid_client", "Invalid client_id or client_secret.")
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._tokens[token] = (form["client_id"], time.monotonic() + self.ttl)
+            self.issued += 1
+        return {"access_token": token, "token_type": "bearer", "expires_in": self.ttl}
+
+    def client_of(self, token: str) -> str | None:
+        """The client a live token was issued to, or None."""
+        with self._lock:
+            entry = self._tokens.get(token)
+            if entry is None:
+                return None
+            if time.monotonic() >= entry[1]:
+                del self._tokens[token]
+                return None
+            return entry[0]
+
+    def revoke_all(self) -> None:
+        """Invalidate every token issued so far."""
+        with self._lock:
+            self._tokens.clear()
+
+
+def authenticate(
+    method: str,
+    headers: Mapping[str, str],
+    tokens: TokenIssuer,
+    missing_sandbox: str,
+) -> Caller:
+    """Run the gateway checks on a Flow Service request; return the caller or raise."""
+    authorization = headers.get("authorization", "").strip()
+    if not authorization:
+        raise GatewayError(403, "403010", "Oauth token is missing.")
+    scheme, _, token = authorization.partition(" ")
+    client = tokens.client_of(token.strip()) if scheme.lower() == "bearer" else None
+    if client is None:
+        raise GatewayError(401, "401013", "Oauth token is not valid")
+    api_key = headers.get("x-api-key", "").strip()
+    if not api_key:
+        raise GatewayError(403, "403000", "Api Key is required")
+    if api_key != client:
+        raise GatewayError(403, "403003", "Api Key is invalid")
+    org_id = headers.get("x-gw-ims-org-id", "").strip()
+    if not org_id:
+        raise GatewayError(400, "400003", "Missing header")
+    sandbox = sandbox_of(headers, missing_sandbox)
+    if method in ("POST", "PATCH", "PUT") and not is_json(headers.get("content-type", "")):
+        raise ContentTypeError()
+    return Caller(client_id=client, org_id=org_id, sandbox=sandbox)
+
+
+def sandbox_of(headers: Mapping[str, str], missing_sandbox: str) -> str:
+    """The sandbox a request targets, per the ``missing_sandbox`` policy."""
+    sandbox = headers.get("x-sandbox-name")
+    if sandbox is None or not sandbox.strip():
+        if missing_sandbox == "error":
+            raise FlowError("2105-400", "The header x-sandbox-name is missing in the request.")
+        return "prod"
+    sandbox = sandbox.strip()
+    if not _SANDBOX.match(sandbox):
+        raise FlowError("2100-404", f"Sandbox with name '{sandbox}' not found.")
+    return sandbox
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` or any ``+json`` media type, parameters allowed."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )

@@ -1,0 +1,198 @@
+"""The HTTP layer: a threading HTTP/1.1 server with keep-alive, faults and the request log.
+
+The handler reads the request, asks ``Faults`` what to do, lets the ``Router`` answer, records
+the request (redacted) and writes the answer with ``Content-Length``. A dropped connection is
+closed with ``SO_LINGER`` 0, so the client sees a reset rather than a clean end of stream.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from provider.emulator.faults import Faults
+from provider.emulator.problems import server_fault, throttled
+from provider.emulator.recording import (
+    RecordedRequest,
+    redact_body,
+    redact_headers,
+    redact_query,
+)
+from provider.emulator.router import Answer, Router, relative_path
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that knows its router, faults and recorder and its open sockets."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        router: Router,
+        faults: Faults,
+        recorder: Callable[[RecordedRequest], None],
+    ) -> None:
+        super().__init__(address, EmulatorHandler)
+        self.router = router
+        self.faults = faults
+        self.recorder = recorder
+        self.stopping = False
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def track(self, sock: socket.socket, *, opened: bool) -> None:
+        """Remember (or forget) a client socket, so ``close_clients`` can end keep-alives."""
+        with self._open_lock:
+            if opened:
+                self._open.add(sock)
+            else:
+                self._open.discard(sock)
+
+    def close_clients(self) -> None:
+        """Shut every open client connection (idle keep-alives included)."""
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # already closed by the client
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about connections the client (or a drop fault) broke."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    """One connection; serves requests until the client or the server closes it."""
+
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+    timeout = 120  # idle keep-alive connections end eventually
+    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds ~40 ms.
+    disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        """Track the socket."""
+        super().setup()
+        self.server.track(self.connection, opened=True)
+
+    def finish(self) -> None:
+        """Untrack the socket."""
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, opened=False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default stderr access log (the request log replaces it)."""
+
+    def do_GET(self) -> None:
+        """Serve GET."""
+        self._serve()
+
+    def do_POST(self) -> None:
+        """Serve POST."""
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        """Serve PATCH."""
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        """Serve DELETE."""
+        self._serve()
+
+    def do_PUT(self) -> None:
+        """Serve PUT (answered 405)."""
+        self._serve()
+
+    def _serve(self) -> None:
+        if self.server.stopping:
+            self._reset()
+            return
+        request_id = str(uuid.uuid4())
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        raw = self._read_body()
+        decision = self.server.faults.decide(self.command, relative_path(url.path))
+
+        def record(status: int) -> None:
+            self.server.recorder(
+                RecordedRequest(
+                    method=self.command,
+                    path=url.path,
+                    query=redact_query(query),
+                    headers=redact_headers(headers),
+                    body=redact_body(raw, headers.get("content-type", "")),
+                    status=status,
+                    sandbox=headers.get("x-sandbox-name"),
+                )
+            )
+
+        if decision.latency > 0:
+            time.sleep(decision.latency)
+        if decision.drop == "before":
+            record(0)
+            self._reset()
+            return
+        if decision.status == 429:
+            answer = Answer.from_error(throttled(decision.retry_after), request_id)
+        elif decision.status is not None:
+            answer = Answer.from_error(server_fault(decision.status), request_id)
+        else:
+            answer = self.server.router.dispatch(
+                self.command, url.path, query, headers, raw, request_id
+            )
+        if decision.delay > 0:
+            time.sleep(decision.delay)
+        if decision.drop == "after":
+            record(0)
+            self._reset()
+            return
+        record(answer.status)
+        self._send(answer, request_id)
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        try:
+            size = int(length) if length else 0
+        except ValueError:
+            size = 0
+        return self.rfile.read(size) if size > 0 else b""
+
+    def _send(self, answer: Answer, request_id: str) -> None:
+        payload = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+        self.send_response(answer.status)
+        if answer.body is not None:
+            self.send_header("Content-Type", "application/json")
+        if answer.status not in (204, 304):
+            self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-request-id", request_id)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+    def _reset(self) -> None:
+        """Close the connection abruptly (RST), answering nothing."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass  # the client went first

@@ -1,0 +1,106 @@
+"""The emulator's connection store: isolated by (org, sandbox), thread-safe, optionally on disk.
+
+Connections are kept as the JSON objects Flow Service returns (unmasked). With a state file the
+store loads it at start and rewrites it atomically (temp file + rename) after every mutation, so
+a ``pulumi up`` against a restarted emulator still finds its connections.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+Scope = tuple[str, str]
+"""(IMS org id, sandbox name)."""
+
+_FORMAT = 1
+
+
+class ConnectionStore:
+    """Connections per scope, in insertion order, plus ids that dataflows reference."""
+
+    def __init__(self, state_file: str | os.PathLike[str] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._data: dict[Scope, dict[str, dict[str, Any]]] = {}
+        self._references: set[str] = set()
+        self._path = Path(state_file) if state_file is not None else None
+        if self._path is not None and self._path.exists():
+            self._load(self._path)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store lock across a read-check-write sequence."""
+        with self._lock:
+            yield
+
+    def get(self, scope: Scope, id_: str) -> dict[str, Any] | None:
+        """A copy of the connection, or None."""
+        with self._lock:
+            found = self._data.get(scope, {}).get(id_)
+            return copy.deepcopy(found) if found is not None else None
+
+    def all(self, scope: Scope) -> list[dict[str, Any]]:
+        """Copies of every connection in the scope, oldest first."""
+        with self._lock:
+            return copy.deepcopy(list(self._data.get(scope, {}).values()))
+
+    def put(self, scope: Scope, connection: dict[str, Any]) -> None:
+        """Insert or replace a connection (by its ``id``) and persist."""
+        with self._lock:
+            self._data.setdefault(scope, {})[connection["id"]] = copy.deepcopy(connection)
+            self._save()
+
+    def delete(self, scope: Scope, id_: str) -> bool:
+        """Remove a connection; False if it was not there."""
+        with self._lock:
+            removed = self._data.get(scope, {}).pop(id_, None) is not None
+            if removed:
+                self._save()
+            return removed
+
+    def add_reference(self, id_: str) -> None:
+        """Mark a connection as used by a dataflow (DELETE then answers 1418-400)."""
+        with self._lock:
+            self._references.add(id_)
+            self._save()
+
+    def is_referenced(self, id_: str) -> bool:
+        """Whether a dataflow uses the connection."""
+        with self._lock:
+            return id_ in self._references
+
+    def _load(self, path: Path) -> None:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for item in document.get("connections", []):
+            scope = (item["imsOrgId"], item["sandboxName"])
+            self._data.setdefault(scope, {})[item["id"]] = item
+        self._references = set(document.get("flowReferences", []))
+
+    def _save(self) -> None:
+        if self._path is None:
+            return
+        document = {
+            "format": _FORMAT,
+            "connections": [c for scope in self._data.values() for c in scope.values()],
+            "flowReferences": sorted(self._references),
+        }
+        directory = self._path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self._path.name, suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle, indent=1, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self._path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
