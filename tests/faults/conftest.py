@@ -1,0 +1,128 @@
+"""Shared fixtures for the fault, soak, leak, bad-input and concurrency suites.
+
+Everything runs through Pulumi's provider host (``ProviderHost``) and the engine stand-in
+(``Engine``) against the emulator, with faults injected between steps. The host is configured
+with a fast retry budget (``aep:retryBaseDelay``) and a short read timeout
+(``aep:timeoutSeconds``) so that retries and timeouts cost milliseconds, not seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from provider.emulator import Emulator
+from provider.testing import Engine, ProviderHost, urn_for
+from tests.conftest import ROOT, flow_requests, stack_config
+
+Props = Callable[..., dict[str, Any]]
+Declared = dict[str, dict[str, Any]]
+SECRET_KEYS = ("aep:clientSecret",)
+TOKEN_PATH = "/ims/token/v3"
+# Retries in milliseconds; a 1 s read timeout so a 1.5 s emulator delay is a client timeout.
+FAST: dict[str, str] = {
+    "aep:retryAttempts": "6",
+    "aep:retryMaxSeconds": "30",
+    "aep:retryBaseDelay": "0.01",
+    "aep:timeoutSeconds": "1",
+}
+TIMEOUT_DELAY = 1.5
+
+_sandboxes = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    """One emulator per module (each test works in its own sandbox)."""
+    emulator = Emulator(port=0).start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+@contextmanager
+def started_host(emu: Emulator, **config: str) -> Iterator[ProviderHost]:
+    """A provider host from the project root, configured with FAST settings plus ``config``."""
+    with ProviderHost(ROOT) as host:
+        host.configure(stack_config(emu, **{**FAST, **config}), secret_keys=SECRET_KEYS)
+        yield host
+
+
+@pytest.fixture(scope="module")
+def host(emu: Emulator) -> Iterator[ProviderHost]:
+    """The module's provider host, configured against ``emu`` with fast retries."""
+    with started_host(emu) as started:
+        yield started
+
+
+@pytest.fixture
+def sandbox() -> str:
+    """A sandbox of its own for this test, so its end state is easy to check."""
+    return f"faults-{next(_sandboxes)}"
+
+
+@pytest.fixture
+def engine(host: ProviderHost, emu: Emulator) -> Iterator[Engine]:
+    """Engine-like state over the module host; faults and the request log start empty, and
+    whatever the test left is destroyed with faults cleared."""
+    emu.faults.clear()
+    emu.clear_requests()
+    eng = Engine(host)
+    yield eng
+    emu.faults.clear()
+    if eng.state:
+        eng.destroy()
+
+
+def declare(props: Props, sandbox: str, names: list[str], **changes: Any) -> Declared:
+    """URN -> props for connections ``names`` in ``sandbox``."""
+    return {urn_for(f"{sandbox}-{n}"): props(name=f"{sandbox}-{n}", sandbox_name=sandbox,
+                                             **changes) for n in names}
+
+
+def assert_converged(engine: Engine, emu: Emulator, sandbox: str, declared: Declared) -> None:
+    """The emulator holds exactly the declared connections of ``sandbox``: one per resource
+    (no duplicate, no orphan), with the declared values, the token included (no lost update),
+    and state's id and etag match the live ones (the next update will not meet 412)."""
+    live = {c["id"]: c for c in emu.connections(sandbox=sandbox)}
+    in_state = {urn: e for urn, e in engine.state.items() if urn in declared}
+    assert sorted(live) == sorted(e.id for e in in_state.values()), "orphan or missing"
+    assert len(live) == len(declared)
+    for urn, entry in in_state.items():
+        want, got = declared[urn], live[entry.id]
+        params = got["auth"]["params"]
+        assert got["name"] == want["name"]
+        assert got.get("description") == want.get("description")
+        assert params["database"] == want["database"]
+        assert params["clusterId"] == want["cluster_id"]
+        assert params["accessToken"] == want["access_token"]
+        assert entry.outputs["etag"] == got["etag"], f"{urn}: stale etag in state"
+
+
+def token_requests(emu: Emulator) -> int:
+    """How many IMS token requests the emulator answered (any status)."""
+    return sum(1 for r in emu.requests if r.path.endswith(TOKEN_PATH))
+
+
+def requests_by_method(emu: Emulator) -> dict[str, int]:
+    """Flow Service requests served, per HTTP method."""
+    counts: dict[str, int] = {}
+    for record in flow_requests(emu):
+        counts[record.method] = counts.get(record.method, 0) + 1
+    return counts
+
+
+def live_names(emu: Emulator, sandbox: str) -> list[str]:
+    """Names of the connections stored in ``sandbox``, sorted."""
+    return sorted(c["name"] for c in emu.connections(sandbox=sandbox))
+
+
+def secret_free(texts: Mapping[str, str], secrets: Mapping[str, str]) -> list[str]:
+    """``where: which`` for every secret found in any text (empty when nothing leaked)."""
+    return [f"{where}: {which}" for where, text in texts.items()
+            for which, value in secrets.items() if value and value in text]
