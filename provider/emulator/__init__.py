@@ -17,6 +17,7 @@ Use
         emu.requests                       # RecordedRequest log, secrets redacted
         emu.connections(sandbox="prod")    # stored connections (unmasked), for assertions
         emu.revoke_tokens()                # every token now gets 401 401013
+        emu.issued_token_values()          # every bearer token issued (to hunt for leaks)
         emu.add_flow_reference(conn_id)    # DELETE of that id now answers 400 1418-400
 
 or from a shell: ``python -m provider.emulator --port 8080 [--state FILE]`` (also installed as

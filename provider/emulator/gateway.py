@@ -31,6 +31,7 @@ class TokenIssuer:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._tokens: dict[str, tuple[str, float]] = {}
+        self._issued_values: list[str] = []
         self.issued = 0
 
     def issue(self, form: Mapping[str, str]) -> dict[str, object]:
@@ -47,8 +48,14 @@ class TokenIssuer:
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[token] = (form["client_id"], time.monotonic() + self.ttl)
+            self._issued_values.append(token)
             self.issued += 1
         return {"access_token": token, "token_type": "bearer", "expires_in": self.ttl}
+
+    def issued_values(self) -> tuple[str, ...]:
+        """Every token issued so far, revoked and expired ones included (for leak hunts)."""
+        with self._lock:
+            return tuple(self._issued_values)
 
     def client_of(self, token: str) -> str | None:
         """The client a live token was issued to, or None."""

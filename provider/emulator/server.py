@@ -149,6 +149,10 @@ class Emulator:
         """How many tokens IMS issued."""
         return self._tokens.issued
 
+    def issued_token_values(self) -> tuple[str, ...]:
+        """The value of every bearer token IMS issued, in order: tests search texts for them."""
+        return self._tokens.issued_values()
+
     def _record(self, entry: RecordedRequest) -> None:
         with self._log_lock:
             self._log.append(entry)
