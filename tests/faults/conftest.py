@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from provider.auth import ImsTokenAuth
+from provider.client import FlowServiceClient
 from provider.emulator import Emulator
 from provider.testing import Engine, ProviderHost, urn_for
 from tests.conftest import ROOT, flow_requests, stack_config
@@ -46,10 +48,12 @@ def emu() -> Iterator[Emulator]:
 
 
 @contextmanager
-def started_host(emu: Emulator, **config: str) -> Iterator[ProviderHost]:
+def started_host(emu: Emulator, host_cls: type[ProviderHost] = ProviderHost,
+                 secret_keys: tuple[str, ...] = SECRET_KEYS, **config: str
+                 ) -> Iterator[ProviderHost]:
     """A provider host from the project root, configured with FAST settings plus ``config``."""
-    with ProviderHost(ROOT) as host:
-        host.configure(stack_config(emu, **{**FAST, **config}), secret_keys=SECRET_KEYS)
+    with host_cls(ROOT) as host:
+        host.configure(stack_config(emu, **{**FAST, **config}), secret_keys=secret_keys)
         yield host
 
 
@@ -126,3 +130,12 @@ def secret_free(texts: Mapping[str, str], secrets: Mapping[str, str]) -> list[st
     """``where: which`` for every secret found in any text (empty when nothing leaked)."""
     return [f"{where}: {which}" for where, text in texts.items()
             for which, value in secrets.items() if value and value in text]
+
+
+def rename_elsewhere(emu: Emulator, sandbox: str, id_: str, etag: str,
+                     name: str = "edited-elsewhere") -> str:
+    """An out-of-band rename, as someone in the AEP UI would make it; the new etag."""
+    auth = ImsTokenAuth(emu.url, emu.client_id, emu.client_secret, "openid")
+    client = FlowServiceClient(emu.url, org_id=emu.org_id, api_key=emu.client_id, auth=auth)
+    return client.patch_connection(
+        sandbox, id_, etag, [{"op": "replace", "path": "/name", "value": name}]).etag
