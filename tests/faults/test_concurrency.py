@@ -1,0 +1,159 @@
+"""Concurrency: the provider host serves four calls at once, as the engine makes them.
+
+Four Python threads call ``Create``/``Update`` on one host at the same time (the host has four
+gRPC workers). The token cache must serve them one token, survive revocation with one refresh,
+and stale etags must stop updates rather than overwrite out-of-band edits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from provider.emulator import Emulator
+from provider.testing import Engine, HostError, ProviderHost, urn_for
+from tests.faults.conftest import (
+    Props,
+    assert_converged,
+    declare,
+    rename_elsewhere,
+    started_host,
+    token_requests,
+)
+
+THREADS = 4
+
+
+@pytest.fixture
+def fresh(emu: Emulator) -> Iterator[ProviderHost]:
+    """A new host process: its token cache is empty."""
+    emu.faults.clear()
+    emu.clear_requests()
+    with started_host(emu) as host:
+        yield host
+    emu.faults.clear()
+
+
+def in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run ``work(i)`` for ``i`` in ``range(count)`` on four threads released together."""
+    gate = threading.Barrier(THREADS)
+
+    def run(i: int) -> Any:
+        if i < THREADS:
+            gate.wait(timeout=30)
+        return work(i)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def create_all(host: ProviderHost, props: Props, sandbox: str, count: int) -> dict[str, Any]:
+    """Create ``count`` connections from four threads; URN -> (id, outputs)."""
+    engine = Engine(host)
+    urns = [urn_for(f"{sandbox}-{i:02d}") for i in range(count)]
+
+    def create(i: int) -> Any:
+        return host.create(urns[i], engine.declare(props(name=f"{sandbox}-{i:02d}",
+                                                         sandbox_name=sandbox)))
+
+    return dict(zip(urns, in_threads(count, create), strict=True))
+
+
+def test_four_threads_share_one_token(fresh: ProviderHost, emu: Emulator, props: Props) -> None:
+    """40 creates from four threads at once: one IMS token request, 40 distinct connections."""
+    emu.faults.add(path="/ims/token/v3", latency=0.3, times=1)  # the others queue behind it
+    made = create_all(fresh, props, "conc-token", 40)
+    ids = {id_ for id_, _ in made.values()}
+    assert len(ids) == 40
+    assert sorted(c["id"] for c in emu.connections(sandbox="conc-token")) == sorted(ids)
+    assert token_requests(emu) == 1
+    assert max(r.fired for r in emu.faults.rules) == 1
+
+
+def test_revocation_mid_run_costs_one_refresh(fresh: ProviderHost, emu: Emulator,
+                                              props: Props) -> None:
+    """Tokens revoked while four threads create: every create succeeds, exactly one new token
+    is fetched, and the cache still serves the next call without another."""
+    emu.faults.add(path="/connections", latency=0.01)
+    revoked = threading.Event()
+
+    def revoke_midway() -> None:
+        deadline = time.monotonic() + 30
+        while len(emu.connections(sandbox="conc-revoke")) < 15 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        emu.revoke_tokens()
+        revoked.set()
+
+    watcher = threading.Thread(target=revoke_midway)
+    watcher.start()
+    made = create_all(fresh, props, "conc-revoke", 60)
+    watcher.join()
+    assert revoked.is_set()
+    assert len({id_ for id_, _ in made.values()}) == 60
+    assert len(emu.connections(sandbox="conc-revoke")) == 60
+    assert any(r.status == 401 for r in emu.requests)
+    assert token_requests(emu) == 2
+    create_all(fresh, props, "conc-after", 4)
+    assert token_requests(emu) == 2
+
+
+def test_concurrent_updates_stop_on_stale_etags(fresh: ProviderHost, emu: Emulator,
+                                                props: Props) -> None:
+    """Four threads update 20 connections while 5 were edited elsewhere: those 5 fail asking
+    for a refresh and keep the edit; the other 15 are updated."""
+    sandbox = "conc-etag"
+    made = create_all(fresh, props, sandbox, 20)
+    urns = sorted(made)
+    edited = set(urns[::4])
+    for urn in edited:
+        id_, outs = made[urn]
+        rename_elsewhere(emu, sandbox, id_, outs["etag"], name=f"ui-{id_}")
+    engine = Engine(fresh)
+
+    def update(i: int) -> str:
+        urn = urns[i]
+        id_, outs = made[urn]
+        news = engine.declare(props(name=outs["name"], sandbox_name=sandbox, database="newer"))
+        try:
+            fresh.update(id_, urn, outs, news)
+        except HostError as error:
+            return error.last_line
+        return "ok"
+
+    results = dict(zip(urns, in_threads(len(urns), update), strict=True))
+    assert {u for u, r in results.items() if r != "ok"} == edited
+    assert all("pulumi refresh" in results[u] for u in edited)
+    live = {c["id"]: c for c in emu.connections(sandbox=sandbox)}
+    for urn, (id_, _) in made.items():
+        database = live[id_]["auth"]["params"]["database"]
+        if urn in edited:
+            assert (live[id_]["name"], database) == (f"ui-{id_}", "acme-db")
+        else:
+            assert database == "newer"
+
+
+def test_out_of_band_edit_between_refresh_and_up_is_caught(
+        fresh: ProviderHost, emu: Emulator, sandbox: str, props: Props) -> None:
+    """refresh, an edit elsewhere, then up: the etag stops the update with a refresh hint and
+    nothing is overwritten; after refresh + up the declared state wins."""
+    engine = Engine(fresh)
+    declared = declare(props, sandbox, ["oob"])
+    engine.up(declared)
+    assert engine.refresh() == dict.fromkeys(declared, "same")
+    (entry,) = engine.state.values()
+    rename_elsewhere(emu, sandbox, entry.id, entry.outputs["etag"])
+    updated = declare(props, sandbox, ["oob"], database="declared-db")
+    with pytest.raises(HostError) as caught:
+        engine.up(updated)
+    assert "pulumi refresh" in caught.value.last_line
+    (live,) = emu.connections(sandbox=sandbox)
+    assert (live["name"], live["auth"]["params"]["database"]) == ("edited-elsewhere", "acme-db")
+    assert engine.refresh() == dict.fromkeys(declared, "changed")
+    assert set(engine.up(updated).steps.values()) == {"update"}
+    assert_converged(engine, emu, sandbox, updated)
+    engine.destroy()
