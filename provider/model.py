@@ -149,6 +149,11 @@ def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str
     return ops
 
 
+def secret_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """True if a secret input (the token) differs between state and the declared inputs."""
+    return any(olds.get(f) != news.get(f) for f in SECRET_FIELDS)
+
+
 def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
     """True if the live connection shows the declared non-secret state of ``props``."""
     params = (item.get("auth") or {}).get("params") or {}

@@ -137,7 +137,8 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
             outs = {**_olds, **model.inputs_of(_news)}
             return UpdateResult({k: v for k, v in outs.items() if not k.startswith("__")})
         with _about(_news, "update"):
-            patched = self._patch(client, sandbox, _id, str(_olds.get("etag") or ""), ops, _news)
+            patched = self._patch(client, sandbox, _id, str(_olds.get("etag") or ""), ops, _news,
+                                  secret_changed=model.secret_changed(_olds, _news))
         outs = model.outputs(
             _news, id_=_id, etag=patched.etag, state=_olds.get("state"), created_ms=None,
             updated_ms=patched.date_ms,
@@ -195,7 +196,8 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
         # ends up exactly as declared.
         ops = [op for op in model.patch_ops({}, props) if op["path"] != "/name"]
         etag = str(item.get("etag") or "")
-        patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props)
+        patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props,
+                              secret_changed=True)
         outs = model.outputs(props, id_=str(item["id"]), etag=patched.etag,
                              state=item.get("state"), created_ms=item.get("createdAt"),
                              updated_ms=patched.date_ms)
@@ -203,14 +205,18 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
 
     @staticmethod
     def _patch(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
-               ops: list[dict[str, Any]], news: dict[str, Any]) -> Any:
+               ops: list[dict[str, Any]], news: dict[str, Any], *, secret_changed: bool) -> Any:
+        # After a lost answer, a 412 on the retry is taken as "already applied" only if the live
+        # connection shows it. The API masks the token, so a token change cannot be seen: the
+        # etag may have moved because someone else edited it, and our token never landed.
+        applied = None if secret_changed else (lambda item: model.matches(item, news))
         try:
-            return client.patch_connection(sandbox, id_, etag, ops,
-                                           applied=lambda item: model.matches(item, news))
+            return client.patch_connection(sandbox, id_, etag, ops, applied=applied)
         except ConflictError as error:
             error.hint = (
-                "The connection changed outside Pulumi since the last refresh, so nothing was "
-                "overwritten. Run `pulumi refresh` to see the live values, then `pulumi up`."
+                "The connection changed since the last refresh (outside Pulumi, or by an earlier "
+                "attempt of this update whose answer was lost), so Pulumi stopped rather than "
+                "overwrite it. Run `pulumi refresh` to see the live values, then `pulumi up`."
             )
             raise _rerender(error) from None
 
