@@ -132,10 +132,16 @@ def secret_free(texts: Mapping[str, str], secrets: Mapping[str, str]) -> list[st
             for which, value in secrets.items() if value and value in text]
 
 
-def rename_elsewhere(emu: Emulator, sandbox: str, id_: str, etag: str,
-                     name: str = "edited-elsewhere") -> str:
-    """An out-of-band rename, as someone in the AEP UI would make it; the new etag."""
+def patch_elsewhere(emu: Emulator, sandbox: str, id_: str, etag: str,
+                    ops: list[dict[str, Any]]) -> str:
+    """An out-of-band edit, as someone in the AEP UI would make it; the new etag."""
     auth = ImsTokenAuth(emu.url, emu.client_id, emu.client_secret, "openid")
     client = FlowServiceClient(emu.url, org_id=emu.org_id, api_key=emu.client_id, auth=auth)
-    return client.patch_connection(
-        sandbox, id_, etag, [{"op": "replace", "path": "/name", "value": name}]).etag
+    return client.patch_connection(sandbox, id_, etag, ops).etag
+
+
+def rename_elsewhere(emu: Emulator, sandbox: str, id_: str, etag: str,
+                     name: str = "edited-elsewhere") -> str:
+    """An out-of-band rename; the new etag."""
+    return patch_elsewhere(emu, sandbox, id_, etag,
+                           [{"op": "replace", "path": "/name", "value": name}])

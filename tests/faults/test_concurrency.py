@@ -21,6 +21,7 @@ from tests.faults.conftest import (
     Props,
     assert_converged,
     declare,
+    patch_elsewhere,
     rename_elsewhere,
     started_host,
     token_requests,
@@ -156,4 +157,45 @@ def test_out_of_band_edit_between_refresh_and_up_is_caught(
     assert engine.refresh() == dict.fromkeys(declared, "changed")
     assert set(engine.up(updated).steps.values()) == {"update"}
     assert_converged(engine, emu, sandbox, updated)
+    engine.destroy()
+
+
+def test_token_rotation_racing_an_edit_elsewhere_is_not_lost(
+        fresh: ProviderHost, emu: Emulator, sandbox: str, props: Props) -> None:
+    """A token rotation whose first PATCH fails (503) while the token is changed elsewhere:
+    the retry meets 412, and since a masked token cannot be verified the update is not taken as
+    applied; it stops asking for a refresh, and refresh + up put the declared token in place."""
+    engine = Engine(fresh)
+    engine.up(declare(props, sandbox, ["race"]))
+    (entry,) = engine.state.values()
+    rotated = declare(props, sandbox, ["race"], access_token="dapi-DECLARED-ROTATION-0001")
+    emu.faults.add(method="PATCH", status=503, times=1)
+    slow = emu.faults.add(method="PATCH", latency=0.4, times=2)
+    outcome: list[BaseException | None] = []
+
+    def up() -> None:
+        try:
+            engine.up(rotated)
+            outcome.append(None)
+        except HostError as error:
+            outcome.append(error)
+
+    runner = threading.Thread(target=up)
+    runner.start()
+    deadline = time.monotonic() + 10
+    while slow.fired < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    (live,) = emu.connections(sandbox=sandbox)
+    params = {**live["auth"]["params"], "accessToken": "dapi-SOMEONE-ELSE-0002"}
+    patch_elsewhere(emu, sandbox, entry.id, live["etag"],
+                    [{"op": "replace", "path": "/auth/params", "value": params}])
+    runner.join()
+    assert slow.fired == 2
+    (live,) = emu.connections(sandbox=sandbox)
+    assert outcome != [None], "reported success, but the declared token is not live"
+    assert "pulumi refresh" in str(outcome[0])
+    assert live["auth"]["params"]["accessToken"] == "dapi-SOMEONE-ELSE-0002"
+    engine.refresh()
+    engine.up(rotated)
+    assert_converged(engine, emu, sandbox, rotated)
     engine.destroy()

@@ -167,11 +167,15 @@ def test_fault_paths_leak_nothing(recording: RecordingHost, emu: Emulator, props
     emu.faults.add(method="PATCH", delay=TIMEOUT_DELAY, times=1)
     engine.up(declared)
     engine.refresh()
+    rotated = canaries(props, "leak-faults", ["a"], access_token=ROTATED)
+    errors: list[HostError] = []
+    failing(errors, lambda: engine.up(rotated))  # a lost answer on a token change: refresh
     emu.revoke_tokens()
-    engine.up(canaries(props, "leak-faults", ["a"], access_token=ROTATED))
+    engine.refresh()
+    engine.up(rotated)
     engine.destroy()
     assert len(emu.issued_token_values()) >= 2
-    assert_nothing_leaked(host_texts(recording, emu, engine, []), emu)
+    assert_nothing_leaked(host_texts(recording, emu, engine, errors), emu)
 
 
 def test_error_paths_leak_nothing(recording: RecordingHost, emu: Emulator,
@@ -257,8 +261,9 @@ def test_in_process_logs_and_exceptions_leak_nothing(
     emu.faults.add(method="POST", path="/connections", drop="after", times=1)
     created = provider.create(news)
     emu.faults.add(method="PATCH", drop="after", times=1)
-    rotated = {**news, "access_token": ROTATED}
-    outs = provider.update(created.id, created.outs, rotated)
+    moved = provider.update(created.id, created.outs, {**news, "database": "moved"})
+    rotated = {**news, "database": "moved", "access_token": ROTATED}
+    outs = provider.update(created.id, moved.outs, rotated)
     provider.read(created.id, outs.outs)
     emu.revoke_tokens()
     for index, step in enumerate([

@@ -25,12 +25,14 @@ LOST = 5
 
 def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    """Create, update, refresh and delete 200 connections while one request in five gets a
-    random 429/5xx: no operation fails and every step ends in exactly the declared state."""
+    """Create, update, refresh, rotate the token of and delete 200 connections while one request
+    in five gets a random 429/5xx (and the first writes lose their answers): no operation fails
+    and every step ends in exactly the declared state."""
     sandbox = "soak"
     names = [f"{i:03d}" for i in range(COUNT)]
     declared = declare(props, sandbox, names)
-    updated = declare(props, sandbox, names, database="soaked",
+    updated = declare(props, sandbox, names, database="soaked", description="soaked")
+    rotated = declare(props, sandbox, names, database="soaked", description="soaked",
                       access_token="dapi-SOAK-ROTATED-00112233445566778899")
     emu.faults.clear()
     emu.clear_requests()
@@ -46,13 +48,15 @@ def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props
         assert set(engine.up(updated).steps.values()) == {"update"}
         assert_converged(engine, emu, sandbox, updated)
         assert set(engine.refresh().values()) == {"same"}
+        assert set(engine.up(rotated).steps.values()) == {"update"}
+        assert_converged(engine, emu, sandbox, rotated)
         engine.destroy()
         calls = dict(host.calls)
     elapsed = time.monotonic() - started
     emu.faults.clear()
     assert emu.connections(sandbox=sandbox) == []
     operations = sum(calls.get(m, 0) for m in ("Create", "Update", "Read", "Delete"))
-    assert operations == 4 * COUNT
+    assert operations == 5 * COUNT
     sent = len(emu.requests)
     faulted = rule.fired
     assert [r.fired for r in lost] == [LOST] * 3
