@@ -1,0 +1,125 @@
+"""What every benchmark shares: the emulator and a configured host, declared resources, stats."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from provider.emulator import Emulator, RecordedRequest
+from provider.testing import ProviderHost, urn_for
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET_KEYS = ("aep:clientSecret",)
+SANDBOX = "bench"
+FLOW_PREFIX = "/data/foundation/flowservice"
+TOKEN_PATH = "/ims/token/v3"
+# A syntactically valid Databricks token; the emulator stores it, nothing checks it.
+DATABRICKS_TOKEN = "dapi-BENCHTOKEN-00112233445566778899aabbccddeeff"
+
+
+def stack_config(emu: Emulator) -> dict[str, str]:
+    """The stack config that points the provider at ``emu`` (as ``pulumi config`` would hold)."""
+    return {
+        "aep:clientId": emu.client_id,
+        "aep:clientSecret": emu.client_secret,
+        "aep:orgId": emu.org_id,
+        "aep:platformUrl": emu.url,
+        "aep:imsUrl": emu.url,
+        "aep:sandboxName": SANDBOX,
+    }
+
+
+def props(index: int, **changes: Any) -> dict[str, Any]:
+    """Valid inputs for resource number ``index``, with overrides."""
+    base: dict[str, Any] = {
+        "name": f"bench-{index:04d}",
+        "description": "Benchmark connection. owner: data-platform",
+        "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
+        "cluster_id": "0123-456789-abcde123",
+        "access_token": DATABRICKS_TOKEN,
+        "database": "acme-db",
+        "sandbox_name": SANDBOX,
+    }
+    base.update(changes)
+    return base
+
+
+def declared(n: int, prefix: str = "bench", **changes: Any) -> dict[str, dict[str, Any]]:
+    """``n`` resources as a program declares them: URN -> props."""
+    return {urn_for(f"{prefix}-{i:04d}"): props(i, **changes) for i in range(n)}
+
+
+@contextmanager
+def configured_host(emu: Emulator) -> Iterator[ProviderHost]:
+    """A fresh ``python -m pulumi.dynamic`` process, configured with ``stack_config(emu)``."""
+    with ProviderHost(ROOT) as host:
+        host.configure(stack_config(emu), secret_keys=SECRET_KEYS)
+        yield host
+
+
+@contextmanager
+def emulator(latency: float = 0.0) -> Iterator[Emulator]:
+    """A fresh emulator on loopback, adding ``latency`` seconds to every request when set."""
+    emu = Emulator(port=0).start()
+    try:
+        if latency:
+            emu.faults.add(latency=latency)
+        yield emu
+    finally:
+        emu.stop()
+
+
+def request_kind(request: RecordedRequest) -> str:
+    """``token``, ``create``, ``read``, ``update``, ``delete``, ``list`` or ``other``."""
+    if request.path == TOKEN_PATH:
+        return "token"
+    if not request.path.startswith(FLOW_PREFIX):
+        return "other"
+    rest = request.path[len(FLOW_PREFIX):].rstrip("/")
+    if rest == "/connections":
+        return {"POST": "create", "GET": "list"}.get(request.method, "other")
+    if rest.startswith("/connections/") and rest.count("/") == 2:
+        return {"GET": "read", "PATCH": "update", "DELETE": "delete"}.get(request.method,
+                                                                        "other")
+    return "other"
+
+
+def count_kinds(requests: Sequence[RecordedRequest]) -> dict[str, int]:
+    """How many of each ``request_kind`` (every kind present, zeros included)."""
+    counts = dict.fromkeys(("token", "create", "read", "update", "delete", "list", "other"), 0)
+    for request in requests:
+        counts[request_kind(request)] += 1
+    return counts
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds ``action()`` took (wall clock)."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def median(values: Sequence[float]) -> float:
+    """The median, or 0.0 for no values."""
+    return float(statistics.median(values)) if values else 0.0
+
+
+def peak_rss_kib(pid: int) -> int | None:
+    """``VmHWM`` (peak resident set) of process ``pid`` in KiB, or None if unreadable."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
+def rounded(values: Mapping[str, Any], digits: int = 4) -> dict[str, Any]:
+    """``values`` with floats rounded for the JSON (ints and the rest unchanged)."""
+    return {k: round(v, digits) if isinstance(v, float) else v for k, v in values.items()}

@@ -1,0 +1,84 @@
+"""HTTP requests per operation against the minimum, through the host, for N resources.
+
+One emulator and one host per N: ``up`` (N creates), a no-op preview (``noop_preview``), refresh
+(N reads), an ``up`` that changes every resource (N PATCHes), destroy (N deletes). Requests are
+counted from the emulator's log by method and path; IMS token requests separately. The minimum
+is 1 request per operation and 1 token per host process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench import memory, noop_preview
+from bench.common import configured_host, count_kinds, declared, emulator, timed
+from provider.testing import Engine
+
+MINIMUM = {"create": 1, "read": 1, "update": 1, "delete": 1}
+TOKENS_PER_PROCESS = 1
+# Flow Service kinds no lifecycle step should send (a create that looks its name up first
+# would show as ``list``).
+EXTRA_KINDS = ("list", "other")
+
+
+def measure(ns: Sequence[int], preview_repeats: int = 3,
+            memory_at: int | None = None) -> dict[str, Any]:
+    """One lifecycle per N in ``ns``; returns per-N counts, the no-op previews, and the host's
+    peak memory after the lifecycle at N = ``memory_at`` (default: the largest N)."""
+    memory_at = memory_at if memory_at is not None else max(ns)
+    runs = []
+    previews = []
+    peak: dict[str, Any] | None = None
+    for n in ns:
+        run, preview, mem = _lifecycle(n, preview_repeats, n == memory_at)
+        runs.append(run)
+        previews.append(preview)
+        peak = mem or peak
+    return {
+        "minimum": {**MINIMUM, "token_per_process": TOKENS_PER_PROCESS},
+        "runs": runs,
+        "noop_preview": previews,
+        "memory": peak,
+    }
+
+
+def _lifecycle(n: int, preview_repeats: int,
+               want_memory: bool) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    resources = declared(n)
+    changed = declared(n, database="warehouse")
+    with emulator() as emu, configured_host(emu) as host:
+        engine = Engine(host)
+        ops: dict[str, dict[str, Any]] = {}
+
+        def step(name: str, action: Any) -> None:
+            emu.clear_requests()
+            seconds = timed(action)
+            ops[name] = {"seconds": round(seconds, 4), "counts": count_kinds(emu.requests)}
+
+        step("create", lambda: engine.up(resources))
+        preview = noop_preview.measure(engine, emu, resources, preview_repeats)
+        step("read", engine.refresh)
+        step("update", lambda: engine.up(changed))
+        step("delete", engine.destroy)
+        mem = memory.measure(host, n) if want_memory else None
+        left = len(emu.connections(sandbox=resources[next(iter(resources))]["sandbox_name"]))
+    run: dict[str, Any] = {"n": n, "connections_left": left}
+    tokens = 0
+    for op, minimum in MINIMUM.items():
+        counts = ops[op]["counts"]
+        tokens += counts["token"]
+        extra = sum(counts[k] for k in EXTRA_KINDS) + sum(
+            counts[k] for k in MINIMUM if k != op)
+        run[op] = {
+            "requests": counts[op] + extra,
+            "per_resource": round((counts[op] + extra) / n, 4),
+            "minimum_per_resource": minimum,
+            "extra_requests": extra,
+            "by_kind": counts,
+            "seconds": ops[op]["seconds"],
+        }
+    run["token"] = {"requests": tokens, "minimum": TOKENS_PER_PROCESS}
+    run["meets_minimum"] = tokens == TOKENS_PER_PROCESS and all(
+        run[op]["requests"] == n * MINIMUM[op] for op in MINIMUM)
+    return run, preview, mem

@@ -1,0 +1,56 @@
+"""The quick benchmark runs end to end and writes every figure (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
+    """`python -m bench.run --quick` writes JSON with every figure; requests equal the minimum."""
+    out = tmp_path / "quick.json"
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "met?" in done.stdout
+    results = json.loads(out.read_text())
+
+    assert results["n_values"] == [1, 10]
+    assert results["environment"]["cpu_count"] >= 1
+    assert results["environment"]["pulumi"]
+    req = results["requests_per_op"]
+    assert [run["n"] for run in req["runs"]] == [1, 10]
+    for run in req["runs"]:
+        n = run["n"]
+        assert run["meets_minimum"] is True
+        assert run["token"]["requests"] == 1
+        assert {op: run[op]["requests"] for op in ("create", "read", "update", "delete")} == \
+            dict.fromkeys(("create", "read", "update", "delete"), n)
+        assert run["connections_left"] == 0
+    assert [p["requests"] for p in req["noop_preview"]] == [0, 0]
+    assert all(p["steps"] == ["same"] for p in req["noop_preview"])
+    assert req["memory"]["vmhwm_kib"] > 0
+
+    over = results["overhead"]
+    figures = [*over["no_latency"], over["latency"]["sequential"], over["latency"]["parallel"]]
+    for fig in figures:
+        for key in ("bare_seconds", "ours_seconds", "minimal_seconds", "empty_seconds", "ratio",
+                    "floor_ratio", "minimal_ratio"):
+            assert isinstance(fig[key], float), key
+            assert fig[key] > 0, key
+    assert over["latency"]["parallel"]["threads"] == 4
+
+    blob = results["provider_blob"]
+    assert blob["by_reference"] is True
+    assert 0 < blob["pickle_bytes"] < blob["base64_bytes"] <= 1024
+
+    cold = results["cold_start"]
+    for series in (cold, cold["inherited"]):
+        for name in ("ours", "minimal", "empty"):
+            assert series[name]["total_ms"] > 0
+        assert series["ratio"] > 0
+        assert series["imports"]["provider_resource_ms"] > 0
