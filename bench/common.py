@@ -40,7 +40,9 @@ def props(index: int, **changes: Any) -> dict[str, Any]:
         "description": "Benchmark connection. owner: data-platform",
         "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
         "cluster_id": "0123-456789-abcde123",
-        "access_token": DATABRICKS_TOKEN,
+        # One token per connection, as real stacks often have: the provider must not slow down
+        # with the number of distinct secrets it knows (it once did, quadratically).
+        "access_token": f"{DATABRICKS_TOKEN}-{index:04d}",
         "database": "acme-db",
         "sandbox_name": SANDBOX,
     }
