@@ -20,12 +20,19 @@ TOKEN = "dapi-TESTTOKEN-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    """A fresh emulator on a free loopback port."""
-    emu = Emulator(port=0).start()
-    try:
+    """A fresh emulator on a free loopback port, for one test."""
+    with Emulator(port=0) as emu:
         yield emu
-    finally:
-        emu.stop()
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    """One emulator for a whole test module (its tests keep apart by sandbox or clear its log).
+
+    Modules that need other emulator options define their own ``emu``.
+    """
+    with Emulator(port=0) as emulator:
+        yield emulator
 
 
 def stack_config(emu: Emulator, **extra: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +44,6 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    emulator = start_emulator()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -22,16 +22,6 @@ SECRET_KEYS = ("aep:clientSecret",)
 
 
 @pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    """One emulator for the module's host (the host configures its client once)."""
-    emulator = Emulator(port=0).start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
-
-
-@pytest.fixture(scope="module")
 def host(emu: Emulator) -> Iterator[ProviderHost]:
     """Pulumi's provider host started from the project root, configured like the engine."""
     with ProviderHost(ROOT) as started:

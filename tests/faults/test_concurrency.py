@@ -18,6 +18,7 @@ import pytest
 from provider.emulator import Emulator
 from provider.testing import Engine, HostError, ProviderHost, urn_for
 from tests.faults.conftest import (
+    PATIENT,
     Props,
     assert_converged,
     declare,
@@ -35,7 +36,7 @@ def fresh(emu: Emulator) -> Iterator[ProviderHost]:
     """A new host process: its token cache is empty."""
     emu.faults.clear()
     emu.clear_requests()
-    with started_host(emu) as host:
+    with started_host(emu, **PATIENT) as host:
         yield host
     emu.faults.clear()
 

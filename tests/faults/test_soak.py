@@ -9,6 +9,7 @@ import pytest
 from provider.emulator import Emulator
 from provider.testing import Engine
 from tests.faults.conftest import (
+    PATIENT,
     Props,
     assert_converged,
     declare,
@@ -41,7 +42,7 @@ def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props
             for m in ("POST", "PATCH", "DELETE")]
     rule = emu.faults.add(rate=RATE, seed=SEED)
     started = time.monotonic()
-    with started_host(emu, **{"aep:retryAttempts": "10"}) as host:
+    with started_host(emu, **{**PATIENT, "aep:retryAttempts": "10"}) as host:
         engine = Engine(host)
         assert set(engine.up(declared).steps.values()) == {"create"}
         assert_converged(engine, emu, sandbox, declared)
