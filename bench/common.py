@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from provider import testing
 from provider.emulator import Emulator, RecordedRequest
 from provider.testing import ProviderHost, urn_for
 
@@ -22,15 +23,8 @@ DATABRICKS_TOKEN = "dapi-BENCHTOKEN-00112233445566778899aabbccddeeff"
 
 
 def stack_config(emu: Emulator) -> dict[str, str]:
-    """The stack config that points the provider at ``emu`` (as ``pulumi config`` would hold)."""
-    return {
-        "aep:clientId": emu.client_id,
-        "aep:clientSecret": emu.client_secret,
-        "aep:orgId": emu.org_id,
-        "aep:platformUrl": emu.url,
-        "aep:imsUrl": emu.url,
-        "aep:sandboxName": SANDBOX,
-    }
+    """The stack config that points the provider at ``emu``, in the benchmark's sandbox."""
+    return testing.stack_config(emu, sandbox=SANDBOX)
 
 
 def props(index: int, **changes: Any) -> dict[str, Any]:

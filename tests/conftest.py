@@ -11,8 +11,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from provider.emulator import Emulator
 from provider.resource import DatabricksBaseConnectionProvider
+from provider.testing import stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["ROOT", "TOKEN", "configured", "flow_requests", "stack_config"]
 
 # Distinctive values, so a leak of any of them is easy to find in any text.
 TOKEN = "dapi-TESTTOKEN-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -33,19 +35,6 @@ def emu() -> Iterator[Emulator]:
     """
     with Emulator(port=0) as emulator:
         yield emulator
-
-
-def stack_config(emu: Emulator, **extra: str) -> dict[str, str]:
-    """The stack config a user would set to point the provider at ``emu``."""
-    return {
-        "aep:clientId": emu.client_id,
-        "aep:clientSecret": emu.client_secret,
-        "aep:orgId": emu.org_id,
-        "aep:platformUrl": emu.url,
-        "aep:imsUrl": emu.url,
-        "aep:sandboxName": "dev",
-        **extra,
-    }
 
 
 def configured(config: dict[str, str]) -> DatabricksBaseConnectionProvider:

@@ -7,7 +7,13 @@ Pulumi CLI. The emulator (``provider.emulator``) is the matching fake of Flow Se
 """
 
 from provider.testing.engine import Engine, Entry, Plan, urn_for
-from provider.testing.host import UNKNOWN, HostError, ProviderHost, serialized_provider
+from provider.testing.host import (
+    UNKNOWN,
+    HostError,
+    ProviderHost,
+    serialized_provider,
+    stack_config,
+)
 
 __all__ = ["UNKNOWN", "Engine", "Entry", "HostError", "Plan", "ProviderHost",
-           "serialized_provider", "urn_for"]
+           "serialized_provider", "stack_config", "urn_for"]

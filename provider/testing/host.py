@@ -51,6 +51,20 @@ class HostError(Exception):
         return lines[-1] if lines else ""
 
 
+def stack_config(emulator: Any, *, sandbox: str = "dev", **extra: str) -> dict[str, str]:
+    """The stack config that points the provider at a running ``provider.emulator.Emulator``:
+    its URL for Flow Service and IMS, its demo credentials, ``sandbox``, and ``extra`` keys."""
+    return {
+        "aep:clientId": emulator.client_id,
+        "aep:clientSecret": emulator.client_secret,
+        "aep:orgId": emulator.org_id,
+        "aep:platformUrl": emulator.url,
+        "aep:imsUrl": emulator.url,
+        "aep:sandboxName": sandbox,
+        **extra,
+    }
+
+
 def serialized_provider(provider: object | None = None) -> str:
     """``__provider`` exactly as ``pulumi.dynamic.Resource`` computes it."""
     from pulumi.dynamic.dynamic import serialize_provider
