@@ -18,7 +18,6 @@ known, and neither appears in ``repr()``.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -38,6 +37,7 @@ from tenacity import (
 
 from provider import redaction
 from provider.errors import AuthError
+from provider.responses import json_object, retry_after
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -263,8 +263,8 @@ class ImsTokenAuth(AuthBase):
             raise _RetryableIms(f"{type(exc).__name__}: {exc}") from None
         _log.debug("POST %s -> %s", TOKEN_PATH, response.status_code)
         if response.status_code in _IMS_RETRY_STATUSES:
-            raise _RetryableIms(f"HTTP {response.status_code}", _retry_after(response))
-        payload = _json_object(response)
+            raise _RetryableIms(f"HTTP {response.status_code}", retry_after(response))
+        payload = json_object(response)
         if response.status_code != 200:
             raise self._refused(url, response, payload)
         value = payload.get("access_token")
@@ -327,19 +327,3 @@ def _ims_wait(state: RetryCallState) -> float:
     if isinstance(exc, _RetryableIms) and exc.retry_after is not None:
         return min(exc.retry_after, _IMS_MAX_RETRY_AFTER)
     return float(wait_random_exponential(multiplier=0.25, max=2.0)(state))
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    raw = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
-        return None
-
-
-def _json_object(response: requests.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except (ValueError, json.JSONDecodeError):
-        return {}
-    return payload if isinstance(payload, dict) else {}

@@ -48,6 +48,7 @@ from provider.errors import (
     NotFoundError,
     TransientError,
 )
+from provider.responses import json_object, retry_after
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
 
@@ -214,7 +215,7 @@ class FlowServiceClient:
                 state.first_sent_ms = _now_ms()
             response = self._send("POST", path, sandbox, expected=(200, 201), body=body,
                                   attempt=state.number)
-            payload = _json_object(response)
+            payload = json_object(response)
             id_, etag = payload.get("id"), payload.get("etag")
             if not isinstance(id_, str) or not isinstance(etag, str):
                 raise ApiError("POST", path, response.status_code,
@@ -296,7 +297,7 @@ class FlowServiceClient:
                          "update, whose answer was lost, may have applied part of it); run "
                          "`pulumi refresh`, then `pulumi up`.",
                 ) from None
-            payload = _json_object(response)
+            payload = json_object(response)
             new_etag = payload.get("etag")
             if not isinstance(new_etag, str):
                 raise ApiError("PATCH", path, response.status_code,
@@ -372,7 +373,7 @@ class FlowServiceClient:
     def _get_item(self, sandbox: str, id_: str, attempt: int) -> Item:
         path = f"/connections/{id_}"
         response = self._send("GET", path, sandbox, expected=(200,), attempt=attempt)
-        items = _json_object(response).get("items")
+        items = json_object(response).get("items")
         if not isinstance(items, list) or not items or not isinstance(items[0], dict):
             raise NotFoundError("GET", path, 200, "Flow Service returned no item",
                                 request_id=response.headers.get("x-request-id"),
@@ -409,7 +410,7 @@ class FlowServiceClient:
         def attempt(state: _Attempts) -> dict[str, Any]:
             response = self._send("GET", path, sandbox, expected=(200,), params=params,
                                   attempt=state.number)
-            return _json_object(response)
+            return json_object(response)
 
         if retried:
             return self._with_retries("GET", path, attempt, _read_hint)
@@ -505,7 +506,7 @@ class FlowServiceClient:
         code, detail, request_id = _parse_error(response)
         if status in _RETRY_STATUSES:
             raise _Retryable(status, detail, ambiguous=status != 429, code=code,
-                             request_id=request_id, retry_after=_retry_after(response))
+                             request_id=request_id, retry_after=retry_after(response))
         raise self._error(method, path, sandbox, status, code, detail, request_id)
 
     def _error(
@@ -607,19 +608,6 @@ def _never_sent(exc: requests.RequestException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    raw = response.headers.get("Retry-After")
-    if raw is None:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _next_token(payload: Mapping[str, Any]) -> str | None:
@@ -663,12 +651,6 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _json_object(response: requests.Response) -> dict[str, Any]:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
 
 
 def _register_secret_params(body: Mapping[str, Any]) -> None:

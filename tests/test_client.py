@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import socket
@@ -24,7 +23,6 @@ from provider.client import (
     Patched,
     RetryPolicy,
     _parse_error,
-    _retry_after,
 )
 from provider.emulator import Emulator
 from provider.errors import (
@@ -608,30 +606,6 @@ def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
                                  expected: tuple[Any, ...]) -> None:
     """Gateway, Flow Service and bare error bodies yield (code, message, request id)."""
     assert _parse_error(_response(400, body, headers)) == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "low", "high"),
-    [("3", 3.0, 3.0), ("0", 0.0, 0.0), ("garbage", None, None),
-     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0, 0.0)],
-)
-def test_retry_after_seconds_and_http_dates(value: str, low: float | None,
-                                            high: float | None) -> None:
-    """Retry-After is read as seconds or an HTTP date (past dates mean now)."""
-    waited = _retry_after(_response(429, {}, {"Retry-After": value}))
-    if low is None:
-        assert waited is None
-    else:
-        assert waited is not None
-        assert low <= waited <= (high or 0.0) + 0.001
-
-
-def test_retry_after_future_http_date() -> None:
-    """A Retry-After HTTP date in the future waits until then."""
-    when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    waited = _retry_after(_response(429, {}, {"Retry-After": when}))
-    assert waited is not None
-    assert 28 <= waited <= 31
 
 
 def test_create_against_a_refusing_host_was_never_sent() -> None:

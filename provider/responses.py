@@ -1,0 +1,34 @@
+"""Reading HTTP answers: the pieces the IMS auth and the Flow Service client both need."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import requests
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP-date), None if absent."""
+    raw = response.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def json_object(response: requests.Response) -> dict[str, Any]:
+    """The answer's JSON object, or ``{}`` when the body is not one."""
+    try:
+        payload = response.json()
+    except ValueError:  # requests' JSONDecodeError is a ValueError
+        return {}
+    return payload if isinstance(payload, dict) else {}
