@@ -78,6 +78,12 @@ class ApiError(AepError):
         self.hint = hint
         super().__init__(self._render())
 
+    def with_hint(self, hint: str) -> ApiError:
+        """Replace what the message tells the user to do, keeping type and fields."""
+        self.hint = hint
+        self.args = (self._render(),)
+        return self
+
     def _render(self) -> str:
         answered = f"HTTP {self.status}" if self.status is not None else "no answer"
         code = f" [{self.code}]" if self.code else ""

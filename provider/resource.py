@@ -155,12 +155,11 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
             except NotFoundError:
                 return
             except InUseError as error:
-                error.hint = (
+                raise error.with_hint(
                     "Dataflows still use this connection: delete those dataflows first (Flow "
                     "Service /flows), then run `pulumi up` again; to stop managing the connection "
                     "without deleting it, run `pulumi state delete <urn>`."
-                )
-                raise _rerender(error) from None
+                ) from None
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -213,12 +212,11 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
         try:
             return client.patch_connection(sandbox, id_, etag, ops, applied=applied)
         except ConflictError as error:
-            error.hint = (
+            raise error.with_hint(
                 "The connection changed since the last refresh (outside Pulumi, or by an earlier "
                 "attempt of this update whose answer was lost), so Pulumi stopped rather than "
                 "overwrite it. Run `pulumi refresh` to see the live values, then `pulumi up`."
-            )
-            raise _rerender(error) from None
+            ) from None
 
 
 def client_for(settings: ProviderSettings) -> FlowServiceClient:
@@ -235,12 +233,6 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
                         base_delay=settings.retry_base_delay)
     return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
                              api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
-
-
-def _rerender(error: AepError) -> AepError:
-    if hasattr(error, "_render"):
-        error.args = (error._render(),)
-    return error
 
 
 def _short(error: AepError) -> AepError:
