@@ -133,7 +133,8 @@ class ProviderHost:
                                          daemon=True)]
         self._drains[0].start()
         port_line: list[bytes] = []
-        reader = threading.Thread(target=lambda: port_line.append(self.process.stdout.readline()),  # type: ignore[union-attr]
+        stdout = self.process.stdout
+        reader = threading.Thread(target=lambda: port_line.append(stdout.readline()),
                                   daemon=True)
         reader.start()
         reader.join(self.startup_timeout)
