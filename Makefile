@@ -1,4 +1,4 @@
-# Day-to-day commands. Shell logic lives in scripts/ (tested by tests/stacks/test_scripts.py).
+# Day-to-day commands. Shell logic lives in scripts/ (tested by tests/stacks/test_stack_scripts.py).
 #
 #   make up                    deploy the `local` stack against the offline emulator
 #   make preview STACK=dev     preview another stack (your own Pulumi login and secrets)
@@ -7,24 +7,34 @@
 #                              background one `make up` started
 #   make test | make lint
 #
-# Knobs (environment): EMULATOR_PORT, PULUMI_CONFIG_PASSPHRASE, AEP_VENV; see scripts/lib.sh.
+# Every preview/up/refresh/destroy runs the policy pack (policy/) with that stack's pack config
+# (policy/config.<stack>.json); a stack without one is refused.
+#
+# The stack comes from the command line only (`make preview STACK=dev`): a STACK variable in the
+# environment is ignored, so a leftover `export STACK=prod` cannot select production. Its value
+# reaches the scripts through the environment (AEP_MAKE_STACK), never through a recipe's command
+# line, and scripts/stack.sh accepts only [a-z0-9-]+.
+#
+# Knobs (environment): EMULATOR_PORT, EMULATOR_STATE, PULUMI_CONFIG_PASSPHRASE, AEP_VENV; see
+# scripts/lib.sh.
 
-STACK ?= local
-PYTHON_BIN = $(if $(AEP_VENV),$(AEP_VENV),.venv)/bin/python
+# Never exported as is: make would expand the command-line text when exporting it.
+unexport STACK
+
+ifeq ($(origin STACK),command line)
+# $(value ...): the text exactly as typed, never expanded by make ($(shell ...) stays text).
+export AEP_MAKE_STACK := $(value STACK)
+else
+ifeq ($(origin STACK),environment)
+$(warning STACK=$(value STACK) in the environment is ignored; use `make <target> STACK=<stack>`)
+endif
+export AEP_MAKE_STACK := local
+endif
 
 .PHONY: up preview refresh destroy emulator emulator-stop venv test lint
 
-up:
-	@scripts/stack.sh up $(STACK)
-
-preview:
-	@scripts/stack.sh preview $(STACK)
-
-refresh:
-	@scripts/stack.sh refresh $(STACK)
-
-destroy:
-	@scripts/stack.sh destroy $(STACK)
+up preview refresh destroy:
+	@scripts/stack.sh $@ "$$AEP_MAKE_STACK"
 
 emulator:
 	@scripts/emulator.sh run
@@ -33,11 +43,10 @@ emulator-stop:
 	@scripts/emulator.sh stop
 
 venv:
-	@bash -c 'source scripts/lib.sh && venv_python >/dev/null'
+	@scripts/dev.sh venv
 
-test: venv
-	$(PYTHON_BIN) -m pytest
+test:
+	@scripts/dev.sh test
 
-lint: venv
-	$(PYTHON_BIN) -m ruff check .
-	$(PYTHON_BIN) -m mypy
+lint:
+	@scripts/dev.sh lint

@@ -4,13 +4,18 @@
 #   AEP_VENV               use this existing virtualenv as is: no creation, no install (tests, CI)
 #   PYTHON                 interpreter used to create .venv (default: python3)
 #   EMULATOR_PORT          loopback port of the emulator (default: 8080, as in Pulumi.local.yaml)
-#   EMULATOR_STATE         emulator state file (default: <project>/.emulator-state.json)
+#   EMULATOR_STATE         emulator state file (default: <project>/.emulator-state-<port>.json,
+#                          one per port: two emulators never share one; the emulator locks it)
 #   AEP_RUN_DIR            where the emulator's pid and log files go (default: <project>/.pulumi-state)
 #   AEP_LOCAL_BACKEND_DIR  file backend of the `local` stack (default: <project>/.pulumi-state)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EMULATOR_PORT="${EMULATOR_PORT:-8080}"
-EMULATOR_STATE="${EMULATOR_STATE:-$ROOT/.emulator-state.json}"
+if [[ ! "$EMULATOR_PORT" =~ ^[0123456789]{1,5}$ ]]; then
+    echo "error: EMULATOR_PORT must be a port number, got $(printf '%q' "$EMULATOR_PORT")" >&2
+    exit 1
+fi
+EMULATOR_STATE="${EMULATOR_STATE:-$ROOT/.emulator-state-$EMULATOR_PORT.json}"
 AEP_RUN_DIR="${AEP_RUN_DIR:-$ROOT/.pulumi-state}"
 AEP_LOCAL_BACKEND_DIR="${AEP_LOCAL_BACKEND_DIR:-$ROOT/.pulumi-state}"
 EMULATOR_PID_FILE="$AEP_RUN_DIR/emulator-$EMULATOR_PORT.pid"

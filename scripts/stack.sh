@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Usage: scripts/stack.sh up|preview|refresh|destroy [STACK]   (STACK defaults to `local`)
 #
+# STACK must match [a-z0-9-]+ and have a policy pack config, policy/config.<STACK>.json: every
+# command runs the policy pack (policy/) with it, so mandatory policies are never skipped.
+#
 # Stack `local`: starts the emulator if nothing answers on its port, keeps state in a file
 # backend (PULUMI_BACKEND_URL=file://<project>/.pulumi-state), uses the passphrase secrets
 # provider (PULUMI_CONFIG_PASSPHRASE, default `local-emulator-only`), creates the stack on first
@@ -11,15 +14,27 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Checked first so that nothing (venv, emulator, state dir) is created without a CLI to use it.
-require_pulumi
-
 action="${1:-}"
-stack="${2:-local}"
+stack="${2-local}"  # an empty name is an error, not `local`
 case "$action" in
     up | preview | refresh | destroy) ;;
     *) die "usage: $0 up|preview|refresh|destroy [STACK]" ;;
 esac
+# Validated before any other use; printed with %q so that even a hostile value shows as text.
+# (Letters spelled out: a range such as a-z follows the locale's collation.)
+name_chars=abcdefghijklmnopqrstuvwxyz0123456789
+if [[ ! "$stack" =~ ^[$name_chars][$name_chars-]*$ ]]; then
+    die "invalid stack name $(printf '%q' "$stack"): use lowercase letters, digits and '-', not first (e.g. STACK=dev)"
+fi
+
+# Checked before anything is created (venv, emulator, state dir) without a CLI to use it.
+require_pulumi
+
+policy_config="policy/config.$stack.json"
+if [[ ! -f "$ROOT/$policy_config" ]]; then
+    die "no policy pack config for stack '$stack' ($policy_config); create it (see policy/config.dev.json) so the guardrails run"
+fi
+policy=(--policy-pack policy --policy-pack-config "$policy_config")
 
 venv_python >/dev/null
 cd "$ROOT"
@@ -39,8 +54,8 @@ if [[ "$stack" == local ]]; then
 fi
 
 case "$action" in
-    up) pulumi up "${yes[@]}" --stack "$stack" ;;
-    preview) pulumi preview --stack "$stack" ;;
-    refresh) pulumi refresh "${yes[@]}" --stack "$stack" ;;
-    destroy) pulumi destroy "${yes[@]}" --stack "$stack" ;;
+    up) pulumi up "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
+    preview) pulumi preview --stack "$stack" "${policy[@]}" ;;
+    refresh) pulumi refresh "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
+    destroy) pulumi destroy "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
 esac

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from types import FrameType
 
 from provider.emulator.faults import TRANSIENT
+from provider.emulator.limits import DEFAULT_WORKERS
 from provider.emulator.server import DELETE_STATUSES, MISSING_SANDBOX_MODES, Emulator
+from provider.emulator.store import StateFileError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +23,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
-    parser.add_argument("--state", metavar="FILE", help="load and save connections here")
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="load and save connections here (locked: one running emulator per file)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"connections served at once; more are answered 503 (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--instance",
+        metavar="TOKEN",
+        help="a marker shown on the command line only, so scripts/emulator.sh can tell its own "
+        "emulator from another process",
+    )
     parser.add_argument("--mask", default="****", help="what secret params read back as")
     parser.add_argument("--missing-sandbox", choices=MISSING_SANDBOX_MODES, default="prod")
     parser.add_argument("--token-ttl", type=int, default=86399, help="token lifetime (s)")
@@ -56,17 +74,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    emulator = Emulator(
-        port=args.port,
-        host=args.host,
-        state_file=args.state,
-        mask=args.mask,
-        missing_sandbox=args.missing_sandbox,
-        token_ttl=args.token_ttl,
-        require_version=not args.no_require_version,
-        accept_unquoted_etag=args.accept_unquoted_etag,
-        delete_status=args.delete_status,
-    )
+    try:
+        emulator = Emulator(
+            port=args.port,
+            host=args.host,
+            state_file=args.state,
+            mask=args.mask,
+            missing_sandbox=args.missing_sandbox,
+            token_ttl=args.token_ttl,
+            require_version=not args.no_require_version,
+            accept_unquoted_etag=args.accept_unquoted_etag,
+            delete_status=args.delete_status,
+            workers=args.workers,
+        )
+    except StateFileError as error:
+        print(f"aep-flow-emulator: error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        parser.error(str(error))
     try:
         for spec in args.fault:
             emulator.faults.add_spec(spec)
@@ -85,7 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    emulator.start()
+    try:
+        emulator.start()
+    except StateFileError as error:
+        print(f"aep-flow-emulator: error: {error}", file=sys.stderr)
+        return 2
     try:
         print(
             f"aep-flow-emulator listening on {emulator.url} "

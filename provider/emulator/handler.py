@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from provider.emulator.faults import Faults
-from provider.emulator.problems import server_fault, throttled
+from provider.emulator.limits import DEFAULT_WORKERS, MAX_BODY_BYTES
+from provider.emulator.problems import FlowError, GatewayError, server_fault, throttled
 from provider.emulator.recording import (
     RecordedRequest,
     redact_body,
@@ -43,6 +44,7 @@ class EmulatorServer(ThreadingHTTPServer):
         router: Router,
         faults: Faults,
         recorder: Callable[[RecordedRequest], None],
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         super().__init__(address, EmulatorHandler)
         self.router = router
@@ -51,6 +53,40 @@ class EmulatorServer(ThreadingHTTPServer):
         self.stopping = False
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        # At most `workers` connections are served at once (one thread each); an idle
+        # keep-alive holds its slot until it ends, so a flood of idle sockets cannot grow threads.
+        self._slots = threading.BoundedSemaphore(workers)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread if a worker slot is free, else answer 503 and close."""
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            threading.Thread(
+                target=self._serve_in_slot, args=(request, client_address), daemon=True
+            ).start()
+        except RuntimeError:  # no thread could be started
+            self._slots.release()
+            self._refuse(request)
+
+    def _serve_in_slot(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        """Answer 503 (Flow Service's 1103-503 body, Retry-After: 1) and close, in this thread."""
+        body = json.dumps(server_fault(503).body(str(uuid.uuid4()))).encode("utf-8")
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
+        with contextlib.suppress(OSError):
+            request.settimeout(1)
+            request.sendall(head + body)
+        self.shutdown_request(request)
 
     def track(self, sock: socket.socket, *, opened: bool) -> None:
         """Remember (or forget) a client socket, so ``close_clients`` can end keep-alives."""
@@ -73,6 +109,14 @@ class EmulatorServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)
+
+
+class _BodyRefused(Exception):
+    """The request body is refused before it is read (too large, bad Content-Length)."""
+
+    def __init__(self, error: FlowError | GatewayError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class EmulatorHandler(BaseHTTPRequestHandler):
@@ -127,7 +171,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        raw = self._read_body()
+        try:
+            raw = self._read_body()
+        except _BodyRefused as refused:
+            # The body was not read, so the connection cannot carry another request.
+            self.close_connection = True
+            answer = Answer.from_error(refused.error, request_id)
+            answer.headers["Connection"] = "close"
+            self._record_refused(url.path, query, headers, answer.status)
+            self._send(answer, request_id)
+            return
         decision = self.server.faults.decide(self.command, relative_path(url.path))
 
         def record(status: int) -> None:
@@ -171,8 +224,33 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         try:
             size = int(length) if length else 0
         except ValueError:
-            size = 0
+            size = -1
+        if size < 0:
+            raise _BodyRefused(FlowError("1100-400", f"Invalid Content-Length {length!r}."))
+        if size > MAX_BODY_BYTES:
+            raise _BodyRefused(
+                GatewayError(
+                    413,
+                    "413000",
+                    f"Request body of {size} bytes is larger than the {MAX_BODY_BYTES} accepted.",
+                )
+            )
         return self.rfile.read(size) if size > 0 else b""
+
+    def _record_refused(
+        self, path: str, query: dict[str, list[str]], headers: dict[str, str], status: int
+    ) -> None:
+        self.server.recorder(
+            RecordedRequest(
+                method=self.command,
+                path=path,
+                query=redact_query(query),
+                headers=redact_headers(headers),
+                body=None,
+                status=status,
+                sandbox=headers.get("x-sandbox-name"),
+            )
+        )
 
     def _send(self, answer: Answer, request_id: str) -> None:
         payload = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")

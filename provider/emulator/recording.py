@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from provider.emulator.limits import json_depth_exceeds
 from provider.emulator.specs import SECRET_PARAMS
 from provider.redaction import MASK, redact, redact_params
 
@@ -55,6 +56,8 @@ def redact_body(raw: bytes, content_type: str) -> Any:
     if "x-www-form-urlencoded" in content_type.lower():
         form = {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
         return redact_params(dict(form), SECRET_KEYS)
+    if json_depth_exceeds(raw):  # kept as text: parsing it would exhaust the recursion limit
+        return redact(text)
     try:
         parsed = json.loads(text)
     except ValueError:

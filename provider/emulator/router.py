@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from provider.emulator.connections import ConnectionService
 from provider.emulator.gateway import TokenIssuer, authenticate
+from provider.emulator.limits import MAX_JSON_DEPTH, json_depth_exceeds
 from provider.emulator.problems import EmulatorHTTPError, FlowError, GatewayError, ImsError
 
 BASE_PATH = "/data/foundation/flowservice"
@@ -129,9 +130,13 @@ class Router:
 def _json(raw: bytes) -> object:
     if not raw.strip():
         return None
+    if json_depth_exceeds(raw):
+        raise FlowError(
+            "1100-400", f"The request body nests JSON deeper than {MAX_JSON_DEPTH} levels."
+        )
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise FlowError("1100-400", "The request body is not valid JSON.") from None
 
 

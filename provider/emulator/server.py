@@ -11,6 +11,7 @@ from provider.emulator.connections import ConnectionService
 from provider.emulator.faults import Faults
 from provider.emulator.gateway import TokenIssuer
 from provider.emulator.handler import EmulatorServer
+from provider.emulator.limits import DEFAULT_WORKERS
 from provider.emulator.recording import RecordedRequest
 from provider.emulator.router import Router
 from provider.emulator.store import ConnectionStore
@@ -41,6 +42,7 @@ class Emulator:
         require_version: bool = True,
         accept_unquoted_etag: bool = False,
         delete_status: int = 204,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         if missing_sandbox not in MISSING_SANDBOX_MODES:
             raise ValueError(f"missing_sandbox must be one of {MISSING_SANDBOX_MODES}")
@@ -48,6 +50,9 @@ class Emulator:
             raise ValueError(f"delete_status must be one of {DELETE_STATUSES}")
         if token_ttl < 1:
             raise ValueError("token_ttl must be at least 1 second")
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._workers = workers
         self.host = host
         self._requested_port = port
         self.faults = Faults()
@@ -68,12 +73,24 @@ class Emulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> Emulator:
-        """Bind and serve in a background daemon thread; return self."""
+        """Own the state file, bind and serve in a background daemon thread; return self.
+
+        Raises ``StateFileError`` when another running emulator holds the state file.
+        """
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        server = EmulatorServer(
-            (self.host, self._requested_port), self._router, self.faults, self._record
-        )
+        self._store.lock()
+        try:
+            server = EmulatorServer(
+                (self.host, self._requested_port),
+                self._router,
+                self.faults,
+                self._record,
+                workers=self._workers,
+            )
+        except OSError:
+            self._store.unlock()
+            raise
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -96,6 +113,7 @@ class Emulator:
         if thread is not None:
             thread.join(timeout=5)
         self._server = self._thread = None
+        self._store.unlock()
 
     def __enter__(self) -> Emulator:
         return self.start()

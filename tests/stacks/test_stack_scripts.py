@@ -32,7 +32,15 @@ print(json.dumps({
 PY
 """
 
-SCRUBBED = ("PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "AEP_VENV", "EMULATOR_PORT", "STACK")
+SCRUBBED = (
+    "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "AEP_VENV", "EMULATOR_PORT", "STACK",
+    "AEP_MAKE_STACK",
+)
+
+
+def policy(stack: str) -> list[str]:
+    """The policy pack arguments every stack command carries."""
+    return ["--policy-pack", "policy", "--policy-pack-config", f"policy/config.{stack}.json"]
 
 
 def free_port() -> int:
@@ -140,7 +148,7 @@ def test_make_up_selects_or_creates_local_stack_then_updates_it(
     assert completed.returncode == 0, completed.stderr
     assert [c["argv"] for c in read_calls(calls)] == [
         ["stack", "select", "--create", "--secrets-provider", "passphrase", "local"],
-        ["up", "--yes", "--stack", "local"],
+        ["up", "--yes", "--stack", "local", *policy("local")],
     ]
 
 
@@ -169,7 +177,10 @@ def test_make_up_started_the_emulator_on_the_configured_port(
     port = int(local_env["EMULATOR_PORT"])
     assert port_answers(port)
     pid_file = Path(local_env["AEP_RUN_DIR"]) / f"emulator-{port}.pid"
-    os.kill(int(pid_file.read_text()), 0)  # raises if no such process
+    pid, pid_port, token = pid_file.read_text().split()
+    os.kill(int(pid), 0)  # raises if no such process
+    assert pid_port == str(port)
+    assert len(token) == 32
     log = (Path(local_env["AEP_RUN_DIR"]) / f"emulator-{port}.log").read_text()
     assert f"listening on http://127.0.0.1:{port}" in log
 
@@ -184,9 +195,9 @@ def test_passphrase_can_be_overridden(local_env: dict[str, str], calls: Path) ->
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("preview", ["preview", "--stack", "local"]),
-        ("refresh", ["refresh", "--yes", "--stack", "local"]),
-        ("destroy", ["destroy", "--yes", "--stack", "local"]),
+        ("preview", ["preview", "--stack", "local", *policy("local")]),
+        ("refresh", ["refresh", "--yes", "--stack", "local", *policy("local")]),
+        ("destroy", ["destroy", "--yes", "--stack", "local", *policy("local")]),
     ],
 )
 def test_companion_targets_on_the_local_stack(
@@ -206,7 +217,7 @@ def test_other_stacks_use_the_users_backend_and_prompt(
     assert completed.returncode == 0, completed.stderr
     assert read_calls(calls) == [
         {
-            "argv": ["destroy", "--stack", "prod"],
+            "argv": ["destroy", "--stack", "prod", *policy("prod")],
             "cwd": str(ROOT),
             "PULUMI_BACKEND_URL": None,
             "PULUMI_CONFIG_PASSPHRASE": None,
@@ -259,3 +270,118 @@ def test_venv_is_created_and_installed_only_when_needed(tmp_path: Path) -> None:
     os.utime(stamp, (1, 1))
     venv_python()
     assert len(log.read_text().splitlines()) == 2
+
+
+@pytest.mark.parametrize("target", ["preview", "up", "refresh", "destroy"])
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_stack_command_runs_the_policy_pack_with_the_stacks_config(
+    local_env: dict[str, str], calls: Path, target: str, stack: str
+) -> None:
+    """preview/up/refresh/destroy of any stack pass --policy-pack and policy/config.<stack>.json."""
+    completed = run_make(target, local_env, ROOT, f"STACK={stack}")
+    assert completed.returncode == 0, completed.stderr
+    (call,) = read_calls(calls)
+    assert call["argv"] == [target, "--stack", stack, *policy(stack)]
+    assert (ROOT / f"policy/config.{stack}.json").is_file()
+
+
+def test_a_stack_without_a_policy_config_is_refused(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """A stack with no policy/config.<stack>.json runs nothing: the guardrails cannot be skipped."""
+    completed = run_make("preview", local_env, ROOT, "STACK=staging")
+    assert completed.returncode != 0
+    assert "policy/config.staging.json" in completed.stderr
+    assert read_calls(calls) == []
+
+
+@pytest.mark.parametrize(
+    "stack",
+    ["dev; touch {marker}", "$(touch {marker})", "`touch {marker}`", "dev' ; touch '{marker}",
+     "$(shell touch {marker})", "Prod", "dev/../prod", "", "-rf", "dev\nprod"],
+)
+def test_hostile_stack_names_are_refused_and_never_run(
+    local_env: dict[str, str], calls: Path, tmp_path: Path, stack: str
+) -> None:
+    """A STACK outside [a-z0-9-]+ is refused before any use; nothing in it is ever executed."""
+    marker = tmp_path / "pwned"
+    completed = run_make("preview", local_env, ROOT, f"STACK={stack.format(marker=marker)}")
+    assert completed.returncode != 0
+    assert "invalid stack name" in completed.stderr
+    assert not marker.exists()
+    assert read_calls(calls) == []
+
+
+def test_an_ambient_stack_variable_is_ignored(local_env: dict[str, str], calls: Path) -> None:
+    """STACK=prod in the environment does not select prod: `make preview` stays on local."""
+    completed = run_make("preview", {**local_env, "STACK": "prod"})
+    assert completed.returncode == 0, completed.stderr
+    assert "is ignored" in completed.stderr
+    assert [c["argv"] for c in read_calls(calls)][-1] == ["preview", "--stack", "local",
+                                                         *policy("local")]
+
+
+def _stop_with_pid_file(local_env: dict[str, str], content: str) -> Any:
+    run_dir = Path(local_env["AEP_RUN_DIR"])
+    run_dir.mkdir(parents=True, exist_ok=True)
+    pid_file = run_dir / f"emulator-{local_env['EMULATOR_PORT']}.pid"
+    pid_file.write_text(content)
+    completed = run_make("emulator-stop", local_env)
+    assert not pid_file.exists()
+    return completed
+
+
+def test_emulator_stop_never_signals_a_process_that_is_not_its_emulator(
+    local_env: dict[str, str],
+) -> None:
+    """A stale or planted pid (here: a live `sleep`) is left alone, whatever the pid file says."""
+    victim = subprocess.Popen(["sleep", "600"])
+    try:
+        port = local_env["EMULATOR_PORT"]
+        completed = _stop_with_pid_file(local_env, f"{victim.pid}\n{port}\n{'a' * 32}\n")
+        assert completed.returncode == 0, completed.stderr
+        assert "signalled nothing" in completed.stdout
+        assert victim.poll() is None
+    finally:
+        victim.kill()
+        victim.wait()
+
+
+@pytest.mark.parametrize("content", ["0\n{port}\n" + "a" * 32, "-1\n{port}\n" + "a" * 32,
+                                     "{pid}\n", "{pid}", "garbage"])
+def test_emulator_stop_refuses_a_malformed_pid_file(
+    local_env: dict[str, str], content: str
+) -> None:
+    """Pid 0, a negative pid or a pid file without port and token signals nothing."""
+    victim = subprocess.Popen(["sleep", "600"])
+    try:
+        text = content.format(pid=victim.pid, port=local_env["EMULATOR_PORT"])
+        completed = _stop_with_pid_file(local_env, text)
+        assert completed.returncode != 0
+        assert "signalled nothing" in completed.stderr
+        assert victim.poll() is None
+    finally:
+        victim.kill()
+        victim.wait()
+
+
+def test_default_state_file_is_one_per_port() -> None:
+    """Without EMULATOR_STATE, the state file name carries the emulator's port."""
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED and k != "EMULATOR_STATE"}
+    env["EMULATOR_PORT"] = "18081"
+    done = subprocess.run(
+        ["bash", "-c", 'source scripts/lib.sh && echo "$EMULATOR_STATE"'],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    assert done.stdout.strip() == str(ROOT / ".emulator-state-18081.json")
+
+
+def test_test_and_lint_targets_quote_aep_venv(tmp_path: Path) -> None:
+    """AEP_VENV with shell syntax in it is a path, never a command (`make venv` refuses it)."""
+    marker = tmp_path / "pwned"
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env["AEP_VENV"] = f"x; touch {marker}"
+    completed = run_make("venv", env)
+    assert completed.returncode != 0
+    assert "has no bin/python" in completed.stderr
+    assert not marker.exists()

@@ -1,0 +1,157 @@
+"""The emulator as a product: body and nesting limits, bounded workers, its state file."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from emulator_support import BASE, Api, flow_code
+
+from provider.emulator import Emulator
+from provider.emulator.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth_exceeds
+from provider.emulator.store import StateFileError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _raw_exchange(emu: Emulator, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send raw bytes on a fresh connection; return (status line, headers, body) of the answer."""
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return lines[0], headers, body
+
+
+def test_oversized_body_is_answered_413_without_being_read() -> None:
+    """A Content-Length above the limit gets the gateway's 413 body and a closed connection."""
+    with Emulator() as emu:
+        api = Api(emu)
+        headers = "".join(f"{k}: {v}\r\n" for k, v in api.headers().items())
+        request = (
+            f"POST {BASE}/connections HTTP/1.1\r\nHost: x\r\n{headers}"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {200 * 1024 * 1024}\r\n\r\n{{"
+        ).encode()
+        status, answer_headers, body = _raw_exchange(emu, request)
+        assert status.startswith("HTTP/1.1 413")
+        assert answer_headers["connection"] == "close"
+        document = json.loads(body)
+        assert document["error_code"] == "413000"
+        assert str(MAX_BODY_BYTES) in document["message"]
+        assert emu.connections() == []
+        assert emu.requests[-1].status == 413
+
+
+def test_negative_content_length_is_a_flow_400() -> None:
+    """A negative Content-Length is answered 400 1100-400, not read or crashed on."""
+    with Emulator() as emu:
+        status, _, body = _raw_exchange(
+            emu,
+            f"GET {BASE}/connections HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n".encode(),
+        )
+        assert status.startswith("HTTP/1.1 400")
+        assert json.loads(body)["type"].endswith("FLOW-1100-400")
+
+
+def test_deeply_nested_json_is_a_400_and_the_emulator_keeps_serving() -> None:
+    """A body nested 1,000 deep is answered 400 1100-400; the next request still works."""
+    with Emulator() as emu:
+        api = Api(emu)
+        deep = "[" * 1000 + "]" * 1000
+        json_headers = api.headers(**{"Content-Type": "application/json"})
+        answer = api.call("POST", "/connections", data=deep, headers=json_headers)
+        assert answer.status_code == 400
+        assert flow_code(answer) == "1100-400"
+        assert str(MAX_JSON_DEPTH) in answer.json()["errorMessage"]
+        assert api.call("GET", "/connections").status_code == 200
+        assert emu.requests[-2].body == deep  # recorded as text, not parsed
+
+
+def test_json_depth_scan_ignores_brackets_inside_strings() -> None:
+    """Brackets inside JSON strings (escaped quotes included) do not count as nesting."""
+    assert not json_depth_exceeds(json.dumps({"a": "[" * 500 + '\\"' + "{" * 500}).encode(), 3)
+    assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
+    assert not json_depth_exceeds(b'{"a": [[1]]}', 3)
+
+
+def test_workers_are_bounded_and_an_extra_connection_gets_503() -> None:
+    """With every worker held by an idle connection, one more is answered 503 + Retry-After."""
+    with Emulator(workers=2) as emu:
+        baseline = threading.active_count()
+        idle = [socket.create_connection(("127.0.0.1", emu.port), timeout=5) for _ in range(2)]
+        try:
+            for _ in range(5):  # connections are accepted in order: the idle two hold the slots
+                status, headers, body = _raw_exchange(
+                    emu, f"GET {BASE}/connections HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+                )
+                assert status.startswith("HTTP/1.1 503")
+                assert headers["retry-after"] == "1"
+                assert json.loads(body)["type"].endswith("FLOW-1103-503")
+            assert threading.active_count() <= baseline + 2
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_second_emulator_on_the_same_state_file_is_refused(tmp_path: Path) -> None:
+    """Two running emulators never share a state file: the second start raises StateFileError."""
+    state = tmp_path / "state.json"
+    with Emulator(state_file=state):
+        second = Emulator(state_file=state)
+        with pytest.raises(StateFileError, match="in use by another running emulator"):
+            second.start()
+    with Emulator(state_file=state):  # free again once the first stopped
+        pass
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "top level is not an object"),
+        ('{"connections": [{"id": "x"}]}', "connections[0] lacks"),
+        ('{"connections": {}}', "must be lists"),
+        ('{"flowReferences": [1]}', "flowReferences must hold"),
+        ("[" * 5000 + "]" * 5000, "not valid JSON"),
+    ],
+)
+def test_malformed_state_file_is_a_clear_error(tmp_path: Path, content: str, problem: str) -> None:
+    """A state file not in the emulator's format raises StateFileError naming file and problem."""
+    state = tmp_path / "state.json"
+    state.write_text(content)
+    with pytest.raises(StateFileError) as caught:
+        Emulator(state_file=state)
+    assert str(state) in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_cli_reports_a_malformed_state_file_without_a_traceback(tmp_path: Path) -> None:
+    """The CLI exits 2 with one error line for a malformed state file."""
+    state = tmp_path / "state.json"
+    state.write_text('{"connections": [{"imsOrgId": "o"}]}')
+    out = subprocess.run(
+        [sys.executable, "-m", "provider.emulator", "--port", "0", "--state", str(state)],
+        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert f"the state file {state} is not an emulator state file" in out.stderr
