@@ -14,9 +14,17 @@ them to a program):
     One object per base connection; see :data:`CONNECTION_FIELDS`.
 ``<project>:<tokenKey>`` (required for each connection, a secret)
     The Databricks personal access token of that connection. ``tokenKey`` may also name a key in
-    another namespace (``ns:key``).
-``<project>:allowPlaintextTokens`` (optional bool, default false)
-    Accept token keys that are stored in clear (only sensible for the offline ``local`` stack).
+    another namespace (``ns:key``), but never one of the provider's settings (the ``aep``
+    namespace: ``aep:clientSecret``, ``aep:accessToken``...) nor this project's own keys, so a
+    credential can never be sent to Flow Service as a Databricks token. A token key serves one
+    Databricks workspace: connections to different workspaces sharing one key must each say
+    ``sharedTokenKey: true``.
+``<project>:allowPlaintextTokens`` (optional, a YAML boolean, default false)
+    Accept token keys that are stored in clear. Only the offline ``local`` stack may set it to
+    true; only ``true``/``false`` exactly are accepted.
+
+Whatever the shape or depth of the input, :func:`load_stack_config` raises nothing but
+:class:`StackConfigError`.
 """
 
 from __future__ import annotations
@@ -26,11 +34,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
+
+from provider.settings import KEYS, TUNING
 
 __all__ = [
     "ALLOW_PLAINTEXT_TOKENS_KEY",
     "CONNECTIONS_KEY",
     "CONNECTION_FIELDS",
+    "PLAINTEXT_STACK",
     "SANDBOX_KEY",
     "ConfigSource",
     "ConnectionSpec",
@@ -44,7 +56,15 @@ __all__ = [
 SANDBOX_KEY = "aep:sandboxName"
 CONNECTIONS_KEY = "connections"
 ALLOW_PLAINTEXT_TOKENS_KEY = "allowPlaintextTokens"
+PLAINTEXT_STACK = "local"
+"""The only stack allowed to keep Databricks tokens in clear (the emulator's demo tokens)."""
 
+# Namespaces of the provider's settings (aep:clientSecret, aep:accessToken, aep:retryAttempts...):
+# a tokenKey there would send a provider credential to Flow Service as a Databricks token.
+_SETTINGS_NAMESPACES = frozenset(
+    key.split(":", 1)[0].casefold()
+    for key in [k for k, _ in KEYS.values()] + [t[0] for t in TUNING.values()]
+)
 # YAML field -> (required, expected type). Only these fields are accepted, so a typo is an error
 # instead of a silently ignored setting.
 CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
@@ -55,6 +75,7 @@ CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
     "database": (True, str),
     "catalog": (False, str),
     "tokenKey": (True, str),
+    "sharedTokenKey": (False, bool),
     "protect": (False, bool),
     "adoptExisting": (False, bool),
 }
@@ -126,6 +147,7 @@ class ConnectionSpec:
     catalog: str | None = None
     protect: bool = False
     adopt_existing: bool | None = None
+    shared_token_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,11 +182,25 @@ def _example(project: str) -> str:
     )
 
 
-def _parse_bool(raw: str, key: str, project: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise StackConfigError(key, f"expected true or false, got {raw!r}", _example(project))
+def _parse_allow_plaintext(raw: str | None, key: str, project: str, stack: str | None) -> bool:
+    """``allowPlaintextTokens``: a real YAML boolean, true only on :data:`PLAINTEXT_STACK`."""
+    if raw is None or raw == "false":
+        return False
+    if raw != "true":
+        raise StackConfigError(
+            key,
+            f"expected true or false (a YAML boolean, unquoted), got {raw[:40]!r}",
+            _example(project),
+        )
+    if stack != PLAINTEXT_STACK:
+        raise StackConfigError(
+            key,
+            f"only the offline {PLAINTEXT_STACK!r} stack may keep Databricks tokens in clear, "
+            f"this is stack {stack!r}; remove the key and store each token encrypted "
+            "(pulumi config set --secret <tokenKey> <databricks-token>)",
+            _example(project),
+        )
+    return True
 
 
 def _parse_sandbox(source: ConfigSource, project: str) -> str:
@@ -224,6 +260,23 @@ def _parse_entry(
             example,
         )
     full_token_key = qualify_key(token_key, project)
+    namespace, name = full_token_key.split(":", 1)
+    if namespace.casefold() in _SETTINGS_NAMESPACES:
+        raise StackConfigError(
+            f"{base}.tokenKey",
+            f"{token_key!r} is a key of the provider's settings namespace {namespace!r} (where "
+            "its credentials such as aep:clientSecret live), so that value would be sent to "
+            "Flow Service as a Databricks token; name a key of its own, e.g. "
+            f"databricksToken-{values['name']}",
+            example,
+        )
+    if namespace == project and name in (CONNECTIONS_KEY, ALLOW_PLAINTEXT_TOKENS_KEY):
+        raise StackConfigError(
+            f"{base}.tokenKey",
+            f"{token_key!r} is one of this project's own settings, not a token key; name a key "
+            f"of its own, e.g. databricksToken-{values['name']}",
+            example,
+        )
     if source.get(full_token_key) in (None, ""):
         raise StackConfigError(
             full_token_key,
@@ -249,7 +302,38 @@ def _parse_entry(
         catalog=_optional_str(values.get("catalog")),
         protect=bool(values.get("protect", False)),
         adopt_existing=None if adopt is None else bool(adopt),
+        shared_token_key=bool(values.get("sharedTokenKey", False)),
     )
+
+
+def _workspace(domain: str) -> str:
+    """The Databricks workspace a domain names: its host, lower-cased (the URL as is if none)."""
+    try:
+        host = urlsplit(domain.strip()).hostname
+    except ValueError:
+        host = None
+    return host or domain.strip().casefold()
+
+
+def _check_token_per_workspace(specs: list[ConnectionSpec], project: str) -> None:
+    """One token key serves one workspace, unless every connection sharing it says so."""
+    first: dict[str, tuple[int, ConnectionSpec]] = {}
+    for index, spec in enumerate(specs):
+        seen = first.setdefault(spec.token_key, (index, spec))
+        other_index, other = seen
+        if other is spec or _workspace(other.domain) == _workspace(spec.domain):
+            continue
+        if spec.shared_token_key and other.shared_token_key:
+            continue
+        raise StackConfigError(
+            f"{project}:{CONNECTIONS_KEY}[{index}].tokenKey",
+            f"connection {spec.name!r} (workspace {_workspace(spec.domain)}) takes its token from "
+            f"{spec.token_key}, as connection {other.name!r} at index {other_index} does for "
+            f"workspace {_workspace(other.domain)}; a Databricks token belongs to one workspace. "
+            "Give each workspace its own token key, or, if one token really serves both, set "
+            "sharedTokenKey: true on every connection that shares it",
+            _example(project),
+        )
 
 
 def _optional_str(value: object) -> str | None:
@@ -270,19 +354,20 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def load_stack_config(source: ConfigSource, project: str) -> StackConfig:
-    """Parse and validate the stack config of ``project`` read through ``source``.
+def load_stack_config(
+    source: ConfigSource, project: str, stack: str | None = None
+) -> StackConfig:
+    """Parse and validate the stack config of ``project`` (stack ``stack``) read through ``source``.
 
     Returns a :class:`StackConfig` whose connections have unique names and set token keys.
     Raises :class:`StackConfigError` for the first problem found; nothing else is raised for bad
-    input.
+    input, whatever its shape or depth.
     """
     example = _example(project)
     sandbox = _parse_sandbox(source, project)
 
     allow_key = f"{project}:{ALLOW_PLAINTEXT_TOKENS_KEY}"
-    allow_raw = source.get(allow_key)
-    allow_plaintext = False if allow_raw is None else _parse_bool(allow_raw, allow_key, project)
+    allow_plaintext = _parse_allow_plaintext(source.get(allow_key), allow_key, project, stack)
 
     connections_key = f"{project}:{CONNECTIONS_KEY}"
     raw = source.get(connections_key)
@@ -294,7 +379,11 @@ def load_stack_config(source: ConfigSource, project: str) -> StackConfig:
         )
     try:
         entries = json.loads(raw)
-    except json.JSONDecodeError:
+    except RecursionError:
+        raise StackConfigError(
+            connections_key, "it is nested too deeply to be a list of connections", example
+        ) from None
+    except ValueError:
         entries = raw  # a plain scalar such as `connections: foo` arrives as bare text
     if not isinstance(entries, list):
         raise StackConfigError(
@@ -318,6 +407,7 @@ def load_stack_config(source: ConfigSource, project: str) -> StackConfig:
                 example,
             )
         seen[spec.name] = index
+    _check_token_per_workspace(specs, project)
     return StackConfig(
         sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext
     )

@@ -70,7 +70,7 @@ def main() -> None:
     one error message without a Python traceback.
     """
     try:
-        config = load_stack_config(PulumiConfigSource(), pulumi.get_project())
+        config = load_stack_config(PulumiConfigSource(), pulumi.get_project(), pulumi.get_stack())
     except StackConfigError as error:
         raise pulumi.RunError(str(error)) from None
     declared = declare_connections(config)

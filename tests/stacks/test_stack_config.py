@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
 
 from stacks.config import (
+    CONNECTION_FIELDS,
     ConnectionSpec,
     MappingConfigSource,
     StackConfigError,
@@ -106,7 +108,9 @@ def test_empty_connection_list_is_allowed() -> None:
 def test_plaintext_tokens_are_accepted_when_the_stack_allows_them() -> None:
     """`allowPlaintextTokens: true` (the local emulator stack) accepts tokens stored in clear."""
     config = load_stack_config(
-        source(plaintext=True, extra={f"{PROJECT}:allowPlaintextTokens": "true"}), PROJECT
+        source(plaintext=True, extra={f"{PROJECT}:allowPlaintextTokens": "true"}),
+        PROJECT,
+        "local",
     )
     assert config.allow_plaintext_tokens
     assert len(config.connections) == 1
@@ -206,6 +210,66 @@ BAD_CONFIGS = [
         f"{PROJECT}:allowPlaintextTokens",
         "expected true or false",
     ),
+    *[
+        (
+            f"allowPlaintextTokens spelled {raw!r}",
+            source(plaintext=True, extra={f"{PROJECT}:allowPlaintextTokens": raw}),
+            f"{PROJECT}:allowPlaintextTokens",
+            "expected true or false (a YAML boolean, unquoted)",
+        )
+        for raw in ("TRUE", "True", " true ", "yes", "1", "")
+    ],
+    (
+        "allowPlaintextTokens on a stack other than local",
+        source(plaintext=True, extra={f"{PROJECT}:allowPlaintextTokens": "true"}),
+        f"{PROJECT}:allowPlaintextTokens",
+        "only the offline 'local' stack may keep Databricks tokens in clear",
+    ),
+    *[
+        (
+            f"token key {key} in the provider's namespace",
+            source([entry(tokenKey=key)], extra={key: TOKEN}),
+            f"{PROJECT}:connections[0].tokenKey",
+            "is a key of the provider's settings namespace",
+        )
+        for key in ("aep:clientSecret", "aep:accessToken", "aep:clientId", "AEP:other")
+    ],
+    *[
+        (
+            f"token key {key}, one of the project's own settings",
+            source([entry(tokenKey=key)]),
+            f"{PROJECT}:connections[0].tokenKey",
+            "one of this project's own settings",
+        )
+        for key in ("connections", "allowPlaintextTokens", f"{PROJECT}:connections")
+    ],
+    (
+        "one token key for two workspaces",
+        source([entry(), entry(name="other", domain="https://adb-999.9.azuredatabricks.net")]),
+        f"{PROJECT}:connections[1].tokenKey",
+        "a Databricks token belongs to one workspace",
+    ),
+    (
+        "shared token key declared on one side only",
+        source([
+            entry(),
+            entry(name="other", domain="https://dbc-1.cloud.databricks.com", sharedTokenKey=True),
+        ]),
+        f"{PROJECT}:connections[1].tokenKey",
+        "sharedTokenKey: true on every connection",
+    ),
+    (
+        "sharedTokenKey not a boolean",
+        source([entry(sharedTokenKey="true")]),
+        f"{PROJECT}:connections[0].sharedTokenKey",
+        "expected true or false",
+    ),
+    (
+        "connections nested 3,000 deep",
+        source(extra={f"{PROJECT}:connections": "[" * 3000 + "]" * 3000}),
+        f"{PROJECT}:connections",
+        "nested too deeply",
+    ),
 ]
 
 
@@ -235,3 +299,72 @@ def test_error_messages_never_contain_the_token(src: MappingConfigSource) -> Non
     with pytest.raises(StackConfigError) as caught:
         load_stack_config(src, PROJECT)
     assert TOKEN not in str(caught.value)
+
+
+def test_allow_plaintext_false_is_accepted_on_any_stack() -> None:
+    """`allowPlaintextTokens: false` changes nothing and is accepted everywhere."""
+    config = load_stack_config(
+        source(extra={f"{PROJECT}:allowPlaintextTokens": "false"}), PROJECT, "prod"
+    )
+    assert not config.allow_plaintext_tokens
+
+
+def test_one_token_key_may_serve_several_connections_of_one_workspace() -> None:
+    """Two databases of one workspace (host compared case-insensitively) may share a token key."""
+    config = load_stack_config(
+        source([
+            entry(),
+            entry(name="other", database="b",
+                  domain="https://ADB-1234567890123456.7.azuredatabricks.net/"),
+        ]),
+        PROJECT,
+    )
+    assert {spec.token_key for spec in config.connections} == {
+        f"{PROJECT}:databricksToken-sales"
+    }
+
+
+def test_an_explicitly_shared_token_key_may_span_workspaces() -> None:
+    """sharedTokenKey: true on every sharer lets one token key serve two workspaces."""
+    config = load_stack_config(
+        source([
+            entry(sharedTokenKey=True),
+            entry(name="other", domain="https://dbc-1.cloud.databricks.com", sharedTokenKey=True),
+        ]),
+        PROJECT,
+    )
+    assert [spec.shared_token_key for spec in config.connections] == [True, True]
+
+
+def _random_value(rng: random.Random, depth: int) -> Any:
+    """A random JSON value, sometimes deeply nested."""
+    kind = rng.randrange(9 if depth < 6 else 5)
+    leaves: list[Any] = [None, True, 3, 2.5, "x" * rng.randrange(3), "https://h", -1]
+    if kind < 5:
+        return rng.choice(leaves)
+    if kind in (5, 6):
+        return [_random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    fields = [*CONNECTION_FIELDS, "other"]
+    return {rng.choice(fields): _random_value(rng, depth + 1) for _ in range(rng.randrange(6))}
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_any_shape_raises_only_stack_config_error(seed: int) -> None:
+    """Random shapes and depths of every key either load or raise StackConfigError only."""
+    rng = random.Random(seed)
+    deep = rng.randrange(1, 5000)
+    raws = [json.dumps(_random_value(rng, 0)), "[" * deep + "]" * deep,
+            "[" + "{" * deep, "1" * 5000, "\x00", "[{}]" * 3]
+    values = {
+        "aep:sandboxName": rng.choice(["dev", "", " ", rng.choice(raws)]),
+        f"{PROJECT}:connections": rng.choice(raws),
+        f"{PROJECT}:allowPlaintextTokens": rng.choice(["true", "false", rng.choice(raws)]),
+        f"{PROJECT}:databricksToken-sales": TOKEN,
+    }
+    src = MappingConfigSource(values, frozenset({f"{PROJECT}:databricksToken-sales"}))
+    message = ""
+    try:
+        load_stack_config(src, PROJECT, rng.choice(["local", "prod", None]))
+    except StackConfigError as error:
+        message = str(error)
+    assert TOKEN not in message

@@ -142,3 +142,36 @@ def test_plaintext_token_on_a_real_stack_stops_the_program() -> None:
     assert "aep-connections:databricksToken-sales" in result["error"]["message"]
     assert "pulumi config set --secret databricksToken-sales" in result["error"]["message"]
     assert "test-aep-connections:databricksToken-sales" not in result["error"]["message"]
+
+
+def test_local_stack_settings_copied_to_prod_stop_the_program() -> None:
+    """The local stack's allowPlaintextTokens, run as stack `prod`, stops the program early."""
+    config, secret_keys = engine_config("local")
+    result = run_program("prod", config, secret_keys)
+    assert result["resources"] == []
+    assert result["error"]["type"] == "RunError"
+    assert "only the offline 'local' stack may keep Databricks tokens in clear" in (
+        result["error"]["message"]
+    )
+
+
+def test_deeply_nested_connections_stop_the_program_with_one_message() -> None:
+    """`connections` nested 3,000 deep is a RunError naming the key, not a RecursionError."""
+    config, secret_keys = engine_config("dev")
+    config[f"{PROJECT}:connections"] = "[" * 3000 + "]" * 3000
+    result = run_program("dev", config, secret_keys)
+    assert result["resources"] == []
+    assert result["error"]["type"] == "RunError"
+    assert "nested too deeply" in result["error"]["message"]
+
+
+def test_a_provider_credential_as_token_key_stops_the_program() -> None:
+    """tokenKey: aep:clientSecret is refused: the IMS secret never becomes a Databricks token."""
+    config, secret_keys = engine_config("dev")
+    connections = json.loads(config[f"{PROJECT}:connections"])
+    connections[0]["tokenKey"] = "aep:clientSecret"
+    config[f"{PROJECT}:connections"] = json.dumps(connections)
+    result = run_program("dev", config, secret_keys)
+    assert result["resources"] == []
+    assert "provider's settings namespace" in result["error"]["message"]
+    assert config["aep:clientSecret"] not in result["error"]["message"]
