@@ -41,6 +41,11 @@ TUNING: dict[str, tuple[str, str, float, float, float]] = {
 
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
+# (stack config key, environment variable) of the opt-in that lets credentials other than the
+# emulator's demo ones travel over plain http to a loopback URL (test rigs with their own
+# emulator). A real boolean: `true` or `false` exactly.
+ALLOW_INSECURE_HTTP: tuple[str, str] = ("aep:allowInsecureHttp", "AEP_ALLOW_INSECURE_HTTP")
+
 
 @dataclasses.dataclass(frozen=True)
 class ProviderSettings:
@@ -88,6 +93,7 @@ class ProviderSettings:
         for field in ("platform_url", "ims_url"):
             if field in values:
                 values[field] = _check_url(field, values[field])
+        _check_plain_http(values, get, environ)
         tuning = {field: _number(field, get, environ) for field in TUNING}
         return cls(**values, **tuning)  # type: ignore[arg-type]
 
@@ -139,3 +145,54 @@ def _check_url(field: str, url: str) -> str:
         raise ConfigurationError(f"{key} must be a plain base URL with no credentials, query or "
                                  f"fragment, got {parts.scheme}://{parts.hostname}/...")
     return url.rstrip("/")
+
+
+def _check_plain_http(
+    values: Mapping[str, str], get: Callable[[str], str | None], environ: Mapping[str, str]
+) -> None:
+    """Refuse real credentials over plain http, naming the URL setting and where it came from.
+
+    A loopback ``http://`` platform or IMS URL (the only http :func:`_check_url` lets through) is
+    accepted with the emulator's demo credentials (its client id, and its client secret if a
+    secret is given: a pre-issued token for the demo client is one the emulator issued), or with
+    ``aep:allowInsecureHttp: true`` / ``AEP_ALLOW_INSECURE_HTTP=true``. Anything else would send
+    a client secret or token in clear to whatever listens there (a leftover
+    ``AEP_PLATFORM_URL=http://127.0.0.1:8080`` in a shell).
+    """
+    plain = [f for f in ("platform_url", "ims_url")
+             if values.get(f, "").lower().startswith("http://")]
+    if not plain or _allow_insecure_http(get, environ):
+        return
+    from provider.emulator.server import CLIENT_ID, CLIENT_SECRET  # only the demo values
+
+    demo_secret = values.get("client_secret") in (None, CLIENT_SECRET)
+    if values.get("client_id") == CLIENT_ID and demo_secret:
+        return
+    field = plain[0]
+    key, env = KEYS[field]
+    origin = f"stack config {key}" if get(key) else f"environment variable {env}"
+    host = urlsplit(values[field]).netloc.rsplit("@", 1)[-1]
+    allow_key, allow_env = ALLOW_INSECURE_HTTP
+    raise ConfigurationError(
+        f"{key} is http://{host} (from the {origin}): plain http is accepted only for the "
+        "offline emulator with its demo credentials, and these credentials are not the demo "
+        "ones, so they would travel in clear. Fix: use the https URL (or unset "
+        f"{key if origin.startswith('stack') else env} to use Adobe's), or, for a test rig "
+        f"running its own emulator, opt in with `pulumi config set {allow_key} true` "
+        f"(or {allow_env}=true)."
+    )
+
+
+def _allow_insecure_http(get: Callable[[str], str | None], environ: Mapping[str, str]) -> bool:
+    """The ``aep:allowInsecureHttp`` opt-in (stack config, else environment): true or false."""
+    key, env = ALLOW_INSECURE_HTTP
+    raw, origin = get(key), f"stack config {key}"
+    if raw is None or raw == "":
+        raw, origin = environ.get(env) or None, f"environment variable {env}"
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ConfigurationError(
+        f"{origin} must be true or false (a real boolean), got {raw[:20]!r}."
+    )

@@ -64,7 +64,7 @@ def test_missing_credentials_name_every_key() -> None:
 ])
 def test_platform_url_rules(url: str, ok: bool) -> None:
     """https everywhere; plain http only to the loopback emulator; no credentials in URLs."""
-    config = {**FULL, "aep:platformUrl": url}
+    config = {**FULL, "aep:platformUrl": url, "aep:allowInsecureHttp": "true"}
     if ok:
         assert settings(config).platform_url == url.rstrip("/")
     else:

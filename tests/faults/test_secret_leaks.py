@@ -210,8 +210,9 @@ def test_error_paths_leak_nothing(recording: RecordingHost, emu: Emulator,
 def test_wrong_client_secret_leaks_nothing(emu: Emulator, props: Props) -> None:
     """IMS refusing a wrong client secret: the error says what to check, never the secret."""
     emu.clear_requests()
-    with started_host(emu, host_cls=RecordingHost,
-                      **{"aep:clientSecret": WRONG_SECRET}) as host:
+    # A secret the emulator does not know is "real" credentials over http: opt in (a test rig).
+    with started_host(emu, host_cls=RecordingHost, **{"aep:clientSecret": WRONG_SECRET,
+                                                       "aep:allowInsecureHttp": "true"}) as host:
         assert isinstance(host, RecordingHost)
         errors: list[HostError] = []
         engine = Engine(host)
