@@ -14,10 +14,15 @@ Contract shared by every rule:
 - ``args.props`` are the resource's properties in state spelling (snake_case). Secrets arrive
   as plaintext; the ``access_token`` value is scrubbed from every message, and userinfo in a
   URL is masked before it is echoed.
-- A property that is unknown during preview raises ``UnknownValueError`` when read. Resource
-  rules let it propagate: the framework turns it into an ADVISORY "can't run policy ... during
-  preview" note and the rule runs for real at ``pulumi up``, when values are known. The stack
-  rule skips the unknown resource and still checks the others.
+- A property that is unknown raises ``UnknownValueError`` when read. During a preview
+  (``PULUMI_DRY_RUN=true``, which the engine's language host sets for the pack process, see
+  :func:`is_preview`) resource rules let it propagate: the framework turns it into an ADVISORY
+  "can't run policy ... during preview" note, and the stack rule skips the unknown resource. At
+  ``pulumi up`` a value still unknown is a violation of every rule that needs it, at that rule's
+  own level (mandatory for the guardrails): a rule that cannot check a connection never lets it
+  through.
+- Config values are normalised before use: list items are trimmed, empty ones dropped, and
+  sandbox names compare as Adobe treats them (:func:`sandbox_key`: trimmed, case-insensitive).
 - Numbers arrive as floats; a property of the wrong type is a violation, never a crash.
 - Every message names the rule, the resource (its Pulumi name), the offending value and the fix.
 - Config comes from ``--policy-pack-config``; the engine fills schema defaults, and each rule
@@ -27,8 +32,10 @@ Contract shared by every rule:
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -99,8 +106,9 @@ def _scrubbing(report_violation: ReportViolation, props: Mapping[str, Any]) -> R
 
 
 def _string_list(config: Mapping[str, Any], key: str) -> tuple[list[str] | None, str | None]:
-    """Read ``config[key]`` as a list of strings: ``(values, None)``, ``(None, None)`` if the key is
-    absent, or ``(None, problem)`` if it is present but not a list of strings."""
+    """Read ``config[key]`` as a list of trimmed, non-empty strings: ``(values, None)``,
+    ``(None, None)`` if the key is absent, or ``(None, problem)`` if it is present but not a list
+    of strings. ``[" prod"]`` reads as ``["prod"]``; ``["", " "]`` reads as ``[]``."""
     if key not in config or config[key] is None:
         return None, None
     value = config[key]
@@ -109,7 +117,57 @@ def _string_list(config: Mapping[str, Any], key: str) -> tuple[list[str] | None,
     items = list(value)
     if not all(isinstance(item, str) for item in items):
         return None, f"pack config {key} must hold only strings, got {items!r}"
-    return items, None
+    return [item.strip() for item in items if item.strip()], None
+
+
+def sandbox_key(sandbox: str) -> str:
+    """A sandbox name as AEP knows it: AEP sandbox names are all-lowercase (the
+    ``x-sandbox-name`` header takes the lowercase name) and HTTP trims header values.
+
+    Pack config entries are read through it (``" Prod"`` means ``prod``). Resource values are
+    compared through it where that fails closed (``protect-production``, ``unique-names``); the
+    allow-list takes a resource's value only exactly as AEP would (``"Dev"`` is not ``dev``).
+    """
+    return sandbox.strip().casefold()
+
+
+def is_preview() -> bool:
+    """True during ``pulumi preview`` (and the preview phase of ``pulumi up``).
+
+    The engine's language host starts the pack with ``PULUMI_DRY_RUN`` set to ``true`` for a
+    preview and ``false`` for an update (pulumi-policy reads the same variable to configure its
+    runtime). Anything else counts as an update, so an unknown value can never slip through.
+    """
+    return os.environ.get("PULUMI_DRY_RUN") == "true"
+
+
+def _checks_known_values(
+    rule: str, validate: Callable[[ResourceValidationArgs, ReportViolation], None]
+) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    """Wrap a resource rule: at ``pulumi up`` an unknown value it reads is its violation.
+
+    During a preview the ``UnknownValueError`` propagates to the framework (advisory note).
+    """
+
+    def checked(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        try:
+            validate(args, report_violation)
+        except UnknownValueError as unknown:
+            if is_preview():
+                raise
+            where = unknown.message.split(" can't be known", 1)[0]
+            _scrubbing(report_violation, args.props)(
+                f'[{rule}] Connection "{args.name}": the {where} is still unknown at '
+                "`pulumi up`, so this rule cannot check it and the connection is refused. Fix: "
+                "give that property a value known before the update (for sandbox_name, the "
+                "stack config aep:sandboxName), not the output of a resource created in the "
+                "same update.",
+                None,
+            )
+
+    checked.__doc__ = validate.__doc__
+    checked.__name__ = validate.__name__
+    return checked
 
 
 def _pattern(config: Mapping[str, Any], default: str) -> tuple[re.Pattern[str] | None, str]:
@@ -201,7 +259,8 @@ def validate_databricks_domain(
 def validate_allowed_sandboxes(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
-    """``sandbox_name`` must be in the pack config ``allowedSandboxes`` (exact, case-sensitive).
+    """``sandbox_name`` must be in the pack config ``allowedSandboxes`` (entries read through
+    :func:`sandbox_key`, the resource's value compared exactly).
 
     Fails closed: if ``allowedSandboxes`` is absent, malformed or empty, every connection is a
     violation whose message shows the config file to write; nothing is allowed by default.
@@ -228,14 +287,14 @@ def validate_allowed_sandboxes(
         )
         return
     sandbox = _sandbox_of(args.props)
-    if sandbox is None or sandbox == "":
+    if sandbox is None or (isinstance(sandbox, str) and not sandbox.strip()):
         report(
             f'[allowed-sandboxes] Connection "{args.name}" has no sandbox_name, so Flow Service '
             "would write to the organisation's default (production) sandbox. Fix: set "
             f"sandbox_name (or stack config aep:sandboxName) to one of {json.dumps(allowed)}.",
             None,
         )
-    elif sandbox not in allowed:
+    elif sandbox not in {sandbox_key(a) for a in allowed}:
         report(
             f'[allowed-sandboxes] Connection "{args.name}" targets sandbox {_show(sandbox)}, '
             f"which this stack may not write to (allowedSandboxes: {json.dumps(allowed)}). "
@@ -254,9 +313,9 @@ def validate_protect_production(
     """A connection in a production sandbox must have ``protect=True``.
 
     Production sandboxes come from the pack config ``productionSandboxes`` (default ``["prod"]``)
-    and compare case-insensitively. A connection without ``sandbox_name`` counts as production,
-    since Flow Service then uses the organisation's default (production) sandbox. A malformed
-    ``productionSandboxes`` falls back to the default list and is reported.
+    and compare with :func:`sandbox_key`. A connection without ``sandbox_name`` counts as
+    production, since Flow Service then uses the organisation's default (production) sandbox. A
+    malformed ``productionSandboxes`` falls back to the default list and is reported.
     """
     if args.resource_type != RESOURCE_TYPE or args.opts.protect:
         return
@@ -272,9 +331,9 @@ def validate_protect_production(
     if production is None:
         production = list(DEFAULT_PRODUCTION_SANDBOXES)
     sandbox = _sandbox_of(args.props)
-    if sandbox is None or sandbox == "":
+    if sandbox is None or (isinstance(sandbox, str) and not sandbox.strip()):
         where = "without sandbox_name (the default production sandbox)"
-    elif isinstance(sandbox, str) and sandbox.casefold() in {p.casefold() for p in production}:
+    elif isinstance(sandbox, str) and sandbox_key(sandbox) in {sandbox_key(p) for p in production}:
         where = f"in sandbox {_show(sandbox)}"
     else:
         return
@@ -289,21 +348,35 @@ def validate_protect_production(
 # --- unique-names -------------------------------------------------------------------------------
 
 
-def name_key(name: str) -> str:
-    """How two connection names are compared: case-insensitively, with whitespace runs collapsed.
+# Dashes that look like "-": every Unicode dash punctuation (category Pd) plus the minus signs.
+_MINUS_SIGNS = frozenset("\u2212\u02d7\u2796\ufe63\uff0d")
 
-    Stricter than any exact comparison: "Sales", "sales" and " sales " look alike to people in
-    the AEP UI and to a lookup by name, so they count as the same name.
+
+def name_key(name: str) -> str:
+    """How two connection names are compared: as they look, not as they are encoded.
+
+    NFKC normalisation (full-width and other compatibility forms become their plain letters),
+    invisible format characters removed (zero-width space/joiners, soft hyphen, BOM: Unicode
+    category Cf), every dash folded to "-", whitespace runs collapsed, then case-folded. So
+    "Sales", " sales ", "sa\u200bles" and full-width "sales" are one name, as are "a-b" and
+    "a\u2013b": they look alike to people in the AEP UI and to a lookup by name.
     """
-    return " ".join(name.split()).casefold()
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(
+        "-" if unicodedata.category(ch) == "Pd" or ch in _MINUS_SIGNS else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
 
 
 def validate_unique_names(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """No two connections in one sandbox share a ``name`` (compared with :func:`name_key`).
 
     Each member of a clash gets its own violation on its URN, naming the others. Sandboxes compare
-    case-insensitively; connections without ``sandbox_name`` share the default sandbox. A
-    resource whose name or sandbox is unknown (preview) is skipped; the others are still checked.
+    with :func:`sandbox_key`; connections without ``sandbox_name`` share the default sandbox. A
+    resource whose name or sandbox is unknown is skipped during a preview (the others are still
+    checked) and is a violation of its own at ``pulumi up``.
     """
     groups: dict[tuple[str, str], list[tuple[PolicyResource, str, str]]] = {}
     for resource in args.resources:
@@ -312,12 +385,21 @@ def validate_unique_names(args: StackValidationArgs, report_violation: ReportVio
         try:
             name = resource.props.get("name")
             sandbox = _sandbox_of(resource.props)
-        except UnknownValueError:
+        except UnknownValueError as unknown:
+            if not is_preview():
+                where = unknown.message.split(" can't be known", 1)[0]
+                _scrubbing(report_violation, resource.props)(
+                    f'[unique-names] Connection "{resource.name}" ({resource.urn}): the {where} '
+                    "is still unknown at `pulumi up`, so its name cannot be checked against the "
+                    "others. Fix: give name and sandbox_name values known before the update.",
+                    resource.urn,
+                )
             continue
         if not isinstance(name, str) or not name.strip():
             continue
-        sandbox_text = sandbox if isinstance(sandbox, str) and sandbox else "(default)"
-        key = (sandbox_text.casefold(), name_key(name))
+        sandbox_text = sandbox.strip() if isinstance(sandbox, str) and sandbox.strip() else ""
+        sandbox_text = sandbox_text or "(default)"
+        key = (sandbox_key(sandbox_text), name_key(name))
         groups.setdefault(key, []).append((resource, name, sandbox_text))
     for members in groups.values():
         if len(members) < 2:
@@ -332,7 +414,8 @@ def validate_unique_names(args: StackValidationArgs, report_violation: ReportVio
             report(
                 f'[unique-names] Connection "{resource.name}" ({resource.urn}) has the name '
                 f"{_show(name)} in sandbox {_show(sandbox_text)}, which is also used by {others} "
-                "(names compare case-insensitively). Fix: give each connection in a sandbox a "
+                "(names compare as they look: case, width, dashes and invisible characters are "
+                "ignored). Fix: give each connection in a sandbox a "
                 "distinct name, or remove the duplicate declaration.",
                 resource.urn,
             )
@@ -399,7 +482,7 @@ POLICIES: list[Policy] = [
         name="databricks-domain",
         description="The domain of a Databricks base connection is the https URL of a "
         "Databricks workspace.",
-        validate=validate_databricks_domain,
+        validate=_checks_known_values("databricks-domain", validate_databricks_domain),
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
     ),
@@ -407,7 +490,7 @@ POLICIES: list[Policy] = [
         name="allowed-sandboxes",
         description="A Databricks base connection targets only the sandboxes this stack may "
         "write to.",
-        validate=validate_allowed_sandboxes,
+        validate=_checks_known_values("allowed-sandboxes", validate_allowed_sandboxes),
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.CRITICAL,
         # Deliberately not "required": a missing value is reported by the rule itself with an
@@ -418,7 +501,7 @@ POLICIES: list[Policy] = [
         name="protect-production",
         description="A Databricks base connection in a production sandbox is protected "
         "against deletion.",
-        validate=validate_protect_production,
+        validate=_checks_known_values("protect-production", validate_protect_production),
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
         config_schema=PolicyConfigSchema(
@@ -440,7 +523,7 @@ POLICIES: list[Policy] = [
     ResourceValidationPolicy(
         name="owner-description",
         description="A Databricks base connection's description names its owner.",
-        validate=validate_owner_description,
+        validate=_checks_known_values("owner-description", validate_owner_description),
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.LOW,
         config_schema=PolicyConfigSchema(
@@ -450,7 +533,7 @@ POLICIES: list[Policy] = [
     ResourceValidationPolicy(
         name="naming-convention",
         description="A Databricks base connection's name follows the naming convention.",
-        validate=validate_naming_convention,
+        validate=_checks_known_values("naming-convention", validate_naming_convention),
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.LOW,
         config_schema=PolicyConfigSchema(

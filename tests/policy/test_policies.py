@@ -497,8 +497,11 @@ def test_unique_names_reports_both_resources_on_their_urns() -> None:
     assert "Fix:" in first
 
 
-def test_unique_names_ignores_other_types_and_skips_unknowns() -> None:
-    """Other resource types never clash; an unknown name is skipped and the rest still checked."""
+def test_unique_names_ignores_other_types_and_skips_unknowns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Other resource types never clash; in preview an unknown name is skipped, the rest checked."""
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
     args = StackValidationArgs([
         make_resource("a", conn("sales")),
         make_resource("b", conn("sales"), type_="aws:s3/bucket:Bucket"),
@@ -528,9 +531,10 @@ RESOURCE_POLICIES = [n for n, p in BY_NAME.items() if isinstance(p, ResourceVali
     ],
 )
 def test_unknown_value_defers_to_the_framework(
-    policy_name: str, field: str, config: Mapping[str, Any] | None
+    policy_name: str, field: str, config: Mapping[str, Any] | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An unknown input raises UnknownValueError, which the servicer reports as advisory."""
+    """In preview an unknown input raises UnknownValueError (the servicer reports it advisory)."""
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
     args = make_args({field: UNKNOWN_STRING_VALUE}, config=config)
     with pytest.raises(UnknownValueError):
         run(policy_name, args)
