@@ -9,6 +9,7 @@ are built from violations, and unknown values during preview.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -51,14 +52,17 @@ GOOD: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
-    """The pack served in a subprocess (killed at teardown) and a stub connected to it."""
+@contextlib.contextmanager
+def served_pack(dry_run: str, stack: str = "dev") -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    """The pack served in a subprocess as the engine starts it (killed on exit), and a stub.
+
+    ``dry_run`` is PULUMI_DRY_RUN: "true" for a preview, "false" for `pulumi up`.
+    """
     env = {
         **os.environ,
         "PULUMI_PROJECT": "aep-connections",
-        "PULUMI_STACK": "dev",
-        "PULUMI_DRY_RUN": "true",
+        "PULUMI_STACK": stack,
+        "PULUMI_DRY_RUN": dry_run,
         "PULUMI_CONFIG": "{}",
     }
     # stderr goes to a file, not a pipe nobody drains, so a chatty pack can never block.
@@ -80,6 +84,13 @@ def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
             proc.wait(timeout=5)
             if proc.stdout is not None:
                 proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    """The pack served as during a preview."""
+    with served_pack("true") as stub:
+        yield stub
 
 
 def _read_port(proc: subprocess.Popen[bytes], stderr: Any) -> int:

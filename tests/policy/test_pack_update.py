@@ -6,55 +6,30 @@ rules that need it report a violation at their own (mandatory) level.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 
-import grpc
 import pytest
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from test_pack_grpc import (
     DEV_ONLY,
     GOOD,
     MANDATORY,
-    POLICY_DIR,
-    STARTUP_TIMEOUT,
     TOKEN,
     TYPE,
     UNKNOWN_STRING,
-    _read_port,
     _struct,
     _urn,
     analyze,
     configure,
+    served_pack,
 )
 
 
 @pytest.fixture(scope="module")
 def analyzer_at_up() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
-    """The pack served with PULUMI_DRY_RUN=false (killed at teardown) and a stub for it."""
-    env = {**os.environ, "PULUMI_PROJECT": "aep-connections", "PULUMI_STACK": "prod",
-           "PULUMI_DRY_RUN": "false", "PULUMI_CONFIG": "{}"}
-    with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(POLICY_DIR)],
-            cwd=POLICY_DIR, env=env, stdout=subprocess.PIPE, stderr=stderr,
-        )
-        channel: grpc.Channel | None = None
-        try:
-            port = _read_port(proc, stderr)
-            channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            grpc.channel_ready_future(channel).result(timeout=STARTUP_TIMEOUT)
-            yield analyzer_pb2_grpc.AnalyzerStub(channel)
-        finally:
-            if channel is not None:
-                channel.close()
-            proc.kill()
-            proc.wait(timeout=5)
-            if proc.stdout is not None:
-                proc.stdout.close()
+    """The pack served as during `pulumi up` (PULUMI_DRY_RUN=false)."""
+    with served_pack("false", stack="prod") as stub:
+        yield stub
 
 
 def test_unknown_sandbox_at_up_is_a_mandatory_violation(
