@@ -22,7 +22,8 @@ instance_token() {
 # is_our_emulator PID PORT TOKEN: true when PID runs provider.emulator on PORT with TOKEN.
 is_our_emulator() {
     local command
-    command="$(ps -p "$1" -o command= 2>/dev/null)" || return 1
+    # -ww: the whole command line, never cut to the terminal's width (procps and BSD ps).
+    command="$(ps -ww -p "$1" -o command= 2>/dev/null)" || return 1
     [[ "$command" == *provider.emulator* && "$command" == *"--port $2 "* &&
         "$command" == *"--instance $3"* ]]
 }

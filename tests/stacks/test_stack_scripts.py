@@ -376,12 +376,13 @@ def test_default_state_file_is_one_per_port() -> None:
     assert done.stdout.strip() == str(ROOT / ".emulator-state-18081.json")
 
 
-def test_test_and_lint_targets_quote_aep_venv(tmp_path: Path) -> None:
-    """AEP_VENV with shell syntax in it is a path, never a command (`make venv` refuses it)."""
+@pytest.mark.parametrize("target", ["venv", "test", "lint"])
+def test_aep_venv_with_shell_syntax_is_a_path_never_a_command(tmp_path: Path, target: str) -> None:
+    """AEP_VENV is quoted wherever it is used: `x; touch f` is a missing venv, not a command."""
     marker = tmp_path / "pwned"
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["AEP_VENV"] = f"x; touch {marker}"
-    completed = run_make("venv", env)
+    completed = run_make(target, env)
     assert completed.returncode != 0
     assert "has no bin/python" in completed.stderr
     assert not marker.exists()
