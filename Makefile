@@ -8,7 +8,8 @@
 #   make test | make lint
 #
 # Every preview/up/refresh/destroy runs the policy pack (policy/) with that stack's pack config
-# (policy/config.<stack>.json); a stack without one is refused.
+# (policy/config.<stack>.json); a stack without one is refused. refresh/destroy have no policy
+# flags in the Pulumi CLI: they run only after a policy-checked preview passes.
 #
 # The stack comes from the command line only (`make preview STACK=dev`): a STACK variable in the
 # environment is ignored, so a leftover `export STACK=prod` cannot select production. Its value

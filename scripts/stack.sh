@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Usage: scripts/stack.sh up|preview|refresh|destroy [STACK]   (STACK defaults to `local`)
 #
-# STACK must match [a-z0-9-]+ and have a policy pack config, policy/config.<STACK>.json: every
-# command runs the policy pack (policy/) with it, so mandatory policies are never skipped.
+# STACK must match [a-z0-9][a-z0-9-]* and have a policy pack config, policy/config.<STACK>.json:
+# every command runs the policy pack (policy/) with it, so mandatory policies are never skipped
+# (preview and up take it as flags; refresh and destroy, which have no such flags, run only after
+# a policy-checked preview of the stack passes).
 #
 # Stack `local`: starts the emulator if nothing answers on its port, keeps state in a file
 # backend (PULUMI_BACKEND_URL=file://<project>/.pulumi-state), uses the passphrase secrets
@@ -56,6 +58,10 @@ fi
 case "$action" in
     up) pulumi up "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
     preview) pulumi preview --stack "$stack" "${policy[@]}" ;;
-    refresh) pulumi refresh "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
-    destroy) pulumi destroy "${yes[@]}" --stack "$stack" "${policy[@]}" ;;
+    refresh | destroy)
+        # `pulumi refresh` and `pulumi destroy` take no --policy-pack flag, so the guardrails run
+        # as a preview of the stack first; the command runs only if that preview passes.
+        pulumi preview --stack "$stack" "${policy[@]}"
+        pulumi "$action" "${yes[@]}" --stack "$stack"
+        ;;
 esac

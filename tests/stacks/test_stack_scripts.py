@@ -30,6 +30,8 @@ print(json.dumps({
     "PULUMI_CONFIG_PASSPHRASE": os.environ.get("PULUMI_CONFIG_PASSPHRASE"),
 }))
 PY
+# FAKE_PULUMI_FAIL=<command>: that command fails (e.g. a preview with a mandatory violation).
+[[ "${1:-}" != "${FAKE_PULUMI_FAIL:-}" ]]
 """
 
 SCRUBBED = (
@@ -196,8 +198,8 @@ def test_passphrase_can_be_overridden(local_env: dict[str, str], calls: Path) ->
     ("target", "expected"),
     [
         ("preview", ["preview", "--stack", "local", *policy("local")]),
-        ("refresh", ["refresh", "--yes", "--stack", "local", *policy("local")]),
-        ("destroy", ["destroy", "--yes", "--stack", "local", *policy("local")]),
+        ("refresh", ["refresh", "--yes", "--stack", "local"]),
+        ("destroy", ["destroy", "--yes", "--stack", "local"]),
     ],
 )
 def test_companion_targets_on_the_local_stack(
@@ -217,11 +219,13 @@ def test_other_stacks_use_the_users_backend_and_prompt(
     assert completed.returncode == 0, completed.stderr
     assert read_calls(calls) == [
         {
-            "argv": ["destroy", "--stack", "prod", *policy("prod")],
+            "argv": argv,
             "cwd": str(ROOT),
             "PULUMI_BACKEND_URL": None,
             "PULUMI_CONFIG_PASSPHRASE": None,
         }
+        for argv in (["preview", "--stack", "prod", *policy("prod")],
+                     ["destroy", "--stack", "prod"])
     ]
 
 
@@ -272,17 +276,41 @@ def test_venv_is_created_and_installed_only_when_needed(tmp_path: Path) -> None:
     assert len(log.read_text().splitlines()) == 2
 
 
-@pytest.mark.parametrize("target", ["preview", "up", "refresh", "destroy"])
+@pytest.mark.parametrize("target", ["preview", "up"])
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_every_stack_command_runs_the_policy_pack_with_the_stacks_config(
+def test_preview_and_up_run_the_policy_pack_with_the_stacks_config(
     local_env: dict[str, str], calls: Path, target: str, stack: str
 ) -> None:
-    """preview/up/refresh/destroy of any stack pass --policy-pack and policy/config.<stack>.json."""
+    """preview/up of any stack pass --policy-pack policy and policy/config.<stack>.json."""
     completed = run_make(target, local_env, ROOT, f"STACK={stack}")
     assert completed.returncode == 0, completed.stderr
     (call,) = read_calls(calls)
     assert call["argv"] == [target, "--stack", stack, *policy(stack)]
     assert (ROOT / f"policy/config.{stack}.json").is_file()
+
+
+@pytest.mark.parametrize("target", ["refresh", "destroy"])
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_refresh_and_destroy_run_only_after_a_policy_checked_preview(
+    local_env: dict[str, str], calls: Path, target: str, stack: str
+) -> None:
+    """refresh/destroy (no --policy-pack flag in the CLI) first run the pack through a preview."""
+    completed = run_make(target, local_env, ROOT, f"STACK={stack}")
+    assert completed.returncode == 0, completed.stderr
+    assert [c["argv"] for c in read_calls(calls)] == [
+        ["preview", "--stack", stack, *policy(stack)],
+        [target, "--stack", stack],
+    ]
+
+
+@pytest.mark.parametrize("target", ["refresh", "destroy"])
+def test_a_failing_guardrail_preview_stops_refresh_and_destroy(
+    local_env: dict[str, str], calls: Path, target: str
+) -> None:
+    """When the policy-checked preview fails (a mandatory violation), the command never runs."""
+    completed = run_make(target, {**local_env, "FAKE_PULUMI_FAIL": "preview"}, ROOT, "STACK=prod")
+    assert completed.returncode != 0
+    assert [c["argv"][0] for c in read_calls(calls)] == ["preview"]
 
 
 def test_a_stack_without_a_policy_config_is_refused(
