@@ -155,3 +155,13 @@ def test_cli_reports_a_malformed_state_file_without_a_traceback(tmp_path: Path) 
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert f"the state file {state} is not an emulator state file" in out.stderr
+
+
+def test_cli_rejects_a_worker_count_below_one() -> None:
+    """--workers 0 is a usage error (exit 2), not a server that refuses everything."""
+    out = subprocess.run(
+        [sys.executable, "-m", "provider.emulator", "--port", "0", "--workers", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert out.returncode == 2
+    assert "workers must be at least 1" in out.stderr

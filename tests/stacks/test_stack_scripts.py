@@ -376,11 +376,12 @@ def test_emulator_stop_never_signals_a_process_that_is_not_its_emulator(
 
 
 @pytest.mark.parametrize("content", ["0\n{port}\n" + "a" * 32, "-1\n{port}\n" + "a" * 32,
+                                     "{pid}\n1\n" + "a" * 32, "{pid}\n{port}\nshort",
                                      "{pid}\n", "{pid}", "garbage"])
 def test_emulator_stop_refuses_a_malformed_pid_file(
     local_env: dict[str, str], content: str
 ) -> None:
-    """Pid 0, a negative pid or a pid file without port and token signals nothing."""
+    """Pid 0, a negative pid, another port, a bad token or a bare pid: nothing is signalled."""
     victim = subprocess.Popen(["sleep", "600"])
     try:
         text = content.format(pid=victim.pid, port=local_env["EMULATOR_PORT"])
