@@ -35,6 +35,7 @@ from provider.errors import (
 from tests.client_fixtures import (
     ACCESS_TOKEN,
     SPEC_ID,
+    FakeTime,
     databricks_body,
     flow_requests,
     ims_auth,
@@ -108,7 +109,7 @@ def test_get_unwraps_the_item(client: FlowServiceClient, sandbox: str) -> None:
 def test_get_missing_is_not_found_with_code_request_id_method_path(
     client: FlowServiceClient, sandbox: str,
 ) -> None:
-    """A 404 becomes NotFoundError whose text names method, path, code, request id and a fix."""
+    """Flow Service's 1101-404 is NotFoundError naming method, path, URL, code and request id."""
     with pytest.raises(NotFoundError) as caught:
         client.get_connection(sandbox, "nope")
     error = caught.value
@@ -118,7 +119,8 @@ def test_get_missing_is_not_found_with_code_request_id_method_path(
     assert error.request_id in text
     assert "GET /connections/nope" in text
     assert "1101-404" in text
-    assert "pulumi refresh" in text
+    assert f"answered by {client.base_url}/connections/nope" in text
+    assert not error.may_have_taken_effect
 
 
 def test_list_follows_pages_and_resends_filters(
@@ -202,7 +204,7 @@ def test_patch_with_stale_etag_is_conflict(
     text = str(caught.value)
     assert "1404-412" in text
     assert "PATCH /connections/" in text
-    assert "`pulumi refresh`, then `pulumi up`" in text
+    assert not caught.value.may_have_taken_effect
     assert paths(emu, sandbox) == [("PATCH", 412)]
 
 
@@ -245,12 +247,12 @@ def test_create_rejected_is_api_error_with_hint_and_no_secret(
 
 
 def test_malformed_sandbox_is_not_a_missing_connection(client: FlowServiceClient) -> None:
-    """A 2100-404 (sandbox not found) is a plain ApiError pointing at aep:sandboxName."""
+    """A 2100-404 (sandbox not found) is a plain ApiError, never "the connection is gone"."""
     with pytest.raises(ApiError) as caught:
         client.get_connection("bad_sandbox!", "id")
     assert not isinstance(caught.value, NotFoundError)
     assert caught.value.code == "2100-404"
-    assert "aep:sandboxName" in str(caught.value)
+    assert "Sandbox with name 'bad_sandbox!' not found" in str(caught.value)
 
 
 def test_four_threads_share_one_client(emu: Emulator, client: FlowServiceClient,
@@ -279,12 +281,13 @@ def test_four_threads_share_one_client(emu: Emulator, client: FlowServiceClient,
 # -- retries -----------------------------------------------------------------------------------
 
 
-def test_honours_retry_after(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
-    """A 429 with Retry-After: 1 is retried after (at least) one second."""
+def test_honours_retry_after(emu: Emulator, sandbox: str) -> None:
+    """A 429 with Retry-After: 1 is retried after waiting exactly one second (injected sleep)."""
+    fake = FakeTime()
+    client = make_client(emu, clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=1, times=1, method="GET")
-    started = time.monotonic()
     assert client.count_connections(sandbox) == 0
-    assert time.monotonic() - started >= 1.0
+    assert fake.slept == [1.0]
     assert paths(emu, sandbox) == [("GET", 429), ("GET", 200)]
 
 
@@ -316,31 +319,34 @@ def test_gives_up_after_the_attempt_budget(emu: Emulator, sandbox: str) -> None:
     text = str(caught.value)
     assert "gave up after 3 attempts" in text
     assert "1103-503" in text
-    assert "Nothing was changed" in text
+    assert not caught.value.may_have_taken_effect
     assert len(flow_requests(emu, sandbox)) == 3
 
 
 def test_gives_up_when_retry_after_exceeds_the_time_budget(emu: Emulator, sandbox: str) -> None:
     """A Retry-After longer than the remaining budget stops at once with a TransientError."""
-    client = make_client(emu, retry=RetryPolicy(attempts=6, total_seconds=2, base_delay=0.01))
+    fake = FakeTime()
+    client = make_client(emu, retry=RetryPolicy(attempts=6, total_seconds=2, base_delay=0.01),
+                         clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=30, method="GET")
-    started = time.monotonic()
     with pytest.raises(TransientError) as caught:
         client.count_connections(sandbox)
-    assert time.monotonic() - started < 1.5
+    assert fake.slept == []
     assert "Retry-After" in str(caught.value)
     assert "429050" in str(caught.value)
     assert len(flow_requests(emu, sandbox)) == 1
 
 
 def test_gives_up_when_the_time_budget_is_spent(emu: Emulator, sandbox: str) -> None:
-    """Slow failures stop at the total-time budget before the attempt budget."""
-    client = make_client(emu, retry=RetryPolicy(attempts=50, total_seconds=0.6, base_delay=0.05,
-                                                max_delay=0.05))
-    emu.faults.add(status=503, latency=0.2, method="GET")
+    """Failures stop at the total-time budget before the attempt budget (injected clock)."""
+    fake = FakeTime()
+    client = make_client(emu, retry=RetryPolicy(attempts=50, total_seconds=0.6, base_delay=0.2,
+                                                max_delay=0.2), clock=fake.clock, sleep=fake.sleep)
+    emu.faults.add(status=503, method="GET")
     with pytest.raises(TransientError, match="retry budget was spent"):
         client.count_connections(sandbox)
-    assert 2 <= len(flow_requests(emu, sandbox)) <= 4
+    assert sum(fake.slept) <= 0.6
+    assert len(flow_requests(emu, sandbox)) == len(fake.slept) + 1 < 50
 
 
 # -- ambiguous failures ------------------------------------------------------------------------
@@ -379,8 +385,9 @@ def test_create_reset_before_processing_is_retried(
 
 def test_create_read_timeout_finds_the_slow_commit(emu: Emulator, sandbox: str) -> None:
     """A create that committed but answered after the read timeout is found, not repeated."""
-    client = make_client(emu, timeout=(2.0, 0.3))
-    emu.faults.add(delay=1.0, method="POST", path="/connections", times=1)
+    # Real time, 0.1 s: the attempt deadline is enforced on a real socket by its watchdog.
+    client = make_client(emu, timeout=(2.0, 0.1))
+    emu.faults.add(delay=0.5, method="POST", path="/connections", times=1)
     created = client.create_connection(sandbox, databricks_body("slow"))
     assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
 
@@ -448,24 +455,26 @@ def test_create_does_not_adopt_an_old_same_name_connection(tmp_path: Path) -> No
 def test_create_ambiguous_until_budget_says_it_may_have_happened(
     emu: Emulator, sandbox: str,
 ) -> None:
-    """When every create attempt is a 503 the error says the create may or may not exist."""
+    """When every create attempt is a 503 the error says the create may have taken effect."""
     client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
     emu.faults.add(status=503, method="POST", path="/connections")
     with pytest.raises(TransientError) as caught:
         client.create_connection(sandbox, databricks_body("never"))
-    assert "may or may not have happened" in str(caught.value)
-    assert "'never'" in str(caught.value)
+    assert caught.value.may_have_taken_effect
+    assert "gave up after 2 attempts" in str(caught.value)
     assert stored(emu, sandbox) == []
 
 
 def test_create_throttled_until_budget_says_nothing_was_created(
     emu: Emulator, sandbox: str,
 ) -> None:
-    """When every create attempt is a 429 the error says nothing was created."""
+    """When every create attempt is a 429 the error says the create took no effect."""
     client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
     emu.faults.add(status=429, method="POST", path="/connections")
-    with pytest.raises(TransientError, match="Nothing was created"):
+    with pytest.raises(TransientError) as caught:
         client.create_connection(sandbox, databricks_body("never"))
+    assert not caught.value.may_have_taken_effect
+    assert stored(emu, sandbox) == []
 
 
 def test_patch_with_lost_answer_succeeds_through_applied(
@@ -526,13 +535,13 @@ def test_delete_with_lost_answer_is_success(
 def test_delete_in_use_is_in_use_error(
     emu: Emulator, client: FlowServiceClient, sandbox: str,
 ) -> None:
-    """Deleting a connection a dataflow uses raises InUseError telling to delete dataflows."""
+    """Deleting a connection a dataflow uses raises InUseError with the service's 1418 code."""
     created = client.create_connection(sandbox, databricks_body("used"))
     emu.add_flow_reference(created.id)
     with pytest.raises(InUseError) as caught:
         client.delete_connection(sandbox, created.id)
     assert "1418-400" in str(caught.value)
-    assert "dataflows" in str(caught.value).lower()
+    assert "flows" in str(caught.value).lower()
     assert len(stored(emu, sandbox)) == 1
 
 
@@ -609,7 +618,7 @@ def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
 
 
 def test_create_against_a_refusing_host_was_never_sent() -> None:
-    """Connection refused is not ambiguous: no lookup, and the error says nothing was created."""
+    """Connection refused is not ambiguous: no lookup, and the error says it took no effect."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -622,5 +631,5 @@ def test_create_against_a_refusing_host_was_never_sent() -> None:
         client.create_connection("prod", databricks_body("x"))
     text = str(caught.value)
     assert "no answer" in text
-    assert "Nothing was created" in text
+    assert not caught.value.may_have_taken_effect
     assert client.request_count == 2
