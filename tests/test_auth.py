@@ -29,6 +29,7 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
+from tests.hostile import Answer, HostileServer
 
 TTL = 60  # seconds; the refresh margin clamps to TTL / 10 = 6 s
 
@@ -272,3 +273,22 @@ def test_ims_session_is_not_the_flow_session(emu: Emulator, sandbox: str) -> Non
     client.count_connections(sandbox)
     assert client.request_count == 1
     assert len(ims_requests(emu)) == 1
+
+
+@pytest.mark.parametrize("status", [302, 307, 308])
+def test_ims_redirect_never_sends_the_secret_elsewhere(emu: Emulator, status: int) -> None:
+    """An IMS URL answering 3xx: AuthError naming aep:imsUrl and the Location host; the other
+    host receives nothing, so the client secret stays where it was configured to go."""
+    with HostileServer(lambda m, p: Answer(200)) as other:
+        location = other.url.replace("127.0.0.1", "localhost") + "/ims/token/v3"
+        with HostileServer(lambda m, p: Answer(status, {"Location": location})) as ims:
+            auth = ImsTokenAuth(ims.url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
+                                sleep=FakeTime().sleep)
+            with pytest.raises(AuthError) as caught:
+                auth.token()
+        assert other.seen == []
+    text = str(caught.value)
+    assert "aep:imsUrl" in text
+    assert "localhost" in text
+    assert emu.client_secret not in text
+    assert len(ims.seen) == 1

@@ -31,6 +31,7 @@ from provider.errors import (
     InUseError,
     NotFoundError,
     TransientError,
+    UnexpectedAnswerError,
 )
 from tests.client_fixtures import (
     ACCESS_TOKEN,
@@ -43,6 +44,7 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
+from tests.hostile import Answer, HostileServer, json_answer
 
 
 @pytest.fixture(autouse=True)
@@ -633,3 +635,205 @@ def test_create_against_a_refusing_host_was_never_sent() -> None:
     assert "no answer" in text
     assert not caught.value.may_have_taken_effect
     assert client.request_count == 2
+
+
+# -- untrusted answers (a scripted loopback server stands in for a wrong or hostile host) ------
+
+CONN_PATH = BASE_PATH + "/connections"
+GONE_BODY = {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404", "status": 404,
+             "title": "Resource not found", "report": {"detailed-message": "not found"}}
+
+
+def hostile_client(url: str, **kwargs: Any) -> FlowServiceClient:
+    """A client of ``url`` with a static token, fast retries and an injected sleep."""
+    fake = FakeTime()
+    kwargs.setdefault("retry", RetryPolicy(attempts=3, total_seconds=5, base_delay=0.01))
+    kwargs.setdefault("clock", fake.clock)
+    return FlowServiceClient(url, org_id="org@AdobeOrg", api_key="my-client",
+                             auth=StaticTokenAuth("static-token-0123456789"),
+                             sleep=fake.sleep, **kwargs)
+
+
+@pytest.mark.parametrize(("answer", "gone"), [
+    (json_answer(404, GONE_BODY), True),
+    (json_answer(404, {"code": "1101-404", "message": "gone"}), True),
+    (json_answer(404, {"errorMessage": "connections not found with id = [c1]",
+                       "errorDetails": "connections not found with id = [c1]"}), True),
+    (json_answer(404, {"errorMessage": "connections not found with id = [other]"}), False),
+    (json_answer(404, {"type": "https://ns.adobe.com/aep/errors/FLOW-1439-404",
+                       "title": "hidden by access labels"}), False),
+    (Answer(404, {"Content-Type": "text/html"}, b"<html>Not Found</html>"), False),
+    (Answer(404), False),
+    (json_answer(404, {"message": "no route"}), False),
+    (json_answer(200, {"items": []}), False),
+    (json_answer(200, {"foo": 1}), False),
+    (Answer(200, {"Content-Type": "text/html"}, b"<html>proxy login</html>"), False),
+    (Answer(200), False),
+    (json_answer(200, [1, 2]), False),
+    (json_answer(200, {"items": [{"id": "someone-else"}]}), False),
+    (Answer(302, {"Location": "https://login.example.com/"}), False),
+])
+def test_a_connection_is_gone_only_when_flow_service_says_so(answer: Answer, gone: bool) -> None:
+    """Only Flow Service's own 404 (1101-404, or the code-less example for this id) is
+    NotFoundError; every other 404, garbage 2xx or 3xx is UnexpectedAnswerError."""
+    with HostileServer(lambda m, p: answer) as srv:
+        client = hostile_client(srv.url)
+        with pytest.raises(ApiError) as caught:
+            client.get_connection("prod", "c1")
+    assert isinstance(caught.value, NotFoundError) is gone
+    assert isinstance(caught.value, UnexpectedAnswerError) is not gone
+    assert f"{srv.url}{CONN_PATH}/c1" in str(caught.value)
+
+
+def test_delete_already_gone_needs_proof_too() -> None:
+    """A DELETE answered by a bare 404 page is not "already deleted"."""
+    with (HostileServer(lambda m, p: Answer(404, {}, b"Not Found")) as srv,
+          pytest.raises(UnexpectedAnswerError) as caught):
+        hostile_client(srv.url).delete_connection("prod", "c1")
+    assert caught.value.status == 404
+
+
+def test_sandbox_404_is_never_gone() -> None:
+    """A 2101-404 (sandbox) is a plain ApiError, not NotFoundError."""
+    body = {"type": "https://ns.adobe.com/aep/errors/FLOW-2101-404", "title": "sandbox"}
+    with (HostileServer(lambda m, p: json_answer(404, body)) as srv,
+          pytest.raises(ApiError) as caught):
+        hostile_client(srv.url).get_connection("prod", "c1")
+    assert type(caught.value) is ApiError
+    assert caught.value.code == "2101-404"
+
+
+def test_test_endpoint_404_is_not_gone(client: FlowServiceClient, sandbox: str) -> None:
+    """A 404 on /connections/{id}/test is an ApiError, never NotFoundError."""
+    with pytest.raises(ApiError) as caught:
+        client.test_connection(sandbox, "missing")
+    assert not isinstance(caught.value, NotFoundError)
+    assert caught.value.status == 404
+
+
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_create_redirected_sends_nothing_to_the_other_host(status: int) -> None:
+    """A create answered 3xx is an error naming status and Location host; the other host gets
+    no request, no token, no body, and the client sent one request."""
+    with HostileServer(lambda m, p: Answer(200)) as other:
+        location = other.url.replace("127.0.0.1", "localhost") + CONN_PATH
+        with HostileServer(lambda m, p: Answer(status, {"Location": location})) as srv:
+            client = hostile_client(srv.url)
+            with pytest.raises(UnexpectedAnswerError) as caught:
+                client.create_connection("prod", databricks_body("r"))
+        assert other.seen == []
+    assert caught.value.status == status
+    assert "redirect to localhost" in str(caught.value)
+    assert ACCESS_TOKEN not in str(caught.value)
+    assert client.request_count == 1
+
+
+def test_lost_create_with_an_unreadable_lookup_never_posts_again() -> None:
+    """After a lost create answer, an HTML lookup answer is an error: one POST, no second."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        return Answer(200, {"Content-Type": "text/html"}, b"<html>maintenance</html>")
+
+    with HostileServer(script) as srv, pytest.raises(UnexpectedAnswerError):
+        hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert [s.method for s in srv.seen] == ["POST", "GET"]
+
+
+def _listed(id_: str, *, client: str = "my-client", name: str = "x", **params: str
+            ) -> dict[str, Any]:
+    body = databricks_body(name)
+    body["auth"]["params"].update(params)
+    return {**body, "id": id_, "etag": f'"{id_}-e"', "createdClient": client,
+            "createdAt": int(time.time() * 1000)}
+
+
+def test_lost_create_with_two_candidates_lists_them_and_creates_nothing() -> None:
+    """Two connections that could each be the lost create's: an error naming both, one POST."""
+    items = [_listed("cand-a"), _listed("cand-b")]
+
+    def script(method: str, path: str) -> Answer:
+        return Answer(drop=True) if method == "POST" else json_answer(200, {"items": items})
+
+    with HostileServer(script) as srv, pytest.raises(ApiError) as caught:
+        hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert "cand-a" in str(caught.value)
+    assert "cand-b" in str(caught.value)
+    assert caught.value.may_have_taken_effect
+    assert [s.method for s in srv.seen] == ["POST", "GET"]
+
+
+def test_lost_create_never_adopts_another_clients_connection() -> None:
+    """A same-name, same-params connection created by another client is not taken: created."""
+    posts: list[int] = []
+
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            posts.append(1)
+            if len(posts) == 1:
+                return Answer(drop=True)
+            return json_answer(201, {"id": "mine", "etag": '"m"'})
+        return json_answer(200, {"items": [_listed("theirs", client="someone-else")]})
+
+    with HostileServer(script) as srv:
+        created = hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert created.id == "mine"
+
+
+def test_created_without_etag_keeps_the_id_and_reads_the_etag() -> None:
+    """A 201 without an etag keeps the id and reads the etag back with one GET (no orphan)."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return json_answer(201, {"id": "new-id"})
+        return json_answer(200, {"items": [_listed("new-id")]})
+
+    with HostileServer(script) as srv:
+        created = hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert (created.id, created.etag) == ("new-id", '"new-id-e"')
+    assert [(s.method, s.path) for s in srv.seen] == [("POST", CONN_PATH),
+                                                       ("GET", CONN_PATH + "/new-id")]
+
+
+def test_trickling_server_costs_at_most_the_budget() -> None:
+    """A server trickling its answer: each attempt ends at its deadline, and the retry budget
+    (counted attempts here) ends the call with a TransientError."""
+    with HostileServer(lambda m, p: Answer(200, trickle=0.02, body=b"{")) as srv:
+        # Real time, 2 x 0.1 s: each deadline is enforced on a real socket.
+        client = hostile_client(srv.url, timeout=(1.0, 0.1),
+                                retry=RetryPolicy(attempts=2, total_seconds=5, base_delay=0.01))
+        with pytest.raises(TransientError, match="deadline") as caught:
+            client.count_connections("prod")
+    assert len(srv.seen) == 2
+    assert not caught.value.may_have_taken_effect
+
+
+def test_budget_cuts_the_attempt_deadline() -> None:
+    """The whole call fits in aep:retryMaxSeconds: an attempt's deadline is what is left."""
+    with HostileServer(lambda m, p: Answer(200, trickle=0.02, body=b"{")) as srv:
+        # The real clock (0.1 s): the budget itself is what this test holds.
+        client = hostile_client(srv.url, timeout=(1.0, 30.0), clock=time.monotonic,
+                                retry=RetryPolicy(attempts=5, total_seconds=0.1, base_delay=0.01))
+        with pytest.raises(TransientError, match=r"0\.1s deadline"):
+            client.count_connections("prod")
+
+
+def _create_into(emu: Emulator, sandbox: str, results: list[str]) -> None:
+    results.append(make_client(emu).create_connection(sandbox, databricks_body("twin")).id)
+
+
+def test_concurrent_identical_creates_with_a_reset_each_get_their_own(emu: Emulator,
+                                                                      sandbox: str) -> None:
+    """Two same-name, same-params creates at once, one POST reset before processing: two
+    connections, one each (5 trials)."""
+    for trial in range(5):
+        box = f"{sandbox[:50]}-{trial}"
+        emu.faults.add(drop="before", method="POST", path="/connections", times=1)
+        results: list[str] = []
+        threads = [threading.Thread(target=_create_into, args=(emu, box, results))
+                   for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(set(results)) == 2
+        assert sorted(c["id"] for c in stored(emu, box)) == sorted(results)
