@@ -41,8 +41,11 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object) -> str
     if isinstance(error, UnexpectedAnswerError):
         state = ("The stack's state was left as it was"
                  if action in ("refresh", "delete") else "Nothing was concluded from it")
-        after = (f"; the {action} may have taken effect, so run `pulumi refresh` before "
-                 "`pulumi up` again" if error.may_have_taken_effect else "")
+        after = ""
+        if error.may_have_taken_effect:
+            after = (f". {_maybe_created(name, sandbox)}" if action == "create" else
+                     f"; the {action} may have taken effect, so run `pulumi refresh` before "
+                     "`pulumi up` again")
         return (f"This answer does not come from Flow Service as expected. {state}: "
                 f"{_PLATFORM_URL}{after}")
     if isinstance(error, NotFoundError):

@@ -187,7 +187,12 @@ class FlowServiceClient:
 
         def attempt(state: Attempt) -> Created:
             if state.ambiguous and state.first_sent_ms is not None:
-                found = self._find_created(sandbox, body, state.first_sent_ms)
+                try:
+                    found = self._find_created(sandbox, body, state.first_sent_ms)
+                except ApiError as unproven:
+                    # The lookup proves nothing, but the earlier POST may have created it.
+                    unproven.may_have_taken_effect = True
+                    raise
                 if found is not None:
                     return found
             if state.first_sent_ms is None:
@@ -283,13 +288,17 @@ class FlowServiceClient:
         return self._with_retries("PATCH", path, attempt)
 
     def delete_connection(self, sandbox: str, id_: str) -> None:
-        """Delete the connection (any 2xx). ``NotFoundError`` if Flow Service says it was already
-        gone, ``InUseError`` if dataflows still use it."""
+        """Delete the connection (any 2xx with no body or a JSON body). ``NotFoundError`` if Flow
+        Service says it was already gone, ``InUseError`` if dataflows still use it."""
         path = f"/connections/{id_}"
 
         def attempt(state: Attempt) -> None:
             try:
-                self._send("DELETE", path, sandbox, state, expected=range(200, 300))
+                response = self._send("DELETE", path, sandbox, state, expected=range(200, 300))
+                if response.content:
+                    # Flow Service answers a delete with no body; a page (a proxy's, a login
+                    # form) proves nothing was deleted.
+                    self._json(response, "DELETE", path, taken_effect=True)
             except NotFoundError:
                 if not state.ambiguous:
                     raise

@@ -28,6 +28,8 @@ def err(cls: type[ApiError] = ApiError, status: int | None = 400, *, code: str |
     (err(UnexpectedAnswerError, 404), "refresh", "state was left as it was"),
     (err(UnexpectedAnswerError, 307), "delete", "aep:platformUrl"),
     (err(UnexpectedAnswerError, 200, method="POST", maybe=True), "create",
+     "may or may not have happened"),
+    (err(UnexpectedAnswerError, 200, method="PATCH", maybe=True), "update",
      "may have taken effect"),
     (err(ApiError, 404, code="2100-404"), "refresh", "aep:sandboxName"),
     (err(ApiError, 404, code="1439-404"), "refresh", "says nothing about the connection"),
