@@ -32,7 +32,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 
 from provider import advice, model, validation
-from provider.auth import ImsTokenAuth, StaticTokenAuth
+from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import AepError, ConfigurationError, ConflictError, InUseError, NotFoundError
 from provider.redaction import register
@@ -227,8 +227,10 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
                         total_seconds=settings.retry_max_seconds,
                         base_delay=settings.retry_base_delay)
     if settings.client_secret:
+        # Same time budget for IMS; its own (shorter) attempt count and backoff.
+        ims_retry = dataclasses.replace(IMS_RETRY, total_seconds=settings.retry_max_seconds)
         auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes, timeout=timeout, retry=retry)
+                            settings.scopes, timeout=timeout, retry=ims_retry)
     else:
         auth = StaticTokenAuth(str(settings.access_token))
     return FlowServiceClient(settings.platform_url, org_id=settings.org_id,

@@ -320,7 +320,7 @@ def test_untrusted_answers_leak_nothing(
         with HostileServer(script) as srv:
             provider = configured(stack_config(emu, **{**FAST, "aep:platformUrl": srv.url,
                                                        "aep:timeoutSeconds": "0.2",
-                                                       "aep:retryMaxSeconds": "1"}))
+                                                       "aep:retryMaxSeconds": "0.4"}))
             provider.check({}, news)
             for label, answer in {
                 "redirect": Answer(307, {"Location": location}),
