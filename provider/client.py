@@ -188,7 +188,7 @@ class FlowServiceClient:
         def attempt(state: Attempt) -> Created:
             if state.ambiguous and state.first_sent_ms is not None:
                 try:
-                    found = self._find_created(sandbox, body, state.first_sent_ms)
+                    found = self._find_created(sandbox, body, state)
                 except ApiError as unproven:
                     # The lookup proves nothing, but the earlier POST may have created it.
                     unproven.may_have_taken_effect = True
@@ -227,12 +227,12 @@ class FlowServiceClient:
 
         Lazy: requests are sent (and errors raised) as the iterator is consumed.
         """
-        return self._iter_items(sandbox, filters, page_size, retried=True)
+        return self._iter_items(sandbox, filters, page_size)
 
     def count_connections(self, sandbox: str, filters: Sequence[str] = ()) -> int:
         """How many connections match all ``filters``."""
         params = [("property", f) for f in filters] + [("count", "true")]
-        payload = self._get_json("/connections", sandbox, params, retried=True)
+        payload = self._get_json("/connections", sandbox, params)
         count = payload.get("count")
         if not isinstance(count, int) or isinstance(count, bool):
             raise UnexpectedAnswerError("GET", "/connections", 200, "the count answer has no count",
@@ -241,7 +241,7 @@ class FlowServiceClient:
 
     def find_by_name(self, sandbox: str, name: str) -> list[Item]:
         """Connections whose name is exactly ``name`` (names are not unique in Flow Service)."""
-        return self._find_by_name(sandbox, name, retried=True)
+        return self._find_by_name(sandbox, name)
 
     def patch_connection(
         self, sandbox: str, id_: str, etag: str, ops: Sequence[Mapping[str, Any]], *,
@@ -312,27 +312,28 @@ class FlowServiceClient:
         A 404 here is never "the connection is gone" (``NotFoundError``): it is an ``ApiError``.
         """
         path = f"/connections/{id_}/test"
-        payload = self._get_json(path, sandbox, None, retried=True, gone_proof=False)
+        payload = self._get_json(path, sandbox, None, gone_proof=False)
         return payload.get("result") is True
 
     # -- building blocks ----------------------------------------------------------------------
 
-    def _find_by_name(self, sandbox: str, name: str, *, retried: bool) -> list[Item]:
+    def _find_by_name(self, sandbox: str, name: str, *, within: Attempt | None = None
+                      ) -> list[Item]:
         # The service reads a comma in a filter value as OR, so "a,b" would match "a" or "b"
         # and miss "a,b" itself: scan everything for such names.
         filters = () if "," in name else (f"name=={name}",)
-        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, retried=retried)
+        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, within=within)
         return [item for item in items if item.get("name") == name]
 
     def _find_created(
-        self, sandbox: str, body: Mapping[str, Any], first_sent_ms: int,
+        self, sandbox: str, body: Mapping[str, Any], state: Attempt,
     ) -> Created | None:
         """The connection an earlier, unanswered create attempt provably made, if listed."""
         name = str(body.get("name", ""))
         wanted = _identity(body)
-        since = first_sent_ms - CLOCK_SKEW_MS
+        since = (state.first_sent_ms or 0) - CLOCK_SKEW_MS
         candidates = [
-            item for item in self._find_by_name(sandbox, name, retried=False)
+            item for item in self._find_by_name(sandbox, name, within=state)
             if _identity(item) == wanted
             and item.get("createdClient") == self.api_key
             and _item_ms(item, "createdAt", default=0) >= since
@@ -374,7 +375,8 @@ class FlowServiceClient:
         return dict(item)
 
     def _iter_items(
-        self, sandbox: str, filters: Sequence[str], page_size: int | None, *, retried: bool,
+        self, sandbox: str, filters: Sequence[str], page_size: int | None, *,
+        within: Attempt | None = None,
     ) -> Iterator[Item]:
         params: list[tuple[str, str]] = [("property", f) for f in filters]
         if page_size is not None:
@@ -383,7 +385,7 @@ class FlowServiceClient:
         tokens_seen: set[str] = set()
         while True:
             page = params + ([("continuationToken", token)] if token else [])
-            payload = self._get_json("/connections", sandbox, page, retried=retried)
+            payload = self._get_json("/connections", sandbox, page, within=within)
             items = payload.get("items")
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise UnexpectedAnswerError("GET", "/connections", 200,
@@ -401,17 +403,19 @@ class FlowServiceClient:
             tokens_seen.add(token)
 
     def _get_json(
-        self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *, retried: bool,
-        gone_proof: bool = True,
+        self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *,
+        within: Attempt | None = None, gone_proof: bool = True,
     ) -> dict[str, Any]:
+        """One GET's JSON object: retried under the budget, or, ``within`` another call's
+        attempt, tried once within that attempt's deadline."""
         def attempt(state: Attempt) -> dict[str, Any]:
             response = self._send("GET", path, sandbox, state, expected=(200,), params=params,
                                   gone_proof=gone_proof)
             return self._json(response, "GET", path)
 
-        if retried:
+        if within is None:
             return self._with_retries("GET", path, attempt)
-        return attempt(Attempt(number=1, deadline=self.timeout[1]))
+        return attempt(within)
 
     def _with_retries(self, method: str, path: str, attempt: Callable[[Attempt], T]) -> T:
         """Run ``attempt`` until it returns, raises a non-retryable error, or the budget ends."""
