@@ -227,8 +227,10 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
                         total_seconds=settings.retry_max_seconds,
                         base_delay=settings.retry_base_delay)
     if settings.client_secret:
-        # Same time budget for IMS; its own (shorter) attempt count and backoff.
-        ims_retry = dataclasses.replace(IMS_RETRY, total_seconds=settings.retry_max_seconds)
+        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
+        ims_retry = dataclasses.replace(
+            IMS_RETRY, total_seconds=settings.retry_max_seconds,
+            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
         auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
                             settings.scopes, timeout=timeout, retry=ims_retry)
     else:

@@ -141,11 +141,11 @@ def _check_sendable(values: Mapping[str, str]) -> None:
         if value is None:
             continue
         key, env = KEYS[field]
-        if _UNSENDABLE.search(value):
+        if _UNSENDABLE.search(value) or not value.isascii():
             shown = "" if field in _SECRETS else f" (got {_masked_text(value)})"
             raise ConfigurationError(
-                f"{key} ({env}) must not contain spaces, line breaks or control characters"
-                f"{shown}; set it again with the value exactly as issued.")
+                f"{key} ({env}) must be plain ASCII with no spaces, line breaks or control "
+                f"characters{shown}; set it again with the value exactly as issued.")
         if field in _SECRETS and len(value) < MIN_SECRET:
             raise ConfigurationError(
                 f"{key} ({env}) is shorter than {MIN_SECRET} characters, too short to be a real "

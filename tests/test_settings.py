@@ -86,6 +86,8 @@ def test_repr_holds_no_secret() -> None:
     ("aep:clientSecret", "client-secret\r\nvalue"),
     ("aep:accessToken", "eyJhbGciOi\x00JSUzI1NiJ9"),
     ("aep:sandboxName", "de\tv"),
+    ("aep:orgId", "ORG\u00e9@AdobeOrg"),
+    ("aep:accessToken", "eyJhbGciOi\u2028JSUzI1NiJ9"),
 ])
 def test_values_that_cannot_be_sent_are_refused_naming_the_key(key: str, value: str) -> None:
     """Control characters or spaces inside an id or token: refused at configure, naming the
