@@ -478,21 +478,18 @@ class FlowServiceClient:
             raise Retryable(status, detail, ambiguous=status != 429, code=code,
                             request_id=request_id, retry_after=retry_after(response))
         cls: type[ApiError] = ApiError
-        if status == 404 and not (code or "").startswith(("2100-", "2101-")):
-            gone = gone_proof and _proves_gone(response, code, path)
-            cls = NotFoundError if gone else UnexpectedAnswerError
-            if not gone:
+        if status == 404 and gone_proof and not (code or "").startswith(("2100-", "2101-")):
+            # A sandbox 404 stays a plain ApiError; only Flow Service's own answer is "gone".
+            if _proves_gone(response, code, path):
+                cls = NotFoundError
+            else:
+                cls = UnexpectedAnswerError
                 detail = (f"HTTP 404 that is not Flow Service's 'no such connection' answer: "
                           f"{detail}")
         elif status == 412:
             cls = ConflictError
         elif status == 400 and code is not None and code.startswith("1418"):
             cls = InUseError
-        return self._raise(cls, method, path, status, detail, code, request_id, url)
-
-    @staticmethod
-    def _raise(cls: type[ApiError], method: str, path: str, status: int, detail: str,
-               code: str | None, request_id: str | None, url: str) -> requests.Response:
         raise cls(method, path, status, detail, code=code, request_id=request_id, url=url)
 
     def _json(self, response: requests.Response, method: str, path: str, *,
