@@ -9,13 +9,15 @@ many attempts the call took.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
 from provider.emulator import Emulator
-from provider.testing import Engine, HostError
+from provider.testing import Engine, HostError, ProviderHost
 from provider.testing.engine import Entry
 from tests.conftest import flow_requests
 from tests.faults.conftest import Props, declare, started_host
@@ -166,3 +168,40 @@ def _entry(engine: Engine, sandbox: str, props: Props) -> Entry:
     outputs = {**inputs, "connection_id": "c-1", "etag": '"e"', "state": "enabled",
                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
     return Entry("c-1", inputs, outputs)
+
+
+def _create_into(host: ProviderHost, urn: str, news: dict[str, Any],
+                 made: list[tuple[str, str, dict[str, Any]]], errors: list[HostError]) -> None:
+    try:
+        id_, outs = host.create(urn, news)
+        made.append((id_, urn, outs))
+    except HostError as error:  # kept, so the assertion shows it
+        errors.append(error)
+
+
+def test_identical_resources_created_concurrently_each_get_their_own(
+    engine: Engine, emu: Emulator, sandbox: str, props: Props,
+) -> None:
+    """Two resources with the same name and params created at once through the host's worker
+    threads, one POST reset before it was processed: each gets its own connection, and the
+    sandbox holds exactly those two (5 trials)."""
+    for trial in range(5):
+        box = f"{sandbox}-{trial}"
+        same = props(name="twin", sandbox_name=box)
+        urns = [f"urn:pulumi:local::aep-connections::t::twin-{i}" for i in range(2)]
+        emu.faults.add(drop="before", method="POST", path="/connections", times=1)
+        made: list[tuple[str, str, dict[str, Any]]] = []
+        errors: list[HostError] = []
+        threads = [threading.Thread(target=_create_into,
+                                    args=(engine.host, urn, engine.check(urn, same)[0], made,
+                                          errors)) for urn in urns]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        ids = [id_ for id_, _, _ in made]
+        assert len(set(ids)) == 2
+        assert sorted(c["id"] for c in emu.connections(sandbox=box)) == sorted(ids)
+        for id_, urn, outs in made:
+            engine.host.delete(id_, urn, outs)
