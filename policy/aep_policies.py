@@ -71,6 +71,9 @@ DEFAULT_NAME_PATTERN = r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$"
 EXAMPLE_ALLOWED_SANDBOXES_CONFIG = '{"allowed-sandboxes": {"allowedSandboxes": ["dev", "stage"]}}'
 _MASK = "****"
 _MAX_SHOWN = 120
+_SHOWN_OPEN, _SHOWN_CLOSE = "\x00<", ">\x00"
+_SHOWN = re.compile("\x00<(.*?)>\x00", re.DOTALL)
+_MAX_HOST = 253
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _USERINFO = re.compile(r"//[^/?#]*@")
 _BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
@@ -80,27 +83,39 @@ _BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 
 
 def _show(value: object) -> str:
-    """Render a value for a message: JSON-quoted strings (truncated), ``repr`` for the rest."""
+    """Render a value for a message: JSON-quoted strings, ``repr`` for the rest.
+
+    Strings are marked rather than cut here: the report wrapper of :func:`_scrubbing` masks the
+    secret first and only then cuts each marked value to ``_MAX_SHOWN`` characters, so a token
+    pasted into a long value never leaks as a truncated prefix.
+    """
     if isinstance(value, str):
         text = _USERINFO.sub("//" + _MASK + "@", value)
-        if len(text) > _MAX_SHOWN:
-            text = text[:_MAX_SHOWN] + "..."
-        return json.dumps(text)
+        return _SHOWN_OPEN + json.dumps(text) + _SHOWN_CLOSE
     return f"{value!r} (a {type(value).__name__}, not a string)"
 
 
+def _cut(shown: re.Match[str]) -> str:
+    text = shown.group(1)
+    if len(text) > _MAX_SHOWN + 2:
+        return text[: _MAX_SHOWN + 1] + '..."'
+    return text
+
+
 def _scrubbing(report_violation: ReportViolation, props: Mapping[str, Any]) -> ReportViolation:
-    """Wrap ``report_violation`` so that the resource's access token never reaches a message."""
+    """Wrap ``report_violation`` so that the resource's access token (raw or JSON-escaped) never
+    reaches a message; values are cut to length only after it is masked."""
     try:
         token = props.get("access_token")
     except UnknownValueError:
         token = None
-    secret = token if isinstance(token, str) and len(token) >= 4 else None
+    forms = ({token, json.dumps(token)[1:-1]} if isinstance(token, str) and len(token) >= 4
+             else set())
 
     def report(message: str, urn: str | None = None) -> None:
-        if secret is not None:
-            message = message.replace(secret, _MASK)
-        report_violation(message, urn)
+        for form in sorted(forms, key=len, reverse=True):
+            message = message.replace(form, _MASK)
+        report_violation(_SHOWN.sub(_cut, message), urn)
 
     return report
 
@@ -221,6 +236,8 @@ def domain_problem(domain: object) -> str | None:
         return f"uses port {port}; Databricks workspaces are served on 443"
     if "?" in domain or "#" in domain:
         return "has a query or fragment"
+    if len(parts.hostname or "") > _MAX_HOST:
+        return f"has a host longer than {_MAX_HOST} characters (the DNS limit)"
     if parts.path not in ("", "/"):
         return f"has the path {_show(parts.path)}; give only the workspace origin"
     host = parts.hostname or ""

@@ -13,6 +13,7 @@ from provider.errors import (
     InUseError,
     NotFoundError,
     TransientError,
+    UnexpectedAnswerError,
 )
 from provider.resource import (
     TYPE_TOKEN,
@@ -34,4 +35,5 @@ __all__ = [
     "InUseError",
     "NotFoundError",
     "TransientError",
+    "UnexpectedAnswerError",
 ]

@@ -27,17 +27,11 @@ from typing import Any
 
 import requests
 from requests.auth import AuthBase
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_random_exponential,
-)
 
-from provider import redaction
+from provider import redaction, transport
 from provider.errors import AuthError
-from provider.responses import json_object, retry_after
+from provider.responses import Unreadable, expect_json_object, json_object, retry_after
+from provider.retry import GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -50,10 +44,10 @@ __all__ = [
 DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
 TOKEN_PATH = "/ims/token/v3"
 
-# IMS token requests are idempotent, so they are retried on 429/5xx/transport failures.
-_IMS_ATTEMPTS = 4
+# IMS token requests are idempotent, so they are retried on 429/5xx/transport failures, within
+# this budget (and within what is left of the Flow Service call's budget, when inside one).
+IMS_RETRY = RetryPolicy(attempts=4, total_seconds=60.0, base_delay=0.25, max_delay=2.0)
 _IMS_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_IMS_MAX_RETRY_AFTER = 10.0
 # The old JWT exchange answered expires_in in milliseconds; no real token lives ten days.
 _MAX_TTL_SECONDS = 10 * 86400
 
@@ -121,13 +115,6 @@ def clear_token_cache() -> None:
     _cache.clear()
 
 
-class _RetryableIms(Exception):
-    def __init__(self, detail: str, retry_after: float | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.retry_after = retry_after
-
-
 class ImsTokenAuth(AuthBase):
     """Bearer auth with an Adobe IMS OAuth server-to-server (client credentials) token.
 
@@ -136,7 +123,9 @@ class ImsTokenAuth(AuthBase):
     response is 401 (the request is re-sent once with a new token; a second 401 is returned to
     the caller). Raises ``AuthError`` when IMS refuses or cannot be reached.
 
-    ``clock`` (monotonic seconds) exists for tests; ``session`` is used for IMS calls only.
+    No redirect is followed: the client secret is only ever sent to ``ims_url``'s host.
+    ``retry`` bounds the token request (attempts' deadlines included); ``clock`` (monotonic
+    seconds) and ``sleep`` exist for tests; ``session`` is used for IMS calls only.
     """
 
     def __init__(
@@ -149,7 +138,9 @@ class ImsTokenAuth(AuthBase):
         timeout: tuple[float, float] = (5.0, 30.0),
         session: requests.Session | None = None,
         refresh_margin: float = 300.0,
+        retry: RetryPolicy = IMS_RETRY,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         redaction.register(client_secret)
         self.ims_url = ims_url.rstrip("/")
@@ -158,8 +149,10 @@ class ImsTokenAuth(AuthBase):
         self.timeout = timeout
         self.refresh_margin = refresh_margin
         self._secret = client_secret
-        self._session = session if session is not None else requests.Session()
+        self.retry = retry
+        self._session = transport.session_with(transport.DeadlineAdapter(), session)
         self._clock = clock
+        self._sleep = sleep
         secret_hash = hashlib.sha256(client_secret.encode()).hexdigest()
         self._key: _CacheKey = (self.ims_url, client_id, scopes, secret_hash)
 
@@ -206,8 +199,7 @@ class ImsTokenAuth(AuthBase):
         request = response.request
         sent = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
         self.invalidate(sent)
-        # Read and release the refused answer so its connection goes back to the pool.
-        _ = response.content
+        # The refused answer is not read (it may be huge): its connection is simply closed.
         response.close()
         retry = request.copy()
         # copy() shares the hooks dict; give the retry its own, without this hook, so a second
@@ -228,25 +220,18 @@ class ImsTokenAuth(AuthBase):
 
     def _fetch(self) -> _Token:
         url = f"{self.ims_url}{TOKEN_PATH}"
-        retrying = Retrying(
-            stop=stop_after_attempt(_IMS_ATTEMPTS),
-            wait=_ims_wait,
-            retry=retry_if_exception_type(_RetryableIms),
-            reraise=True,
-        )
+        retrier = Retrier(self.retry, timeout=self.timeout[1], clock=self._clock,
+                          sleep=self._sleep)
         try:
-            for attempt in retrying:
-                with attempt:
-                    return self._request_token(url)
-        except _RetryableIms as exc:
+            return retrier.run(lambda attempt: self._request_token(url, attempt.deadline))
+        except GaveUp as spent:
             raise AuthError(
-                f"Could not get an access token from Adobe IMS at {url}: {exc.detail} "
-                f"(gave up after {_IMS_ATTEMPTS} attempts). IMS may be down or unreachable from "
-                "here; check the IMS URL and your network, then retry."
+                f"Could not get an access token from Adobe IMS at {url}: {spent.last.detail} "
+                f"({spent.reason}). IMS may be down or unreachable from here; check the IMS URL "
+                "and your network, then retry."
             ) from None
-        raise AssertionError("unreachable: tenacity either returns or raises")
 
-    def _request_token(self, url: str) -> _Token:
+    def _request_token(self, url: str, deadline: float) -> _Token:
         form = {
             "grant_type": "client_credentials",
             "client_id": self.client_id,
@@ -256,23 +241,36 @@ class ImsTokenAuth(AuthBase):
         _cache.count_request()
         started = self._clock()
         try:
-            response = self._session.post(url, data=form, timeout=self.timeout,
-                                          headers={"Accept": "application/json"})
-        except (requests.ConnectionError, requests.Timeout,
-                requests.exceptions.ChunkedEncodingError) as exc:
-            raise _RetryableIms(f"{type(exc).__name__}: {exc}") from None
+            response = transport.send(
+                self._session, "POST", url, deadline=deadline,
+                timeouts=transport.Timeouts(*self.timeout), data=form,
+                headers={"Accept": "application/json"},
+            )
+        except transport.Refused as refused:
+            where = (f"redirected to {refused.location_host}"
+                     if refused.location_host is not None else refused.detail)
+            raise AuthError(
+                f"Adobe IMS at {url} gave an answer that cannot be used: {refused.detail}. "
+                f"Check aep:imsUrl ({where}); nothing was sent anywhere else.",
+                status=refused.status,
+            ) from None
         _log.debug("POST %s -> %s", TOKEN_PATH, response.status_code)
         if response.status_code in _IMS_RETRY_STATUSES:
-            raise _RetryableIms(f"HTTP {response.status_code}", retry_after(response))
-        payload = json_object(response)
+            raise Retryable(response.status_code, f"HTTP {response.status_code}",
+                            ambiguous=False, retry_after=retry_after(response))
         if response.status_code != 200:
-            raise self._refused(url, response, payload)
+            raise self._refused(url, response, json_object(response))
+        try:
+            payload = expect_json_object(response)
+        except Unreadable as unreadable:
+            payload = {"_": str(unreadable)}
         value = payload.get("access_token")
         ttl = payload.get("expires_in")
-        if not isinstance(value, str) or not value or not isinstance(ttl, (int, float)):
+        if (not isinstance(value, str) or not value or not isinstance(ttl, (int, float))
+                or isinstance(ttl, bool)):
             raise AuthError(
                 f"Adobe IMS at {url} answered HTTP 200 without an access_token and expires_in. "
-                "Check that the IMS URL points at Adobe IMS.",
+                "Check that aep:imsUrl points at Adobe IMS.",
                 status=response.status_code,
             )
         redaction.register(value)
@@ -319,11 +317,3 @@ class StaticTokenAuth(AuthBase):
             "24 h): set a fresh aep:accessToken, or configure aep:clientId and aep:clientSecret "
             "so the provider gets and renews tokens itself"
         )
-
-
-def _ims_wait(state: RetryCallState) -> float:
-    outcome = state.outcome
-    exc = outcome.exception() if outcome is not None else None
-    if isinstance(exc, _RetryableIms) and exc.retry_after is not None:
-        return min(exc.retry_after, _IMS_MAX_RETRY_AFTER)
-    return float(wait_random_exponential(multiplier=0.25, max=2.0)(state))

@@ -1,19 +1,27 @@
 """Flow Service base connections over HTTP: one small function per operation.
 
 Every operation goes through one request function (``_send``) that knows the status it expects
-and turns anything else into the ``provider.errors`` tree. Retries are bounded by a
-``RetryPolicy`` (attempts and total time) and honour ``Retry-After``:
+and turns anything else into the ``provider.errors`` tree. Each attempt goes through
+``provider.transport`` (no redirect followed, a total deadline, a size cap) and the attempts
+through ``provider.retry`` (one budget, ``Retry-After`` honoured):
 
 - GET and DELETE are retried on 429/500/502/503/504 and transport failures. A DELETE that meets
-  404 after an attempt whose answer was lost counts as done: that attempt deleted it.
+  a proven 404 after an attempt whose answer was lost counts as done: that attempt deleted it.
 - POST (create) is never retried blindly. A 429 was not processed, so it is retried. After an
   ambiguous failure (lost answer, timeout, 5xx) the name is looked up first and the connection
-  that attempt made, if any, is returned instead of creating a second one.
+  that attempt provably made, if any, is returned instead of creating a second one.
 - PATCH is retried with the same ``If-Match``; if a retry meets 412, ``applied(item)`` decides
   whether the lost first attempt landed.
 
-The client knows nothing of Pulumi. It is thread-safe: the provider host calls it from four
-threads at once.
+"Gone" is concluded only from Flow Service's own answer: a 404 whose JSON body is its "no such
+connection" error (code ``1101-404``, or the code-less ``connections not found with id = [id]``).
+The access-label ``1439-404`` is *not* taken as gone: the connection exists, this credential
+cannot see it. Any other 404, a 3xx, or a 2xx whose body is not the JSON promised is an
+``UnexpectedAnswerError``, from which nothing is concluded.
+
+The client states facts (method, path, the URL that answered, status, code, whether the call may
+have taken effect); the advice a Pulumi user reads is added above it (``provider.advice``). It
+knows nothing of Pulumi and is thread-safe: the provider host calls it from four threads at once.
 """
 
 from __future__ import annotations
@@ -21,34 +29,27 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
-    wait_random_exponential,
-)
-from urllib3.exceptions import NewConnectionError
 
-from provider import redaction
+from provider import redaction, transport
 from provider.errors import (
     ApiError,
     ConflictError,
     InUseError,
     NotFoundError,
     TransientError,
+    UnexpectedAnswerError,
 )
-from provider.responses import json_object, retry_after
+from provider.responses import Unreadable, expect_json_object, retry_after
+from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
 
@@ -59,37 +60,21 @@ BASE_PATH = "/data/foundation/flowservice"
 CLOCK_SKEW_MS = 120_000
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_TRANSPORT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
 # Auth params that identify a connection without being secret (Databricks).
 _IDENTITY_PARAMS = ("domain", "clusterId", "database", "catalog")
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key")
-_POOL_SIZE = 16
 # Name lookups ask for the largest page Flow Service documents, to cost as few requests as possible.
 _LOOKUP_PAGE_SIZE = 100
+# Flow Service's own "no such connection" answers (FLOW_SERVICE.md: catalog code and the
+# code-less example body). 1439-404 (hidden by access labels) is deliberately absent.
+_GONE_CODE = "1101-404"
+_GONE_MESSAGE = re.compile(r"connections? not found with id = \[([^\]]*)\]")
 
 _log = logging.getLogger("provider.client")
 _log.addFilter(redaction.RedactingFilter())
 
 T = TypeVar("T")
 Item = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Retry budget: stop after ``attempts`` tries or ``total_seconds``, whichever comes first.
-
-    Waits are exponential with full jitter (``base_delay`` doubling, capped at ``max_delay``),
-    except after a ``Retry-After`` answer, which is waited exactly.
-    """
-
-    attempts: int = 6
-    total_seconds: float = 60.0
-    base_delay: float = 0.5
-    max_delay: float = 8.0
 
 
 @dataclass(frozen=True)
@@ -109,42 +94,30 @@ class Patched:
     date_ms: int
 
 
-class _Retryable(Exception):
-    """One attempt failed in a way worth retrying; ``ambiguous`` if it may have been processed."""
-
-    def __init__(
-        self, status: int | None, detail: str, *, ambiguous: bool, code: str | None = None,
-        request_id: str | None = None, retry_after: float | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.ambiguous = ambiguous
-        self.code = code
-        self.request_id = request_id
-        self.retry_after = retry_after
-
-
-@dataclass
-class _Attempts:
-    number: int = 0
-    ambiguous: bool = False  # an earlier attempt may have been processed
-    first_sent_ms: int | None = None
-
-
-class _CountingAdapter(HTTPAdapter):
-    """An HTTPAdapter that counts what it sends (retries and 401 re-sends included)."""
+class _Ids:
+    """Connection ids this process created, adopted or read (process-wide): a lookup after a
+    lost create never takes one of them, and same-identity creates run one at a time."""
 
     def __init__(self) -> None:
-        super().__init__(pool_connections=4, pool_maxsize=_POOL_SIZE, max_retries=0)
         self._lock = threading.Lock()
-        self.sent = 0
+        self._held: set[str] = set()
+        self._create_locks: dict[tuple[object, ...], threading.Lock] = {}
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-             ) -> requests.Response:
+    def hold(self, id_: object) -> None:
+        if isinstance(id_, str) and id_:
+            with self._lock:
+                self._held.add(id_)
+
+    def held(self, id_: object) -> bool:
         with self._lock:
-            self.sent += 1
-        return super().send(request, *args, **kwargs)
+            return id_ in self._held
+
+    def create_lock(self, key: tuple[object, ...]) -> threading.Lock:
+        with self._lock:
+            return self._create_locks.setdefault(key, threading.Lock())
+
+
+_ids = _Ids()
 
 
 class FlowServiceClient:
@@ -152,7 +125,10 @@ class FlowServiceClient:
 
     ``auth`` is a ``requests`` auth object (``ImsTokenAuth`` or ``StaticTokenAuth``); its
     ``AuthError`` passes through unchanged. Every other failure is an ``ApiError`` subclass whose
-    text names the method, path, status, Adobe code, request id and what to do.
+    text names the method, path, the URL that answered, status, Adobe code and request id.
+
+    ``timeout`` is (connect, per-attempt total) in seconds; ``retry`` bounds the whole call,
+    attempts' deadlines included. ``clock`` and ``sleep`` exist for tests.
     """
 
     def __init__(
@@ -165,6 +141,8 @@ class FlowServiceClient:
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.platform_url = platform_url.rstrip("/")
         self.base_url = self.platform_url + BASE_PATH
@@ -173,11 +151,10 @@ class FlowServiceClient:
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeout = timeout
         self._auth = auth
-        self._session = session if session is not None else requests.Session()
-        self._adapter = _CountingAdapter()
-        self._session.mount(self.base_url, self._adapter)
-        self._seen_lock = threading.Lock()
-        self._seen: dict[tuple[str, str], set[str]] = {}
+        self._adapter = transport.DeadlineAdapter()
+        self._session = transport.session_with(self._adapter, session)
+        self._clock = clock
+        self._sleep = sleep
 
     def __repr__(self) -> str:
         return (
@@ -196,50 +173,52 @@ class FlowServiceClient:
         """Create a connection; never creates two, even when an answer is lost.
 
         Costs one request when nothing fails. After an ambiguous failure the name is looked up
-        and a connection this call made (same name and non-secret auth params, created since the
-        first attempt minus ``CLOCK_SKEW_MS``, not already known to this client) is returned.
-        Residual risk: the list may lag a fresh create (eventual consistency), and a same-name,
-        same-params connection created by someone else in that window would be taken as ours.
+        and a connection is returned only if it is provably the one this call made: same name
+        and non-secret auth params, ``createdClient`` this client, created since the first attempt
+        minus ``CLOCK_SKEW_MS``, and not held by anything else this process created, adopted or
+        read. Several such candidates: an error listing them, nothing created. An unreadable
+        lookup answer is an error, never "nothing there". Creates of the same identity run one at
+        a time in this process. Residual risk: the list may lag a fresh create (eventual
+        consistency).
         """
         _register_secret_params(body)
         name = str(body.get("name", ""))
         path = "/connections"
-        known = self._known_ids(sandbox, name)
 
-        def attempt(state: _Attempts) -> Created:
+        def attempt(state: Attempt) -> Created:
             if state.ambiguous and state.first_sent_ms is not None:
-                found = self._find_created(sandbox, body, state.first_sent_ms, known)
+                try:
+                    found = self._find_created(sandbox, body, state)
+                except ApiError as unproven:
+                    # The lookup proves nothing, but the earlier POST may have created it.
+                    unproven.may_have_taken_effect = True
+                    raise
                 if found is not None:
                     return found
             if state.first_sent_ms is None:
                 state.first_sent_ms = _now_ms()
-            response = self._send("POST", path, sandbox, expected=(200, 201), body=body,
-                                  attempt=state.number)
-            payload = json_object(response)
+            response = self._send("POST", path, sandbox, state, expected=(200, 201), body=body)
+            payload = self._json(response, "POST", path, taken_effect=True)
             id_, etag = payload.get("id"), payload.get("etag")
-            if not isinstance(id_, str) or not isinstance(etag, str):
-                raise ApiError("POST", path, response.status_code,
-                               "the create answer has no id and etag",
-                               request_id=response.headers.get("x-request-id"),
-                               hint=f"Look for a connection named {name!r} in sandbox "
-                                    f"{sandbox!r}; it may have been created.")
+            if not isinstance(id_, str) or not id_:
+                raise self._unexpected(response, "POST", path,
+                                       f"the create answer has no id (a connection named {name!r} "
+                                       "may have been created)", taken_effect=True)
+            _ids.hold(id_)
+            if not isinstance(etag, str) or not etag:
+                # The id is known: keep it, and read the etag back rather than orphan it.
+                item = self._get_item(sandbox, id_, state)
+                return Created(id_, str(item.get("etag") or ""), _item_ms(item, "createdAt"))
             return Created(id_, etag, _date_ms(response))
 
-        def hint(ambiguous: bool) -> str:
-            if not ambiguous:
-                return "Nothing was created (the service refused every attempt); retry later."
-            return (f"The create may or may not have happened: no connection named {name!r} "
-                    f"made by this run was found in sandbox {sandbox!r} when last checked, but "
-                    "new connections can take a moment to be listed. Look for it before running "
-                    "`pulumi up` again, and delete or adopt it.")
-
-        return self._with_retries("POST", path, attempt, hint)
+        with _ids.create_lock((sandbox.lower(), *_identity(body))):
+            return self._with_retries("POST", path, attempt)
 
     def get_connection(self, sandbox: str, id_: str) -> Item:
-        """The connection ``id_`` (``items[0]``); ``NotFoundError`` if it does not exist."""
+        """The connection ``id_`` (``items[0]``); ``NotFoundError`` only when Flow Service says
+        it does not exist."""
         path = f"/connections/{id_}"
-        return self._with_retries(
-            "GET", path, lambda s: self._get_item(sandbox, id_, s.number), _read_hint)
+        return self._with_retries("GET", path, lambda s: self._get_item(sandbox, id_, s))
 
     def list_connections(
         self, sandbox: str, filters: Sequence[str] = (), page_size: int | None = None,
@@ -248,21 +227,21 @@ class FlowServiceClient:
 
         Lazy: requests are sent (and errors raised) as the iterator is consumed.
         """
-        return self._iter_items(sandbox, filters, page_size, retried=True)
+        return self._iter_items(sandbox, filters, page_size)
 
     def count_connections(self, sandbox: str, filters: Sequence[str] = ()) -> int:
         """How many connections match all ``filters``."""
         params = [("property", f) for f in filters] + [("count", "true")]
-        payload = self._get_json("/connections", sandbox, params, retried=True)
+        payload = self._get_json("/connections", sandbox, params)
         count = payload.get("count")
-        if not isinstance(count, int):
-            raise ApiError("GET", "/connections", 200, "the count answer has no count",
-                           hint="Flow Service answered in an unexpected shape; retry later.")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise UnexpectedAnswerError("GET", "/connections", 200, "the count answer has no count",
+                                        url=self.base_url + "/connections")
         return count
 
     def find_by_name(self, sandbox: str, name: str) -> list[Item]:
         """Connections whose name is exactly ``name`` (names are not unique in Flow Service)."""
-        return self._find_by_name(sandbox, name, retried=True)
+        return self._find_by_name(sandbox, name)
 
     def patch_connection(
         self, sandbox: str, id_: str, etag: str, ops: Sequence[Mapping[str, Any]], *,
@@ -272,117 +251,132 @@ class FlowServiceClient:
 
         A 412 on the first attempt is a ``ConflictError``. If an attempt's answer was lost and a
         retry meets 412, the connection is re-read: when ``applied(item)`` is true the lost
-        attempt landed and its etag is returned; otherwise ``ConflictError``.
+        attempt landed and its etag is returned; otherwise ``ConflictError`` (may have taken
+        effect).
         """
         for op in ops:
             _register_secret_value(str(op.get("path", "")), op.get("value"))
         path = f"/connections/{id_}"
 
-        def attempt(state: _Attempts) -> Patched:
+        def attempt(state: Attempt) -> Patched:
             try:
-                response = self._send("PATCH", path, sandbox, expected=(200,), body=list(ops),
-                                      if_match=etag, attempt=state.number)
+                response = self._send("PATCH", path, sandbox, state, expected=(200,),
+                                      body=list(ops), if_match=etag)
             except ConflictError as conflict:
                 if not state.ambiguous:
                     raise
                 if applied is not None:
-                    item = self._get_item(sandbox, id_, state.number)
+                    item = self._get_item(sandbox, id_, state)
                     if applied(item):
                         _log.info("PATCH %s: answer was lost but the update is in place", path)
                         return Patched(str(item.get("etag", "")), _item_ms(item, "updatedAt"))
                 raise ConflictError(
-                    "PATCH", path, 412, conflict.detail, code=conflict.code,
-                    request_id=conflict.request_id,
-                    hint="The connection changed after it was read (an earlier attempt of this "
-                         "update, whose answer was lost, may have applied part of it); run "
-                         "`pulumi refresh`, then `pulumi up`.",
+                    "PATCH", path, 412,
+                    f"{conflict.detail} (an earlier attempt of this update, whose answer was "
+                    "lost, may have applied part of it)",
+                    code=conflict.code, request_id=conflict.request_id, url=conflict.url,
+                    may_have_taken_effect=True,
                 ) from None
-            payload = json_object(response)
+            payload = self._json(response, "PATCH", path, taken_effect=True)
             new_etag = payload.get("etag")
             if not isinstance(new_etag, str):
-                raise ApiError("PATCH", path, response.status_code,
-                               "the update answer has no etag",
-                               hint="The update was probably applied; run `pulumi refresh`.")
+                raise self._unexpected(response, "PATCH", path, "the update answer has no etag",
+                                       taken_effect=True)
+            _ids.hold(id_)
             return Patched(new_etag, _date_ms(response))
 
-        def hint(ambiguous: bool) -> str:
-            if ambiguous:
-                return ("The update may or may not have been applied; run `pulumi refresh`, "
-                        "then `pulumi up`.")
-            return "Nothing was changed; retry later."
-
-        return self._with_retries("PATCH", path, attempt, hint)
+        return self._with_retries("PATCH", path, attempt)
 
     def delete_connection(self, sandbox: str, id_: str) -> None:
-        """Delete the connection (any 2xx). ``NotFoundError`` if it was already gone,
-        ``InUseError`` if dataflows still use it."""
+        """Delete the connection (any 2xx with no body or a JSON body). ``NotFoundError`` if Flow
+        Service says it was already gone, ``InUseError`` if dataflows still use it."""
         path = f"/connections/{id_}"
 
-        def attempt(state: _Attempts) -> None:
+        def attempt(state: Attempt) -> None:
             try:
-                self._send("DELETE", path, sandbox, expected=range(200, 300),
-                           attempt=state.number)
+                response = self._send("DELETE", path, sandbox, state, expected=range(200, 300))
+                if response.content:
+                    # Flow Service answers a delete with no body; a page (a proxy's, a login
+                    # form) proves nothing was deleted.
+                    self._json(response, "DELETE", path, taken_effect=True)
             except NotFoundError:
                 if not state.ambiguous:
                     raise
                 _log.info("DELETE %s: answer was lost; the connection is gone", path)
 
-        def hint(ambiguous: bool) -> str:
-            if ambiguous:
-                return ("The connection may or may not have been deleted; retry later "
-                        "(`pulumi refresh` shows which).")
-            return "Nothing was deleted; retry later."
-
-        self._with_retries("DELETE", path, attempt, hint)
+        self._with_retries("DELETE", path, attempt)
 
     def test_connection(self, sandbox: str, id_: str) -> bool:
-        """Whether Flow Service can reach the source with the connection's credentials."""
-        payload = self._get_json(f"/connections/{id_}/test", sandbox, None, retried=True)
+        """Whether Flow Service can reach the source with the connection's credentials.
+
+        A 404 here is never "the connection is gone" (``NotFoundError``): it is an ``ApiError``.
+        """
+        path = f"/connections/{id_}/test"
+        payload = self._get_json(path, sandbox, None, gone_proof=False)
         return payload.get("result") is True
 
     # -- building blocks ----------------------------------------------------------------------
 
-    def _find_by_name(self, sandbox: str, name: str, *, retried: bool) -> list[Item]:
+    def _find_by_name(self, sandbox: str, name: str, *, within: Attempt | None = None
+                      ) -> list[Item]:
         # The service reads a comma in a filter value as OR, so "a,b" would match "a" or "b"
         # and miss "a,b" itself: scan everything for such names.
         filters = () if "," in name else (f"name=={name}",)
-        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, retried=retried)
+        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, within=within)
         return [item for item in items if item.get("name") == name]
 
     def _find_created(
-        self, sandbox: str, body: Mapping[str, Any], first_sent_ms: int, known: set[str],
+        self, sandbox: str, body: Mapping[str, Any], state: Attempt,
     ) -> Created | None:
-        """The connection an earlier, unanswered create attempt made, if the list shows it."""
+        """The connection an earlier, unanswered create attempt provably made, if listed."""
         name = str(body.get("name", ""))
         wanted = _identity(body)
-        since = first_sent_ms - CLOCK_SKEW_MS
+        since = (state.first_sent_ms or 0) - CLOCK_SKEW_MS
         candidates = [
-            item for item in self._find_by_name(sandbox, name, retried=False)
+            item for item in self._find_by_name(sandbox, name, within=state)
             if _identity(item) == wanted
+            and item.get("createdClient") == self.api_key
             and _item_ms(item, "createdAt", default=0) >= since
-            and item.get("id") not in known
+            and not _ids.held(item.get("id"))
         ]
         if not candidates:
             return None
-        newest = max(candidates, key=lambda item: _item_ms(item, "createdAt", default=0))
+        if len(candidates) > 1:
+            ids = ", ".join(sorted(str(item.get("id")) for item in candidates))
+            raise ApiError(
+                "POST", "/connections", None,
+                f"the create's answer was lost and {len(candidates)} connections named {name!r} "
+                f"could each be the one it made ({ids}); none was taken and nothing more was "
+                "created", url=self.base_url + "/connections", may_have_taken_effect=True)
+        (found,) = candidates
+        _ids.hold(found.get("id"))
         _log.info("POST /connections: answer was lost; connection %s was created by it",
-                  newest.get("id"))
-        return Created(str(newest["id"]), str(newest.get("etag", "")),
-                       _item_ms(newest, "createdAt"))
+                  found.get("id"))
+        etag = found.get("etag")
+        if not isinstance(etag, str) or not etag:
+            raise ApiError("POST", "/connections", None,
+                           f"the create's answer was lost; connection {found.get('id')} was "
+                           "made by it but the list shows no etag",
+                           url=self.base_url + "/connections", may_have_taken_effect=True)
+        return Created(str(found["id"]), etag, _item_ms(found, "createdAt"))
 
-    def _get_item(self, sandbox: str, id_: str, attempt: int) -> Item:
+    def _get_item(self, sandbox: str, id_: str, state: Attempt) -> Item:
         path = f"/connections/{id_}"
-        response = self._send("GET", path, sandbox, expected=(200,), attempt=attempt)
-        items = json_object(response).get("items")
-        if not isinstance(items, list) or not items or not isinstance(items[0], dict):
-            raise NotFoundError("GET", path, 200, "Flow Service returned no item",
-                                request_id=response.headers.get("x-request-id"),
-                                hint=_not_found_hint(sandbox))
-        self._remember(sandbox, items)
-        return dict(items[0])
+        response = self._send("GET", path, sandbox, state, expected=(200,))
+        items = self._json(response, "GET", path).get("items")
+        if not isinstance(items, list) or not items:
+            raise self._unexpected(response, "GET", path,
+                                   "the answer has no items (Flow Service answers a missing "
+                                   "connection with 404)")
+        item = next((i for i in items if isinstance(i, dict) and i.get("id") == id_), None)
+        if item is None:
+            raise self._unexpected(response, "GET", path, f"the answer holds no connection {id_}")
+        _ids.hold(id_)
+        return dict(item)
 
     def _iter_items(
-        self, sandbox: str, filters: Sequence[str], page_size: int | None, *, retried: bool,
+        self, sandbox: str, filters: Sequence[str], page_size: int | None, *,
+        within: Attempt | None = None,
     ) -> Iterator[Item]:
         params: list[tuple[str, str]] = [("property", f) for f in filters]
         if page_size is not None:
@@ -391,91 +385,60 @@ class FlowServiceClient:
         tokens_seen: set[str] = set()
         while True:
             page = params + ([("continuationToken", token)] if token else [])
-            payload = self._get_json("/connections", sandbox, page, retried=retried)
-            items = [i for i in payload.get("items") or [] if isinstance(i, dict)]
-            self._remember(sandbox, items)
+            payload = self._get_json("/connections", sandbox, page, within=within)
+            items = payload.get("items")
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise UnexpectedAnswerError("GET", "/connections", 200,
+                                            "the list answer has no items list",
+                                            url=self.base_url + "/connections")
             yield from items
             token = _next_token(payload)
             if token is None:
                 return
             if token in tokens_seen:
-                raise ApiError("GET", "/connections", 200,
-                               "the service returned the same continuation token twice",
-                               hint="Listing cannot finish; retry later.")
+                raise UnexpectedAnswerError(
+                    "GET", "/connections", 200,
+                    "the service returned the same continuation token twice",
+                    url=self.base_url + "/connections")
             tokens_seen.add(token)
 
     def _get_json(
-        self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *, retried: bool,
+        self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *,
+        within: Attempt | None = None, gone_proof: bool = True,
     ) -> dict[str, Any]:
-        def attempt(state: _Attempts) -> dict[str, Any]:
-            response = self._send("GET", path, sandbox, expected=(200,), params=params,
-                                  attempt=state.number)
-            return json_object(response)
+        """One GET's JSON object: retried under the budget, or, ``within`` another call's
+        attempt, tried once within that attempt's deadline."""
+        def attempt(state: Attempt) -> dict[str, Any]:
+            response = self._send("GET", path, sandbox, state, expected=(200,), params=params,
+                                  gone_proof=gone_proof)
+            return self._json(response, "GET", path)
 
-        if retried:
-            return self._with_retries("GET", path, attempt, _read_hint)
-        return attempt(_Attempts(number=1))
+        if within is None:
+            return self._with_retries("GET", path, attempt)
+        return attempt(within)
 
-    def _with_retries(
-        self, method: str, path: str, attempt: Callable[[_Attempts], T],
-        hint: Callable[[bool], str],
-    ) -> T:
+    def _with_retries(self, method: str, path: str, attempt: Callable[[Attempt], T]) -> T:
         """Run ``attempt`` until it returns, raises a non-retryable error, or the budget ends."""
-        policy = self.retry
-        state = _Attempts()
-        started = time.monotonic()
-        retrying = Retrying(
-            stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.total_seconds),
-            wait=self._wait,
-            retry=retry_if_exception_type(_Retryable),
-            reraise=True,
-        )
+        retrier = Retrier(self.retry, timeout=self.timeout[1], clock=self._clock,
+                          sleep=self._sleep)
         try:
-            for try_ in retrying:
-                with try_:
-                    state.number = try_.retry_state.attempt_number
-                    try:
-                        return attempt(state)
-                    except _Retryable as failure:
-                        state.ambiguous = state.ambiguous or failure.ambiguous
-                        raise
-        except _Retryable as last:
-            elapsed = time.monotonic() - started
+            return retrier.run(attempt)
+        except GaveUp as spent:
+            last = spent.last
             raise TransientError(
-                method, path, last.status,
-                f"{last.detail}; {self._budget_spent(state.number, elapsed, last)}",
-                code=last.code, request_id=last.request_id, hint=hint(state.ambiguous),
+                method, path, last.status, f"{last.detail}; {spent.reason}",
+                code=last.code, request_id=last.request_id,
+                url=self.base_url + path if last.status is not None else None,
+                may_have_taken_effect=method != "GET" and spent.attempt.ambiguous,
             ) from None
-        raise AssertionError("unreachable: tenacity returns or raises")
-
-    def _budget_spent(self, attempts: int, elapsed: float, last: _Retryable) -> str:
-        policy = self.retry
-        if attempts >= policy.attempts:
-            return f"gave up after {attempts} attempts in {elapsed:.1f}s"
-        remaining = max(0.0, policy.total_seconds - elapsed)
-        if last.retry_after is not None and last.retry_after >= remaining:
-            return (f"the service asked to retry after {last.retry_after:g}s (Retry-After), "
-                    f"more than the {remaining:.1f}s left of the {policy.total_seconds:g}s "
-                    f"retry budget, after {attempts} attempts")
-        return (f"gave up after {attempts} attempts: the {policy.total_seconds:g}s retry "
-                "budget was spent")
-
-    def _wait(self, state: RetryCallState) -> float:
-        outcome = state.outcome
-        failure = outcome.exception() if outcome is not None else None
-        if isinstance(failure, _Retryable) and failure.retry_after is not None:
-            return failure.retry_after
-        backoff = wait_random_exponential(multiplier=self.retry.base_delay,
-                                          max=self.retry.max_delay)
-        return float(backoff(state))
 
     def _send(
-        self, method: str, path: str, sandbox: str, *, expected: Container[int],
-        params: list[tuple[str, str]] | None = None, body: object = None,
-        if_match: str | None = None, attempt: int = 1,
+        self, method: str, path: str, sandbox: str, state: Attempt, *,
+        expected: Container[int], params: list[tuple[str, str]] | None = None,
+        body: object = None, if_match: str | None = None, gone_proof: bool = True,
     ) -> requests.Response:
         """Send one request. Returns the response if its status is ``expected``; raises
-        ``_Retryable`` for 429/5xx/transport failures and an ``ApiError`` for anything else."""
+        ``Retryable`` for 429/5xx/transport failures and an ``ApiError`` for anything else."""
         headers = {
             "x-api-key": self.api_key,
             "x-gw-ims-org-id": self.org_id,
@@ -488,77 +451,76 @@ class FlowServiceClient:
             headers["Content-Type"] = "application/json"
         if if_match is not None:
             headers["If-Match"] = if_match
+        url = self.base_url + path
         try:
-            response = self._session.request(
-                method, self.base_url + path, params=params, data=data, headers=headers,
-                auth=self._auth, timeout=self.timeout,
+            response = transport.send(
+                self._session, method, url, deadline=state.deadline,
+                timeouts=transport.Timeouts(self.timeout[0], self.timeout[1]),
+                headers=headers, data=data, params=params, auth=self._auth,
             )
-        except _TRANSPORT_ERRORS as exc:
-            _log.debug("%s %s -> %s (attempt %d)", method, path, type(exc).__name__, attempt)
-            raise _Retryable(None, f"{type(exc).__name__}: {exc}",
-                             ambiguous=not _never_sent(exc)) from None
+        except Retryable as failure:
+            _log.debug("%s %s -> %s (attempt %d)", method, path, failure.detail, state.number)
+            raise
+        except transport.Refused as refused:
+            raise UnexpectedAnswerError(
+                method, path, refused.status, refused.detail, request_id=refused.request_id,
+                url=url if refused.status is not None else None,
+                may_have_taken_effect=method != "GET" and refused.status is not None,
+            ) from None
         status = response.status_code
         refreshed = ", after a token refresh" if response.history else ""
         _log.debug("%s %s [sandbox %s] -> %d (attempt %d%s)", method, path, sandbox.lower(),
-                   status, attempt, refreshed)
+                   status, state.number, refreshed)
         if status in expected:
             return response
         code, detail, request_id = _parse_error(response)
         if status in _RETRY_STATUSES:
-            raise _Retryable(status, detail, ambiguous=status != 429, code=code,
-                             request_id=request_id, retry_after=retry_after(response))
-        raise self._error(method, path, sandbox, status, code, detail, request_id)
-
-    def _error(
-        self, method: str, path: str, sandbox: str, status: int, code: str | None, detail: str,
-        request_id: str | None,
-    ) -> ApiError:
+            raise Retryable(status, detail, ambiguous=status != 429, code=code,
+                            request_id=request_id, retry_after=retry_after(response))
         cls: type[ApiError] = ApiError
-        hint: str | None = None
-        if status == 404 and code is not None and code.startswith(("2100-", "2101-")):
-            # A missing sandbox is not a missing connection: it must not drop the resource.
-            hint = (f"Sandbox {sandbox.lower()!r} was not found in org {self.org_id}; check "
-                    "aep:sandboxName (the sandbox's name, not its title).")
-        elif status == 404:
-            cls, hint = NotFoundError, _not_found_hint(sandbox)
+        if status == 404 and gone_proof and not (code or "").startswith(("2100-", "2101-")):
+            # A sandbox 404 stays a plain ApiError; only Flow Service's own answer is "gone".
+            if _proves_gone(response, code, path):
+                cls = NotFoundError
+            else:
+                cls = UnexpectedAnswerError
+                detail = (f"HTTP 404 that is not Flow Service's 'no such connection' answer: "
+                          f"{detail}")
         elif status == 412:
             cls = ConflictError
-            hint = "The connection changed outside Pulumi; run `pulumi refresh`, then `pulumi up`."
         elif status == 400 and code is not None and code.startswith("1418"):
             cls = InUseError
-            hint = ("Dataflows still use this connection; delete them first (Sources > "
-                    "Dataflows in the Experience Platform UI), then retry.")
-        elif status == 401:
-            unauthorized_hint = getattr(self._auth, "unauthorized_hint", None)
-            hint = (unauthorized_hint() if callable(unauthorized_hint)
-                    else "The access token was refused; check the provider's credentials.")
-        elif status == 403:
-            hint = (f"The gateway refused access: check aep:clientId (the API key), that org "
-                    f"{self.org_id} (aep:orgId) is the credential's org, and that its product "
-                    "profile grants Experience Platform Sources permissions in the sandbox.")
-        elif status in (400, 422):
-            hint = "Flow Service rejected the request; correct the inputs it names and retry."
-        return cls(method, path, status, detail, code=code, request_id=request_id, hint=hint)
+        raise cls(method, path, status, detail, code=code, request_id=request_id, url=url)
 
-    def _known_ids(self, sandbox: str, name: str) -> set[str]:
-        with self._seen_lock:
-            return set(self._seen.get((sandbox.lower(), name), ()))
+    def _json(self, response: requests.Response, method: str, path: str, *,
+              taken_effect: bool = False) -> dict[str, Any]:
+        try:
+            return expect_json_object(response)
+        except Unreadable as unreadable:
+            raise self._unexpected(response, method, path, str(unreadable),
+                                   taken_effect=taken_effect) from None
 
-    def _remember(self, sandbox: str, items: Iterable[Mapping[str, Any]]) -> None:
-        with self._seen_lock:
-            for item in items:
-                id_, name = item.get("id"), item.get("name")
-                if isinstance(id_, str) and isinstance(name, str):
-                    self._seen.setdefault((sandbox.lower(), name), set()).add(id_)
+    def _unexpected(self, response: requests.Response, method: str, path: str, detail: str, *,
+                    taken_effect: bool = False) -> UnexpectedAnswerError:
+        return UnexpectedAnswerError(
+            method, path, response.status_code, detail,
+            request_id=response.headers.get("x-request-id"), url=self.base_url + path,
+            may_have_taken_effect=taken_effect)
 
 
-def _read_hint(ambiguous: bool) -> str:
-    return "Nothing was changed; retry later."
-
-
-def _not_found_hint(sandbox: str) -> str:
-    return (f"No such connection in sandbox {sandbox.lower()!r}: it was deleted outside Pulumi "
-            "or lives in another sandbox; `pulumi refresh` removes it from the stack.")
+def _proves_gone(response: requests.Response, code: str | None, path: str) -> bool:
+    """Whether a 404 is Flow Service's own "no such connection" answer for ``path``'s id."""
+    try:
+        payload = expect_json_object(response)
+    except Unreadable:
+        return False
+    if code == _GONE_CODE:
+        return True
+    if code is not None:
+        return False
+    message = payload.get("errorMessage")
+    found = _GONE_MESSAGE.search(message) if isinstance(message, str) else None
+    return found is not None and path.rstrip("/").rsplit("/", 1)[-1] == found.group(1)
 
 
 def _parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
@@ -589,7 +551,7 @@ def _parse_error(response: requests.Response) -> tuple[str | None, str, str | No
             request_id = report["request-id"]
     if detail is None:
         detail = response.text.strip()[:300] or response.reason or "no detail"
-    return code, detail, request_id or response.headers.get("x-request-id")
+    return code, redaction.redact(detail)[:300], request_id or response.headers.get("x-request-id")
 
 
 def _code_from_type(type_: str) -> str | None:
@@ -598,16 +560,6 @@ def _code_from_type(type_: str) -> str | None:
     if len(parts) >= 2 and parts[-2].isdigit() and parts[-1].isdigit():
         return f"{parts[-2]}-{parts[-1]}"
     return None
-
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """Whether a transport failure happened before the request could reach the server."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError)
-
-
 
 
 def _next_token(payload: Mapping[str, Any]) -> str | None:
@@ -649,8 +601,6 @@ def _date_ms(response: requests.Response) -> int:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
 
 
 def _register_secret_params(body: Mapping[str, Any]) -> None:

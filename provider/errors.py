@@ -9,6 +9,8 @@
         ├── NotFoundError          404: the connection does not exist (in that sandbox)
         ├── ConflictError          412: the etag is stale, the connection changed elsewhere
         ├── InUseError             1418-400: dataflows still use the connection
+        ├── UnexpectedAnswerError  an answer that proves nothing (redirect, unexplained 404,
+        │                          not the JSON promised, too large): state must stay as it is
         └── TransientError         429, 5xx or a transport failure, after the retry budget
 
 The engine shows only ``str(error)``, so each message stands alone: what failed, on what, why, and
@@ -68,7 +70,11 @@ class ApiError(AepError):
         code: str | None = None,
         request_id: str | None = None,
         hint: str | None = None,
+        url: str | None = None,
+        may_have_taken_effect: bool = False,
     ) -> None:
+        self.url = url
+        self.may_have_taken_effect = may_have_taken_effect
         self.method = method
         self.path = path
         self.status = status
@@ -88,6 +94,8 @@ class ApiError(AepError):
         answered = f"HTTP {self.status}" if self.status is not None else "no answer"
         code = f" [{self.code}]" if self.code else ""
         text = f"Flow Service {self.method} {self.path} failed: {answered}{code}: {self.detail}"
+        if self.url:
+            text += f" (answered by {self.url})"
         if self.request_id:
             text += f" (request id {self.request_id})"
         if self.hint:
@@ -99,15 +107,17 @@ class ApiError(AepError):
         return (
             _rebuild_api_error,
             (type(self), self.method, self.path, self.status, self.detail, self.code,
-             self.request_id, self.hint, self.args),
+             self.request_id, self.hint, self.args, self.url, self.may_have_taken_effect),
         )
 
 
 def _rebuild_api_error(
     cls: type[ApiError], method: str, path: str, status: int | None, detail: str,
     code: str | None, request_id: str | None, hint: str | None, args: tuple[object, ...],
+    url: str | None = None, may_have_taken_effect: bool = False,
 ) -> ApiError:
-    error = cls(method, path, status, detail, code=code, request_id=request_id, hint=hint)
+    error = cls(method, path, status, detail, code=code, request_id=request_id, hint=hint,
+                url=url, may_have_taken_effect=may_have_taken_effect)
     error.args = args
     return error
 
@@ -122,6 +132,12 @@ class ConflictError(ApiError):
 
 class InUseError(ApiError):
     """1418-400: the connection is used by one or more dataflows and cannot be deleted."""
+
+
+class UnexpectedAnswerError(ApiError):
+    """An answer that is not what Flow Service sends for this operation: a redirect, a 404 that
+    is not Flow Service's "no such connection", a body that is not the JSON promised, or one
+    larger than the size cap. It proves nothing, so nothing may be concluded from it."""
 
 
 class TransientError(ApiError):

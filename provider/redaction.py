@@ -1,8 +1,11 @@
 """Keep secrets out of every text the provider produces.
 
 Every secret the process learns (the IMS client secret, each bearer token, each Databricks access
-token) is registered here the moment it is known. ``redact`` replaces each registered value, and
-anything shaped like a bearer header or an ``accessToken`` JSON field, with ``[REDACTED]``. Error
+token) is registered here the moment it is known. ``redact`` replaces each registered value (and
+its JSON-escaped, percent-encoded and Python-escaped forms), and anything shaped like a bearer
+header or an ``accessToken`` JSON field, with ``[REDACTED]``: a secret of ``MIN_EXACT``
+characters or more wherever it appears, a shorter one where it stands as a whole token.
+Callers redact *before* they cut a text to length, so no prefix of a secret survives. Error
 messages, log records (through ``RedactingFilter``) and the emulator's request log all pass through
 it, so a secret never reaches the engine, a terminal or a test log.
 
@@ -11,16 +14,23 @@ The registry is process-wide and thread-safe: the provider host serves four call
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 MASK = "[REDACTED]"
 
-# Values shorter than this are not registered: masking "a" everywhere would shred messages, and
-# no real credential is this short.
-_MIN_SECRET_LEN = 6
+# Secrets at least this long are masked wherever they appear, even inside other text. Shorter
+# ones (the provider refuses such credentials at check, but a value may still be registered) are
+# masked only where they stand as a whole token, so that a secret that is also a common word does
+# not shred every message.
+MIN_EXACT = 8
+# Characters that may belong to a token: a short secret next to one of them is part of another
+# word and left alone.
+_TOKEN_CHAR = r"[A-Za-z0-9_.~+/=%\\-]"
 
 _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
@@ -30,23 +40,38 @@ _PATTERNS = (
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+_short: re.Pattern[str] | None = None
 # Longest first, so a secret that contains another is masked whole. Plain substring search, not
 # one big regex: recompiling an alternation on every new secret is quadratic (a stack with 500
 # connections spent seconds registering their tokens).
 _ordered: tuple[str, ...] = ()
 
 
+def forms(value: str) -> set[str]:
+    """``value`` and the forms it takes once written somewhere: JSON-escaped, percent-encoded
+    (path and form style), and Python-escaped (``repr``, as in a traceback)."""
+    return {value, json.dumps(value)[1:-1], quote(value, safe=""), quote_plus(value, safe=""),
+            repr(value)[1:-1]} - {""}
+
+
 def register(*values: str | None) -> None:
-    """Remember values that must never appear in any text this process produces."""
-    global _ordered
-    fresh = {v for v in values if isinstance(v, str) and len(v) >= _MIN_SECRET_LEN}
+    """Remember values that must never appear in any text this process produces, in any of
+    their written ``forms``."""
+    global _ordered, _short
+    fresh = {form for v in values if isinstance(v, str) and v for form in forms(v)}
     if not fresh:
         return
     with _lock:
         if fresh <= _secrets:
             return
         _secrets.update(fresh)
-        _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+        _ordered = tuple(sorted((s for s in _secrets if len(s) >= MIN_EXACT), key=len,
+                                reverse=True))
+        if any(len(s) < MIN_EXACT for s in fresh):
+            # Rare (real credentials are longer), so rebuilding this one pattern is cheap.
+            short = sorted((s for s in _secrets if len(s) < MIN_EXACT), key=len, reverse=True)
+            alternation = "|".join(re.escape(s) for s in short)
+            _short = re.compile(f"(?<!{_TOKEN_CHAR})(?:{alternation})(?!{_TOKEN_CHAR})")
 
 
 def registered() -> Iterable[str]:
@@ -60,6 +85,9 @@ def redact(text: str) -> str:
     for secret in _ordered:
         if secret in text:
             text = text.replace(secret, MASK)
+    short = _short
+    if short is not None:
+        text = short.sub(MASK, text)
     for shape in _PATTERNS:
         if shape.groups == 2:
             text = shape.sub(lambda m: m.group(1) + MASK + m.group(2), text)

@@ -31,8 +31,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from provider import model, validation
-from provider.auth import ImsTokenAuth, StaticTokenAuth
+from provider import advice, model, validation
+from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import AepError, ConfigurationError, ConflictError, InUseError, NotFoundError
 from provider.redaction import register
@@ -223,14 +223,18 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
     """The Flow Service client for ``settings`` (shared token cache per credential)."""
     auth: ImsTokenAuth | StaticTokenAuth
     timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
-    if settings.client_secret:
-        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes, timeout=timeout)
-    else:
-        auth = StaticTokenAuth(str(settings.access_token))
     retry = RetryPolicy(attempts=int(settings.retry_attempts),
                         total_seconds=settings.retry_max_seconds,
                         base_delay=settings.retry_base_delay)
+    if settings.client_secret:
+        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
+        ims_retry = dataclasses.replace(
+            IMS_RETRY, total_seconds=settings.retry_max_seconds,
+            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
+        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
+                            settings.scopes, timeout=timeout, retry=ims_retry)
+    else:
+        auth = StaticTokenAuth(str(settings.access_token))
     return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
                              api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
 
@@ -249,6 +253,7 @@ def _about(props: dict[str, Any], action: str) -> Iterator[None]:
     except AepError as error:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
+        advice.advise(error, action, name, sandbox)
         raise _short(error.with_context(
             f"{action} of Databricks connection {name!r} in sandbox {sandbox!r} failed"
         )) from None

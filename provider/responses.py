@@ -32,3 +32,22 @@ def json_object(response: requests.Response) -> dict[str, Any]:
     except ValueError:  # requests' JSONDecodeError is a ValueError
         return {}
     return payload if isinstance(payload, dict) else {}
+
+
+class Unreadable(ValueError):
+    """A body that is not the JSON object an operation promises; the text says what it was."""
+
+
+def expect_json_object(response: requests.Response) -> dict[str, Any]:
+    """The answer's JSON object; ``Unreadable`` when the body is empty, not JSON or not an
+    object (an HTML page from a proxy, a truncated answer)."""
+    if not response.content:
+        raise Unreadable("the answer body is empty")
+    try:
+        payload = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type") or "no content type"
+        raise Unreadable(f"the answer body is not JSON ({kind.split(';')[0]})") from None
+    if not isinstance(payload, dict):
+        raise Unreadable(f"the answer body is JSON but not an object ({type(payload).__name__})")
+    return payload

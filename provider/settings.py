@@ -8,6 +8,7 @@ talks to the network.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -90,6 +91,7 @@ class ProviderSettings:
         if missing:
             raise ConfigurationError(_missing_message(missing))
 
+        _check_sendable(values)
         for field in ("platform_url", "ims_url"):
             if field in values:
                 values[field] = _check_url(field, values[field])
@@ -129,17 +131,85 @@ def _missing_message(missing: list[str]) -> str:
     )
 
 
+# Settings that travel in HTTP headers or forms: a control character or a space in one cannot be
+# sent (or would split a header), so it is refused here, naming the key, before any request.
+_HEADER_VALUES = ("client_id", "org_id", "client_secret", "access_token", "sandbox_name")
+_SECRETS = ("client_secret", "access_token")
+MIN_SECRET = 8
+_UNSENDABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def _check_sendable(values: Mapping[str, str]) -> None:
+    """Refuse ids and tokens that cannot be sent, and implausibly short secrets; a secret's value
+    never appears in the message."""
+    for field in _HEADER_VALUES:
+        value = values.get(field)
+        if value is None:
+            continue
+        key, env = KEYS[field]
+        if _UNSENDABLE.search(value) or not value.isascii():
+            shown = "" if field in _SECRETS else f" (got {_masked_text(value)})"
+            raise ConfigurationError(
+                f"{key} ({env}) must be plain ASCII with no spaces, line breaks or control "
+                f"characters{shown}; set it again with the value exactly as issued.")
+        if field in _SECRETS and len(value) < MIN_SECRET:
+            raise ConfigurationError(
+                f"{key} ({env}) is shorter than {MIN_SECRET} characters, too short to be a real "
+                "credential; set it again with the value from the Adobe Developer Console.")
+    for field in ("platform_url", "ims_url"):
+        url = values.get(field)
+        if url is not None:
+            _check_url_shape(field, url)
+
+
+def _masked_text(value: str) -> str:
+    return repr(_UNSENDABLE.sub("?", value[:80]))
+
+
+def _masked_url(url: str) -> str:
+    """``url`` for a message: no user info, query or fragment, no control characters."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "(an unreadable URL)"
+    netloc = host if ":" not in host else f"[{host}]"
+    shown = f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else netloc + parts.path
+    return repr(_UNSENDABLE.sub("?", shown[:120]))
+
+
+def _check_url_shape(field: str, url: str) -> None:
+    """Refuse a URL that cannot be used as a base URL, whatever its scheme: control characters
+    or spaces, user info, a query, a fragment, an invalid port. The message masks user info."""
+    key = KEYS[field][0]
+    shown = _masked_url(url)
+    if _UNSENDABLE.search(url):
+        raise ConfigurationError(f"{key} must not contain spaces or control characters, "
+                                 f"got {shown}.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigurationError(f"{key} has an invalid host or port (a port is a number from 1 "
+                                 f"to 65535), got {shown}.") from None
+    if parts.netloc.endswith(":") or port == 0:
+        raise ConfigurationError(f"{key} has an empty or zero port, got {shown}.")
+    if "@" in parts.netloc or "?" in url or "#" in url:
+        raise ConfigurationError(f"{key} must be a plain base URL with no credentials "
+                                 f"(user:password@), query or fragment, got {shown}.")
+
+
 def _check_url(field: str, url: str) -> str:
     key = KEYS[field][0]
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigurationError(f"{key} must be an https URL such as https://platform.adobe.io, "
-                                 f"got {url!r}.")
+                                 f"got {_masked_url(url)}.")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
         # Tokens travel in clear over http; only the local emulator may be reached that way.
         raise ConfigurationError(
             f"{key} must use https (plain http is allowed only for the local emulator on "
-            f"127.0.0.1 or localhost), got {url!r}."
+            f"127.0.0.1 or localhost), got {_masked_url(url)}."
         )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise ConfigurationError(f"{key} must be a plain base URL with no credentials, query or "

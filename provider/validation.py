@@ -22,9 +22,14 @@ MAX_NAME = 256
 MAX_DESCRIPTION = 4096
 MAX_IDENTIFIER = 255
 MAX_TOKEN = 4096
-_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MIN_TOKEN = 8
+MAX_HOST = 253
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# C0 and C1 controls, DEL, zero-width and bidi formatting characters, line/paragraph separators:
+# invisible or reordering characters that make a name read differently from what it is.
+_INVISIBLE = "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 _CLUSTER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 REQUIRED = ("name", "domain", "cluster_id", "access_token", "database", "sandbox_name")
@@ -71,19 +76,22 @@ def domain_problem(value: object) -> str | None:
         return f"domain must be an https URL ({example})"
     if parts.username is not None or parts.password is not None:
         return "domain must not carry credentials (user:password@); put the token in access_token"
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
+    if parts.path not in ("", "/") or "?" in value or "#" in value:
         return ("domain must be the workspace URL alone, with no path, query or fragment "
                 f"({example})")
-    if port not in (None, 443):
+    if port not in (None, 443) or parts.netloc.endswith(":"):
         return f"domain must use the default https port ({example})"
     host = (parts.hostname or "").lower()
+    if len(host) > MAX_HOST:
+        return f"domain host is longer than {MAX_HOST} characters, the DNS limit ({example})"
     suffix = next((s for s in DATABRICKS_HOST_SUFFIXES if host.endswith(s)), None)
     if suffix is None:
-        return (f"domain host {host!r} is not a Databricks workspace host (it must end with "
+        return (f"domain host {host[:80]!r} is not a Databricks workspace host (it must end with "
                 f"{', '.join(DATABRICKS_HOST_SUFFIXES)}; {example})")
     labels = host[: -len(suffix)].split(".")
     if not all(_LABEL.fullmatch(label) for label in labels):
-        return f"domain host {host!r} has an invalid workspace name ({example})"
+        return (f"domain host {host[:80]!r} has an invalid workspace name: DNS labels of 1 to 63 "
+                f"letters, digits and hyphens ({example})")
     return None
 
 
@@ -112,7 +120,8 @@ def _text(key: str, limit: int, *, multiline: bool = False) -> Callable[[object]
         if len(value) > limit:
             return f"{key} is {len(value)} characters long; at most {limit} are allowed"
         if control.search(value):
-            return f"{key} must not contain control characters{lines}"
+            return (f"{key} must not contain control, zero-width or bidirectional formatting "
+                    f"characters{lines}")
         return None
 
     return rule
@@ -134,6 +143,9 @@ def _access_token(value: object) -> str | None:
         return "access_token must not be empty"
     if len(value) > MAX_TOKEN:
         return f"access_token is longer than {MAX_TOKEN} characters"
+    if len(value) < MIN_TOKEN:
+        return (f"access_token is shorter than {MIN_TOKEN} characters, too short to be a "
+                "Databricks token (dapi...)")
     if any(c.isspace() for c in value) or _CONTROL.search(value):
         return "access_token must not contain spaces, line breaks or control characters"
     return None

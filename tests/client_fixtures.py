@@ -17,6 +17,21 @@ TOKEN_PATH = "/ims/token/v3"
 FAST = RetryPolicy(attempts=6, total_seconds=20.0, base_delay=0.01, max_delay=0.05)
 
 
+class FakeTime:
+    """An injected clock and sleep: sleeping advances the clock at once and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 def start_emulator(**kwargs: Any) -> Emulator:
     """A started emulator on an ephemeral loopback port."""
     emu = Emulator(port=0, **kwargs)
@@ -30,13 +45,18 @@ def sandbox_for(node_name: str) -> str:
 
 
 def ims_auth(emu: Emulator, **kwargs: Any) -> ImsTokenAuth:
-    """Client-credentials auth against the emulator's IMS."""
+    """Client-credentials auth against the emulator's IMS (waits between retries injected)."""
+    kwargs.setdefault("sleep", FakeTime().sleep)
     return ImsTokenAuth(emu.url, emu.client_id, emu.client_secret, DEFAULT_SCOPES, **kwargs)
 
 
 def make_client(emu: Emulator, *, auth: Any = None, **kwargs: Any) -> FlowServiceClient:
-    """A client for the emulator with fast retries unless told otherwise."""
+    """A client for the emulator with fast retries and an injected clock and sleep (no real
+    wait between attempts) unless told otherwise."""
     kwargs.setdefault("retry", FAST)
+    if "clock" not in kwargs and "sleep" not in kwargs:
+        fake = FakeTime()
+        kwargs.update(clock=fake.clock, sleep=fake.sleep)
     return FlowServiceClient(
         emu.url,
         org_id=emu.org_id,

@@ -20,6 +20,7 @@ from provider.auth import (
 from provider.emulator import Emulator
 from provider.errors import ApiError, AuthError
 from tests.client_fixtures import (
+    FakeTime,
     databricks_body,
     flow_requests,
     ims_auth,
@@ -28,6 +29,7 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
+from tests.hostile import Answer, HostileServer
 
 TTL = 60  # seconds; the refresh margin clamps to TTL / 10 = 6 s
 
@@ -72,6 +74,7 @@ def test_one_token_serves_many_calls_and_clients(emu: Emulator, sandbox: str) ->
 
 def test_four_threads_trigger_exactly_one_token_request(emu: Emulator, sandbox: str) -> None:
     """Four threads asking at once for a token (IMS slow to answer) share one IMS request."""
+    # Real latency (0.3 s): the other threads must really queue behind the one IMS request.
     emu.faults.add(latency=0.3, path="/ims/token/v3")
     client = make_client(emu)
     barrier = threading.Barrier(4)
@@ -144,6 +147,7 @@ def test_concurrent_401s_refresh_the_token_once(emu: Emulator, sandbox: str) -> 
     client = make_client(emu)
     client.count_connections(sandbox)
     emu.revoke_tokens()
+    # Real latency (0.2 s): the four 401s must really overlap the one token request.
     emu.faults.add(latency=0.2, path="/ims/token/v3")
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
@@ -205,7 +209,7 @@ def test_ims_unreachable_gives_auth_error(emu: Emulator) -> None:
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     auth = ImsTokenAuth(url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
-                        timeout=(0.5, 0.5))
+                        timeout=(0.5, 0.5), sleep=FakeTime().sleep)
     with pytest.raises(AuthError, match="Could not get an access token") as caught:
         auth.token()
     assert url in str(caught.value)
@@ -228,7 +232,7 @@ def test_static_token_is_sent_as_bearer(emu: Emulator, sandbox: str) -> None:
 
 
 def test_static_token_refused_gives_clear_error_once(emu: Emulator, sandbox: str) -> None:
-    """A refused static token is not retried; the error says to set a fresh aep:accessToken."""
+    """A refused static token is not retried; the error is a 401 fact without the token."""
     token = ims_auth(emu).token()
     emu.revoke_tokens()
     client = make_client(emu, auth=StaticTokenAuth(token))
@@ -237,7 +241,6 @@ def test_static_token_refused_gives_clear_error_once(emu: Emulator, sandbox: str
     text = str(caught.value)
     assert caught.value.status == 401
     assert "401013" in text
-    assert "aep:accessToken" in text
     assert token not in text
     assert len(flow_requests(emu)) == 1
 
@@ -270,3 +273,22 @@ def test_ims_session_is_not_the_flow_session(emu: Emulator, sandbox: str) -> Non
     client.count_connections(sandbox)
     assert client.request_count == 1
     assert len(ims_requests(emu)) == 1
+
+
+@pytest.mark.parametrize("status", [302, 307, 308])
+def test_ims_redirect_never_sends_the_secret_elsewhere(emu: Emulator, status: int) -> None:
+    """An IMS URL answering 3xx: AuthError naming aep:imsUrl and the Location host; the other
+    host receives nothing, so the client secret stays where it was configured to go."""
+    with HostileServer(lambda m, p: Answer(200)) as other:
+        location = other.url.replace("127.0.0.1", "localhost") + "/ims/token/v3"
+        with HostileServer(lambda m, p: Answer(status, {"Location": location})) as ims:
+            auth = ImsTokenAuth(ims.url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
+                                sleep=FakeTime().sleep)
+            with pytest.raises(AuthError) as caught:
+                auth.token()
+        assert other.seen == []
+    text = str(caught.value)
+    assert "aep:imsUrl" in text
+    assert "localhost" in text
+    assert emu.client_secret not in text
+    assert len(ims.seen) == 1

@@ -31,10 +31,12 @@ from provider.errors import (
     InUseError,
     NotFoundError,
     TransientError,
+    UnexpectedAnswerError,
 )
 from tests.client_fixtures import (
     ACCESS_TOKEN,
     SPEC_ID,
+    FakeTime,
     databricks_body,
     flow_requests,
     ims_auth,
@@ -42,6 +44,7 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
+from tests.hostile import Answer, HostileServer, json_answer
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +111,7 @@ def test_get_unwraps_the_item(client: FlowServiceClient, sandbox: str) -> None:
 def test_get_missing_is_not_found_with_code_request_id_method_path(
     client: FlowServiceClient, sandbox: str,
 ) -> None:
-    """A 404 becomes NotFoundError whose text names method, path, code, request id and a fix."""
+    """Flow Service's 1101-404 is NotFoundError naming method, path, URL, code and request id."""
     with pytest.raises(NotFoundError) as caught:
         client.get_connection(sandbox, "nope")
     error = caught.value
@@ -118,7 +121,8 @@ def test_get_missing_is_not_found_with_code_request_id_method_path(
     assert error.request_id in text
     assert "GET /connections/nope" in text
     assert "1101-404" in text
-    assert "pulumi refresh" in text
+    assert f"answered by {client.base_url}/connections/nope" in text
+    assert not error.may_have_taken_effect
 
 
 def test_list_follows_pages_and_resends_filters(
@@ -202,7 +206,7 @@ def test_patch_with_stale_etag_is_conflict(
     text = str(caught.value)
     assert "1404-412" in text
     assert "PATCH /connections/" in text
-    assert "`pulumi refresh`, then `pulumi up`" in text
+    assert not caught.value.may_have_taken_effect
     assert paths(emu, sandbox) == [("PATCH", 412)]
 
 
@@ -245,12 +249,12 @@ def test_create_rejected_is_api_error_with_hint_and_no_secret(
 
 
 def test_malformed_sandbox_is_not_a_missing_connection(client: FlowServiceClient) -> None:
-    """A 2100-404 (sandbox not found) is a plain ApiError pointing at aep:sandboxName."""
+    """A 2100-404 (sandbox not found) is a plain ApiError, never "the connection is gone"."""
     with pytest.raises(ApiError) as caught:
         client.get_connection("bad_sandbox!", "id")
     assert not isinstance(caught.value, NotFoundError)
     assert caught.value.code == "2100-404"
-    assert "aep:sandboxName" in str(caught.value)
+    assert "Sandbox with name 'bad_sandbox!' not found" in str(caught.value)
 
 
 def test_four_threads_share_one_client(emu: Emulator, client: FlowServiceClient,
@@ -279,12 +283,13 @@ def test_four_threads_share_one_client(emu: Emulator, client: FlowServiceClient,
 # -- retries -----------------------------------------------------------------------------------
 
 
-def test_honours_retry_after(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
-    """A 429 with Retry-After: 1 is retried after (at least) one second."""
+def test_honours_retry_after(emu: Emulator, sandbox: str) -> None:
+    """A 429 with Retry-After: 1 is retried after waiting exactly one second (injected sleep)."""
+    fake = FakeTime()
+    client = make_client(emu, clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=1, times=1, method="GET")
-    started = time.monotonic()
     assert client.count_connections(sandbox) == 0
-    assert time.monotonic() - started >= 1.0
+    assert fake.slept == [1.0]
     assert paths(emu, sandbox) == [("GET", 429), ("GET", 200)]
 
 
@@ -316,31 +321,34 @@ def test_gives_up_after_the_attempt_budget(emu: Emulator, sandbox: str) -> None:
     text = str(caught.value)
     assert "gave up after 3 attempts" in text
     assert "1103-503" in text
-    assert "Nothing was changed" in text
+    assert not caught.value.may_have_taken_effect
     assert len(flow_requests(emu, sandbox)) == 3
 
 
 def test_gives_up_when_retry_after_exceeds_the_time_budget(emu: Emulator, sandbox: str) -> None:
     """A Retry-After longer than the remaining budget stops at once with a TransientError."""
-    client = make_client(emu, retry=RetryPolicy(attempts=6, total_seconds=2, base_delay=0.01))
+    fake = FakeTime()
+    client = make_client(emu, retry=RetryPolicy(attempts=6, total_seconds=2, base_delay=0.01),
+                         clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=30, method="GET")
-    started = time.monotonic()
     with pytest.raises(TransientError) as caught:
         client.count_connections(sandbox)
-    assert time.monotonic() - started < 1.5
+    assert fake.slept == []
     assert "Retry-After" in str(caught.value)
     assert "429050" in str(caught.value)
     assert len(flow_requests(emu, sandbox)) == 1
 
 
 def test_gives_up_when_the_time_budget_is_spent(emu: Emulator, sandbox: str) -> None:
-    """Slow failures stop at the total-time budget before the attempt budget."""
-    client = make_client(emu, retry=RetryPolicy(attempts=50, total_seconds=0.6, base_delay=0.05,
-                                                max_delay=0.05))
-    emu.faults.add(status=503, latency=0.2, method="GET")
+    """Failures stop at the total-time budget before the attempt budget (injected clock)."""
+    fake = FakeTime()
+    client = make_client(emu, retry=RetryPolicy(attempts=50, total_seconds=0.6, base_delay=0.2,
+                                                max_delay=0.2), clock=fake.clock, sleep=fake.sleep)
+    emu.faults.add(status=503, method="GET")
     with pytest.raises(TransientError, match="retry budget was spent"):
         client.count_connections(sandbox)
-    assert 2 <= len(flow_requests(emu, sandbox)) <= 4
+    assert sum(fake.slept) <= 0.6
+    assert len(flow_requests(emu, sandbox)) == len(fake.slept) + 1 < 50
 
 
 # -- ambiguous failures ------------------------------------------------------------------------
@@ -379,8 +387,9 @@ def test_create_reset_before_processing_is_retried(
 
 def test_create_read_timeout_finds_the_slow_commit(emu: Emulator, sandbox: str) -> None:
     """A create that committed but answered after the read timeout is found, not repeated."""
-    client = make_client(emu, timeout=(2.0, 0.3))
-    emu.faults.add(delay=1.0, method="POST", path="/connections", times=1)
+    # Real time, 0.1 s: the attempt deadline is enforced on a real socket by its watchdog.
+    client = make_client(emu, timeout=(2.0, 0.1))
+    emu.faults.add(delay=0.5, method="POST", path="/connections", times=1)
     created = client.create_connection(sandbox, databricks_body("slow"))
     assert [c["id"] for c in stored(emu, sandbox)] == [created.id]
 
@@ -448,24 +457,26 @@ def test_create_does_not_adopt_an_old_same_name_connection(tmp_path: Path) -> No
 def test_create_ambiguous_until_budget_says_it_may_have_happened(
     emu: Emulator, sandbox: str,
 ) -> None:
-    """When every create attempt is a 503 the error says the create may or may not exist."""
+    """When every create attempt is a 503 the error says the create may have taken effect."""
     client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
     emu.faults.add(status=503, method="POST", path="/connections")
     with pytest.raises(TransientError) as caught:
         client.create_connection(sandbox, databricks_body("never"))
-    assert "may or may not have happened" in str(caught.value)
-    assert "'never'" in str(caught.value)
+    assert caught.value.may_have_taken_effect
+    assert "gave up after 2 attempts" in str(caught.value)
     assert stored(emu, sandbox) == []
 
 
 def test_create_throttled_until_budget_says_nothing_was_created(
     emu: Emulator, sandbox: str,
 ) -> None:
-    """When every create attempt is a 429 the error says nothing was created."""
+    """When every create attempt is a 429 the error says the create took no effect."""
     client = make_client(emu, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
     emu.faults.add(status=429, method="POST", path="/connections")
-    with pytest.raises(TransientError, match="Nothing was created"):
+    with pytest.raises(TransientError) as caught:
         client.create_connection(sandbox, databricks_body("never"))
+    assert not caught.value.may_have_taken_effect
+    assert stored(emu, sandbox) == []
 
 
 def test_patch_with_lost_answer_succeeds_through_applied(
@@ -526,13 +537,13 @@ def test_delete_with_lost_answer_is_success(
 def test_delete_in_use_is_in_use_error(
     emu: Emulator, client: FlowServiceClient, sandbox: str,
 ) -> None:
-    """Deleting a connection a dataflow uses raises InUseError telling to delete dataflows."""
+    """Deleting a connection a dataflow uses raises InUseError with the service's 1418 code."""
     created = client.create_connection(sandbox, databricks_body("used"))
     emu.add_flow_reference(created.id)
     with pytest.raises(InUseError) as caught:
         client.delete_connection(sandbox, created.id)
     assert "1418-400" in str(caught.value)
-    assert "dataflows" in str(caught.value).lower()
+    assert "flows" in str(caught.value).lower()
     assert len(stored(emu, sandbox)) == 1
 
 
@@ -609,7 +620,7 @@ def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
 
 
 def test_create_against_a_refusing_host_was_never_sent() -> None:
-    """Connection refused is not ambiguous: no lookup, and the error says nothing was created."""
+    """Connection refused is not ambiguous: no lookup, and the error says it took no effect."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -622,5 +633,207 @@ def test_create_against_a_refusing_host_was_never_sent() -> None:
         client.create_connection("prod", databricks_body("x"))
     text = str(caught.value)
     assert "no answer" in text
-    assert "Nothing was created" in text
+    assert not caught.value.may_have_taken_effect
     assert client.request_count == 2
+
+
+# -- untrusted answers (a scripted loopback server stands in for a wrong or hostile host) ------
+
+CONN_PATH = BASE_PATH + "/connections"
+GONE_BODY = {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404", "status": 404,
+             "title": "Resource not found", "report": {"detailed-message": "not found"}}
+
+
+def hostile_client(url: str, **kwargs: Any) -> FlowServiceClient:
+    """A client of ``url`` with a static token, fast retries and an injected sleep."""
+    fake = FakeTime()
+    kwargs.setdefault("retry", RetryPolicy(attempts=3, total_seconds=5, base_delay=0.01))
+    kwargs.setdefault("clock", fake.clock)
+    return FlowServiceClient(url, org_id="org@AdobeOrg", api_key="my-client",
+                             auth=StaticTokenAuth("static-token-0123456789"),
+                             sleep=fake.sleep, **kwargs)
+
+
+@pytest.mark.parametrize(("answer", "gone"), [
+    (json_answer(404, GONE_BODY), True),
+    (json_answer(404, {"code": "1101-404", "message": "gone"}), True),
+    (json_answer(404, {"errorMessage": "connections not found with id = [c1]",
+                       "errorDetails": "connections not found with id = [c1]"}), True),
+    (json_answer(404, {"errorMessage": "connections not found with id = [other]"}), False),
+    (json_answer(404, {"type": "https://ns.adobe.com/aep/errors/FLOW-1439-404",
+                       "title": "hidden by access labels"}), False),
+    (Answer(404, {"Content-Type": "text/html"}, b"<html>Not Found</html>"), False),
+    (Answer(404), False),
+    (json_answer(404, {"message": "no route"}), False),
+    (json_answer(200, {"items": []}), False),
+    (json_answer(200, {"foo": 1}), False),
+    (Answer(200, {"Content-Type": "text/html"}, b"<html>proxy login</html>"), False),
+    (Answer(200), False),
+    (json_answer(200, [1, 2]), False),
+    (json_answer(200, {"items": [{"id": "someone-else"}]}), False),
+    (Answer(302, {"Location": "https://login.example.com/"}), False),
+])
+def test_a_connection_is_gone_only_when_flow_service_says_so(answer: Answer, gone: bool) -> None:
+    """Only Flow Service's own 404 (1101-404, or the code-less example for this id) is
+    NotFoundError; every other 404, garbage 2xx or 3xx is UnexpectedAnswerError."""
+    with HostileServer(lambda m, p: answer) as srv:
+        client = hostile_client(srv.url)
+        with pytest.raises(ApiError) as caught:
+            client.get_connection("prod", "c1")
+    assert isinstance(caught.value, NotFoundError) is gone
+    assert isinstance(caught.value, UnexpectedAnswerError) is not gone
+    assert f"{srv.url}{CONN_PATH}/c1" in str(caught.value)
+
+
+def test_delete_already_gone_needs_proof_too() -> None:
+    """A DELETE answered by a bare 404 page is not "already deleted"."""
+    with (HostileServer(lambda m, p: Answer(404, {}, b"Not Found")) as srv,
+          pytest.raises(UnexpectedAnswerError) as caught):
+        hostile_client(srv.url).delete_connection("prod", "c1")
+    assert caught.value.status == 404
+
+
+def test_sandbox_404_is_never_gone() -> None:
+    """A 2101-404 (sandbox) is a plain ApiError, not NotFoundError."""
+    body = {"type": "https://ns.adobe.com/aep/errors/FLOW-2101-404", "title": "sandbox"}
+    with (HostileServer(lambda m, p: json_answer(404, body)) as srv,
+          pytest.raises(ApiError) as caught):
+        hostile_client(srv.url).get_connection("prod", "c1")
+    assert type(caught.value) is ApiError
+    assert caught.value.code == "2101-404"
+
+
+def test_test_endpoint_404_is_not_gone(client: FlowServiceClient, sandbox: str) -> None:
+    """A 404 on /connections/{id}/test is an ApiError, never NotFoundError."""
+    with pytest.raises(ApiError) as caught:
+        client.test_connection(sandbox, "missing")
+    assert type(caught.value) is ApiError
+    assert caught.value.status == 404
+
+
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_create_redirected_sends_nothing_to_the_other_host(status: int) -> None:
+    """A create answered 3xx is an error naming status and Location host; the other host gets
+    no request, no token, no body, and the client sent one request."""
+    with HostileServer(lambda m, p: Answer(200)) as other:
+        location = other.url.replace("127.0.0.1", "localhost") + CONN_PATH
+        with HostileServer(lambda m, p: Answer(status, {"Location": location})) as srv:
+            client = hostile_client(srv.url)
+            with pytest.raises(UnexpectedAnswerError) as caught:
+                client.create_connection("prod", databricks_body("r"))
+        assert other.seen == []
+    assert caught.value.status == status
+    assert "redirect to localhost" in str(caught.value)
+    assert ACCESS_TOKEN not in str(caught.value)
+    assert client.request_count == 1
+
+
+def test_lost_create_with_an_unreadable_lookup_never_posts_again() -> None:
+    """After a lost create answer, an HTML lookup answer is an error: one POST, no second."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        return Answer(200, {"Content-Type": "text/html"}, b"<html>maintenance</html>")
+
+    with HostileServer(script) as srv, pytest.raises(UnexpectedAnswerError):
+        hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert [s.method for s in srv.seen] == ["POST", "GET"]
+
+
+def _listed(id_: str, *, client: str = "my-client", name: str = "x", **params: str
+            ) -> dict[str, Any]:
+    body = databricks_body(name)
+    body["auth"]["params"].update(params)
+    return {**body, "id": id_, "etag": f'"{id_}-e"', "createdClient": client,
+            "createdAt": int(time.time() * 1000)}
+
+
+def test_lost_create_with_two_candidates_lists_them_and_creates_nothing() -> None:
+    """Two connections that could each be the lost create's: an error naming both, one POST."""
+    items = [_listed("cand-a"), _listed("cand-b")]
+
+    def script(method: str, path: str) -> Answer:
+        return Answer(drop=True) if method == "POST" else json_answer(200, {"items": items})
+
+    with HostileServer(script) as srv, pytest.raises(ApiError) as caught:
+        hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert "cand-a" in str(caught.value)
+    assert "cand-b" in str(caught.value)
+    assert caught.value.may_have_taken_effect
+    assert [s.method for s in srv.seen] == ["POST", "GET"]
+
+
+def test_lost_create_never_adopts_another_clients_connection() -> None:
+    """A same-name, same-params connection created by another client is not taken: created."""
+    posts: list[int] = []
+
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            posts.append(1)
+            if len(posts) == 1:
+                return Answer(drop=True)
+            return json_answer(201, {"id": "mine", "etag": '"m"'})
+        return json_answer(200, {"items": [_listed("theirs", client="someone-else")]})
+
+    with HostileServer(script) as srv:
+        created = hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert created.id == "mine"
+
+
+def test_created_without_etag_keeps_the_id_and_reads_the_etag() -> None:
+    """A 201 without an etag keeps the id and reads the etag back with one GET (no orphan)."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return json_answer(201, {"id": "new-id"})
+        return json_answer(200, {"items": [_listed("new-id")]})
+
+    with HostileServer(script) as srv:
+        created = hostile_client(srv.url).create_connection("prod", databricks_body("x"))
+    assert (created.id, created.etag) == ("new-id", '"new-id-e"')
+    assert [(s.method, s.path) for s in srv.seen] == [("POST", CONN_PATH),
+                                                       ("GET", CONN_PATH + "/new-id")]
+
+
+def test_trickling_server_costs_at_most_the_budget() -> None:
+    """A server trickling its answer: each attempt ends at its deadline, and the retry budget
+    (counted attempts here) ends the call with a TransientError."""
+    with HostileServer(lambda m, p: Answer(200, trickle=0.02, body=b"{")) as srv:
+        # Real time, 2 x 0.1 s: each deadline is enforced on a real socket.
+        client = hostile_client(srv.url, timeout=(1.0, 0.1),
+                                retry=RetryPolicy(attempts=2, total_seconds=5, base_delay=0.01))
+        with pytest.raises(TransientError, match="deadline") as caught:
+            client.count_connections("prod")
+    assert len(srv.seen) == 2
+    assert not caught.value.may_have_taken_effect
+
+
+def test_budget_cuts_the_attempt_deadline() -> None:
+    """The whole call fits in aep:retryMaxSeconds: an attempt's deadline is what is left."""
+    with HostileServer(lambda m, p: Answer(200, trickle=0.02, body=b"{")) as srv:
+        # The real clock (0.1 s): the budget itself is what this test holds.
+        client = hostile_client(srv.url, timeout=(1.0, 30.0), clock=time.monotonic,
+                                retry=RetryPolicy(attempts=5, total_seconds=0.1, base_delay=0.01))
+        with pytest.raises(TransientError, match=r"0\.1s deadline"):
+            client.count_connections("prod")
+
+
+def _create_into(emu: Emulator, sandbox: str, results: list[str]) -> None:
+    results.append(make_client(emu).create_connection(sandbox, databricks_body("twin")).id)
+
+
+def test_concurrent_identical_creates_with_a_reset_each_get_their_own(emu: Emulator,
+                                                                      sandbox: str) -> None:
+    """Two same-name, same-params creates at once, one POST reset before processing: two
+    connections, one each (5 trials)."""
+    for trial in range(5):
+        box = f"{sandbox[:50]}-{trial}"
+        emu.faults.add(drop="before", method="POST", path="/connections", times=1)
+        results: list[str] = []
+        threads = [threading.Thread(target=_create_into, args=(emu, box, results))
+                   for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(set(results)) == 2
+        assert sorted(c["id"] for c in stored(emu, box)) == sorted(results)

@@ -15,6 +15,7 @@ def test_public_names_are_exactly_these() -> None:
         "TYPE_TOKEN", "AepError", "ApiError", "AuthError", "ConfigurationError", "ConflictError",
         "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
         "DatabricksBaseConnectionProvider", "InUseError", "NotFoundError", "TransientError",
+        "UnexpectedAnswerError",
     ])
     for name in provider.__all__:
         assert getattr(provider, name) is not None

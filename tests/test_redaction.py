@@ -31,10 +31,37 @@ def test_secret_shapes_are_masked_unregistered() -> None:
     assert "scope=x" in cleaned
 
 
-def test_short_values_are_not_registered() -> None:
-    """Values too short to be credentials are ignored, so messages are not shredded."""
-    redaction.register("abc")
-    assert redaction.redact("abc") == "abc"
+def test_short_values_are_masked_as_whole_tokens_only() -> None:
+    """A short secret is masked where it stands alone, never inside an ordinary word."""
+    redaction.register("Zq7")
+    assert redaction.redact("secret Zq7, again 'Zq7'") == "secret [REDACTED], again '[REDACTED]'"
+    assert redaction.redact("Zq7x and xZq7 stay") == "Zq7x and xZq7 stay"
+
+
+@pytest.mark.parametrize("shown", [
+    'pre {"token": "dapi\\"quoted\\\\slash-9f8e7d"} post',
+    "pre dapi%22quoted%5Cslash-9f8e7d post",
+    "pre dapi%22quoted%5Cslash-9f8e7d&x=1",
+    "pre 'dapi\"quoted\\\\slash-9f8e7d' post",
+])
+def test_escaped_and_encoded_forms_are_masked(shown: str) -> None:
+    """A secret is masked in its JSON-escaped, percent-encoded and Python-escaped forms."""
+    secret = 'dapi"quoted\\slash-9f8e7d'
+    redaction.register(secret)
+    assert "quoted" not in redaction.redact(shown)
+
+
+def test_secret_split_by_control_characters_is_masked_in_a_traceback() -> None:
+    """A token holding CR/LF shows escaped in a traceback (repr): that form is masked too."""
+    secret = "dapi-line\r\nbreak-0a1b2c3d"
+    redaction.register(secret)
+    assert redaction.redact(f"value={secret!r}") == "value='[REDACTED]'"
+
+
+def test_long_secret_is_masked_inside_other_text() -> None:
+    """A secret of 8 characters or more is masked even glued to other text."""
+    redaction.register("Glued8ch")
+    assert redaction.redact("xxGlued8chyy") == "xx[REDACTED]yy"
 
 
 def test_registering_compiles_no_pattern(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -77,3 +77,68 @@ def test_repr_holds_no_secret() -> None:
     text = repr(settings({**FULL, "aep:accessToken": "pre-issued-token"}))
     assert "client-secret-value" not in text
     assert "pre-issued-token" not in text
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("aep:orgId", "ORG@AdobeOrg\r\nX-Injected: 1"),
+    ("aep:clientId", "ci\nd"),
+    ("aep:clientId", "c id"),
+    ("aep:clientSecret", "client-secret\r\nvalue"),
+    ("aep:accessToken", "eyJhbGciOi\x00JSUzI1NiJ9"),
+    ("aep:sandboxName", "de\tv"),
+    ("aep:orgId", "ORG\u00e9@AdobeOrg"),
+    ("aep:accessToken", "eyJhbGciOi\u2028JSUzI1NiJ9"),
+])
+def test_values_that_cannot_be_sent_are_refused_naming_the_key(key: str, value: str) -> None:
+    """Control characters or spaces inside an id or token: refused at configure, naming the
+    key, with no secret in the message."""
+    config = {**FULL, key: value}
+    if key == "aep:accessToken":
+        config.pop("aep:clientSecret")
+    with pytest.raises(ConfigurationError) as caught:
+        settings(config)
+    text = str(caught.value)
+    assert key in text
+    assert "\n" not in text
+    assert "\r" not in text
+    assert "client-secret" not in text
+    assert "eyJhbGciOi" not in text
+
+
+@pytest.mark.parametrize("key", ["aep:clientSecret", "aep:accessToken"])
+def test_implausibly_short_secrets_are_refused(key: str) -> None:
+    """A client secret or access token under 8 characters is refused as implausible."""
+    config = {**FULL, key: "short"}
+    with pytest.raises(ConfigurationError, match=key):
+        settings(config)
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("https://platform.adobe.io:abc", "invalid host or port"),
+    ("https://platform.adobe.io:99999", "invalid host or port"),
+    ("https://platform.adobe.io:0", "empty or zero port"),
+    ("https://platform.adobe.io:", "empty or zero port"),
+    ("https://platform.adobe.io/#frag", "fragment"),
+    ("https://platform.adobe.io/?x=1", "query"),
+    ("https://platform.adobe.io/\r\nx", "control characters"),
+    ("https://platform .adobe.io", "spaces"),
+    ("https://bob:hunter2pass@platform.adobe.io", "credentials"),
+    ("http://bob:hunter2pass@platform.adobe.io", "credentials"),
+    ("ftp://bob:hunter2pass@platform.adobe.io", "credentials"),
+])
+def test_urls_that_cannot_be_a_base_url_are_refused_and_masked(url: str, words: str) -> None:
+    """Bad ports, fragments, queries, control characters and user info are refused at
+    configure; the message names the key and never shows the password, whatever the scheme."""
+    with pytest.raises(ConfigurationError) as caught:
+        settings({**FULL, "aep:platformUrl": url})
+    text = str(caught.value)
+    assert "aep:platformUrl" in text
+    assert words in text
+    assert "hunter2pass" not in text
+    assert "bob" not in text
+
+
+def test_ims_url_gets_the_same_rules() -> None:
+    """aep:imsUrl is refused the same way, naming its own key."""
+    with pytest.raises(ConfigurationError, match="aep:imsUrl"):
+        settings({**FULL, "aep:imsUrl": "https://ims.example.com:99999"})

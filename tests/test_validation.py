@@ -86,6 +86,21 @@ BAD: list[tuple[str, Any, str]] = [
     ("sandbox_name", "-dev", "lowercase"),
     ("sandbox_name", "dev_1", "lowercase"),
     ("adopt_existing", "yes", "true or false"),
+    ("name", "invoice\u202egnp.exe", "bidirectional"),
+    ("name", "admin\u200b", "zero-width"),
+    ("name", "C1\x85next", "control"),
+    ("name", "line\u2028sep", "control"),
+    ("name", "para\u2029sep", "control"),
+    ("name", "isolate\u2066x\u2069", "bidirectional"),
+    ("description", "owner: me\u202e", "bidirectional"),
+    ("description", "bom\ufeff", "zero-width"),
+    ("description", "line\u2028sep", "control"),
+    ("domain", "https://adb-1.7.azuredatabricks.net?", "no path, query or fragment"),
+    ("domain", "https://adb-1.7.azuredatabricks.net#", "no path, query or fragment"),
+    ("domain", "https://adb-1.7.azuredatabricks.net:", "port"),
+    ("domain", "https://" + "a" * 64 + ".azuredatabricks.net", "1 to 63"),
+    ("domain", "https://" + ".".join(["a" * 60] * 4) + ".azuredatabricks.net", "253"),
+    ("access_token", "dapi123", "shorter than 8"),
 ]
 
 
@@ -137,3 +152,10 @@ def test_each_databricks_cloud_host_is_accepted(host: str) -> None:
 def test_valid_sandbox_names(name: str) -> None:
     """Lowercase sandbox names with digits and hyphens are valid."""
     assert sandbox_problem(name) is None
+
+
+def test_a_five_megabyte_domain_label_is_refused_with_a_short_reason() -> None:
+    """A 5 MB domain is refused by the DNS length limits, with a reason that stays short."""
+    failures = failures_for(domain="https://" + "a" * 5_000_000 + ".azuredatabricks.net")
+    assert [prop for prop, _ in failures] == ["domain"]
+    assert len(failures[0][1]) < 300

@@ -2,7 +2,7 @@
 
 Everything runs through Pulumi's provider host (``ProviderHost``) and the engine stand-in
 (``Engine``) against the emulator, with faults injected between steps. The host is configured
-with a fast retry budget (``aep:retryBaseDelay``) and a short read timeout
+with a fast retry budget (``aep:retryBaseDelay``) and a short attempt deadline
 (``aep:timeoutSeconds``) so that retries and timeouts cost milliseconds, not seconds.
 """
 
@@ -25,14 +25,16 @@ Props = Callable[..., dict[str, Any]]
 Declared = dict[str, dict[str, Any]]
 SECRET_KEYS = ("aep:clientSecret",)
 TOKEN_PATH = "/ims/token/v3"
-# Retries in milliseconds; a 1 s read timeout so a 1.5 s emulator delay is a client timeout.
+# Retries in milliseconds; a 0.4 s attempt deadline so a 0.7 s emulator delay is a client
+# timeout. These are real seconds (the host is another process: its clock cannot be injected),
+# kept short so the timeout cases cost a fraction of a second each.
 FAST: dict[str, str] = {
     "aep:retryAttempts": "6",
     "aep:retryMaxSeconds": "30",
     "aep:retryBaseDelay": "0.01",
-    "aep:timeoutSeconds": "1",
+    "aep:timeoutSeconds": "0.4",
 }
-TIMEOUT_DELAY = 1.5
+TIMEOUT_DELAY = 0.7
 # For tests about load rather than timeouts: under four threads or hundreds of operations on a
 # busy 2-core machine a sound request can take over a second, which the 1 s timeout above would
 # turn into an ambiguous failure.

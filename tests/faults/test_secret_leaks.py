@@ -10,10 +10,12 @@ error texts with their tracebacks, the ``__provider`` blob, log records, or the 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -32,6 +34,7 @@ from tests.faults.conftest import (
     secret_free,
     started_host,
 )
+from tests.hostile import Answer, HostileServer, json_answer
 
 CANARY = "LEAKCANARY"
 TOKEN = f"dapi-{CANARY}-5f0c8e2a9b7d4c1e3f6a8b0d2c4e6f81"
@@ -288,3 +291,80 @@ def test_in_process_logs_and_exceptions_leak_nothing(
     assert {"exception 0", "exception 1", "in-use"} <= set(texts)
     assert "provider.client DEBUG" in texts["log records"]
     assert_nothing_leaked(texts, emu)
+
+
+ODD_TOKEN = f'dapi-{CANARY}-"odd\\chars/+&=%-3c2b1a09'
+
+
+def _echo(method: str, path: str, body: bytes) -> Answer:
+    """An answer that echoes what it was sent, raw, JSON-escaped and percent-encoded."""
+    text = body.decode("utf-8", "replace")
+    return json_answer(400, {"message": f"bad request {text} {json.dumps(text)} "
+                                        f"{quote(text, safe='')}"})
+
+
+def test_untrusted_answers_leak_nothing(
+        emu: Emulator, props: Props, caplog: pytest.LogCaptureFixture) -> None:
+    """A host echoing the request (token included, in any encoding), a redirect towards
+    another host, garbage and a trickle: no secret in any error text, traceback or log record,
+    and the other host receives nothing."""
+    caplog.set_level(logging.DEBUG)
+    texts: dict[str, str] = {}
+    news = props(access_token=ODD_TOKEN, sandbox_name="leak-untrusted", name="untrusted")
+    with HostileServer(lambda m, p: Answer(200)) as other:
+        location = other.url.replace("127.0.0.1", "localhost") + "/steal"
+        answers: list[Answer] = []
+
+        def script(method: str, path: str) -> Answer:
+            return answers[0]
+
+        with HostileServer(script) as srv:
+            provider = configured(stack_config(emu, **{**FAST, "aep:platformUrl": srv.url,
+                                                       "aep:timeoutSeconds": "0.2",
+                                                       "aep:retryMaxSeconds": "0.4"}))
+            provider.check({}, news)
+            for label, answer in {
+                "redirect": Answer(307, {"Location": location}),
+                "html": Answer(200, {"Content-Type": "text/html"}, b"<html>x</html>"),
+                "trickle": Answer(200, trickle=0.02, body=b"{"),
+            }.items():
+                answers[:] = [answer]
+                try:
+                    provider.create(news)
+                except AepError as error:
+                    texts[label] = "".join(traceback.format_exception(error))
+        assert other.seen == []
+    with HostileServer(lambda m, p: _echo(m, p, echo.seen[-1].body)) as echo:
+        provider = configured(stack_config(emu, **{**FAST, "aep:platformUrl": echo.url}))
+        try:
+            provider.create(news)
+        except AepError as error:
+            texts["echo"] = "".join(traceback.format_exception(error))
+    texts["log records"] = "\n".join(
+        f"{r.name} {r.levelname} {r.getMessage()}" for r in caplog.records)
+    assert {"redirect", "html", "trickle", "echo"} <= set(texts)
+    assert "bad request" in texts["echo"]
+    secrets = {"odd token": ODD_TOKEN, "odd token (JSON)": json.dumps(ODD_TOKEN)[1:-1],
+               "odd token (percent)": quote(ODD_TOKEN, safe=""), "canary": CANARY}
+    assert secret_free(texts, secrets) == []
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("aep:accessToken", f"eyJ{CANARY}\r\nX-Injected: 1-0123456789"),
+    ("aep:clientSecret", f"{CANARY}-secret\r\n-0123456789"),
+    ("aep:platformUrl", f"http://bob:{CANARY}pw@platform.example.com"),
+    ("aep:imsUrl", f"https://bob:{CANARY}pw@ims.example.com:99999"),
+])
+def test_settings_refused_at_check_leak_nothing(emu: Emulator, props: Props, key: str,
+                                                value: str) -> None:
+    """A setting that cannot be sent is refused at check, naming the key, with no part of the
+    secret in the reason, escaped or not."""
+    config = stack_config(emu, **{key: value})
+    if key == "aep:accessToken":
+        config.pop("aep:clientSecret")
+    provider = configured(config)
+    result = provider.check({}, props())
+    reasons = " ".join(f.reason for f in result.failures)
+    assert key in reasons
+    assert CANARY not in reasons
+    assert "\r" not in reasons

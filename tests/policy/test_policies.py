@@ -220,6 +220,14 @@ REJECTED_DOMAINS: list[tuple[object, str]] = [
     ("https://adb-1.azuredatabricks.net/#x", "query or fragment"),
     ("https://adb-1.azuredatabricks.net?", "query or fragment"),
     ("https://evil.com#.azuredatabricks.net", "query or fragment"),
+    ("https://adb-1.azuredatabricks.net#", "query or fragment"),
+    ("https://adb-1.azuredatabricks.net/?", "query or fragment"),
+    ("https://adb-1.azuredatabricks.net:0", "port 0"),
+    ("https://adb-1.azuredatabricks.net:abc", "not a valid URL"),
+    ("https://" + "a" * 64 + ".azuredatabricks.net", "not a Databricks workspace host"),
+    ("https://" + ".".join(["a" * 60] * 4) + ".azuredatabricks.net", "longer than 253"),
+    ("https://adb-1.azure\u200bdatabricks.net", "not a Databricks workspace host"),
+    ("https://adb-1.azuredatabricks.net\u202e", "not a Databricks workspace host"),
     (" https://adb-1.azuredatabricks.net", "whitespace"),
     ("", "is empty"),
     (443.0, "not a string"),
@@ -238,15 +246,13 @@ def test_domain_rejects(domain: object, why: str) -> None:
 @pytest.mark.parametrize(
     "domain", ACCEPTED_DOMAINS + [domain for domain, _ in REJECTED_DOMAINS]
 )
-def test_domain_rule_is_never_looser_than_the_providers_check(domain: object) -> None:
-    """The pack's self-contained copy of the host rule rejects all the provider's check rejects
-    and accepts what the pack's accept table holds (the two copies cannot silently drift)."""
+def test_domain_rule_is_the_providers_rule(domain: object) -> None:
+    """One input rule set: the pack's self-contained copy of the domain rule and the provider's
+    check accept and reject exactly the same values over the same corpus (they cannot drift)."""
     from provider.validation import domain_problem as provider_domain_problem
 
-    if provider_domain_problem(domain) is not None:
-        assert aep.domain_problem(domain) is not None
-    if domain in ACCEPTED_DOMAINS:
-        assert provider_domain_problem(domain) is None
+    assert (provider_domain_problem(domain) is None) == (aep.domain_problem(domain) is None)
+    assert (domain in ACCEPTED_DOMAINS) == (aep.domain_problem(domain) is None)
 
 
 def test_domain_missing_is_a_violation() -> None:
@@ -593,3 +599,22 @@ def test_every_message_names_resource_rule_and_fix(
     assert f"[{policy_name}]" in message
     assert '"conn-under-test"' in message
     assert "Fix" in message
+
+
+def test_a_token_pasted_into_a_long_value_is_scrubbed_before_it_is_cut() -> None:
+    """A token pasted into a long name is masked first, then the value is cut: no prefix of the
+    token reaches the message."""
+    token = "dapi" + "0123456789abcdef" * 12
+    messages = run("naming-convention", make_args({"access_token": token,
+                                                   "name": "Sales " + token}))
+    assert len(messages) == 1
+    assert token[:12] not in messages[0]
+    assert "****" in messages[0]
+
+
+def test_long_values_are_still_cut() -> None:
+    """A long value without secrets is shown cut to about 120 characters."""
+    messages = run("naming-convention", make_args({"name": "N" * 5000}))
+    assert "N" * 120 in messages[0]
+    assert "N" * 122 not in messages[0]
+    assert "\x00" not in messages[0]

@@ -1,0 +1,108 @@
+"""What a Pulumi user should do about a failure: written once, here, one entry per kind.
+
+The HTTP client (``provider.client``) raises facts: which call failed, the URL that answered, the
+status, Adobe's code, whether the call may have taken effect. This module, above it, turns those
+facts into the sentence a Pulumi user reads (which command to run, which ``aep:`` setting or
+input to fix), through ``ApiError.with_hint``. The resource layer applies it to every error a
+hook raises; an error that already carries a hint keeps it.
+"""
+
+from __future__ import annotations
+
+from provider.errors import (
+    AepError,
+    ApiError,
+    ConflictError,
+    InUseError,
+    NotFoundError,
+    TransientError,
+    UnexpectedAnswerError,
+)
+
+__all__ = ["advise", "hint_for"]
+
+_PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API base URL "
+                 "(https://platform.adobe.io, no path), reached with no proxy that rewrites "
+                 "answers")
+
+
+def advise(error: AepError, action: str, name: object, sandbox: object) -> AepError:
+    """``error`` with the advice for its kind, unless it already carries a hint."""
+    if isinstance(error, ApiError) and not error.hint:
+        error.with_hint(hint_for(error, action, name, sandbox))
+    return error
+
+
+def hint_for(error: ApiError, action: str, name: object, sandbox: object) -> str:
+    """The advice for ``error``, raised by ``action`` (create, refresh, update, delete) on the
+    connection ``name`` in ``sandbox``."""
+    if isinstance(error, TransientError):
+        return _transient(error, action, name, sandbox)
+    if isinstance(error, UnexpectedAnswerError):
+        state = ("The stack's state was left as it was"
+                 if action in ("refresh", "delete") else "Nothing was concluded from it")
+        after = ""
+        if error.may_have_taken_effect:
+            after = (f". {_maybe_created(name, sandbox)}" if action == "create" else
+                     f"; the {action} may have taken effect, so run `pulumi refresh` before "
+                     "`pulumi up` again")
+        return (f"This answer does not come from Flow Service as expected. {state}: "
+                f"{_PLATFORM_URL}{after}")
+    if isinstance(error, NotFoundError):
+        return (f"No such connection in sandbox {sandbox!r}: it was deleted outside Pulumi "
+                "or lives in another sandbox; `pulumi refresh` removes it from the stack.")
+    if isinstance(error, ConflictError):
+        return ("The connection changed since the last refresh (outside Pulumi, or by an earlier "
+                "attempt of this update whose answer was lost), so Pulumi stopped rather than "
+                "overwrite it. Run `pulumi refresh` to see the live values, then `pulumi up`.")
+    if isinstance(error, InUseError):
+        return ("Dataflows still use this connection: delete those dataflows first (Flow "
+                "Service /flows), then run `pulumi up` again; to stop managing the connection "
+                "without deleting it, run `pulumi state delete <urn>`.")
+    code = error.code or ""
+    if error.status == 404 and code.startswith(("2100-", "2101-")):
+        return (f"Sandbox {sandbox!r} was not found in the org: check sandbox_name or "
+                "aep:sandboxName (the sandbox's name, not its title) and aep:orgId.")
+    if error.status == 404:
+        return (f"Flow Service answered 404 for this {action}, which says nothing about the "
+                f"connection itself; {_PLATFORM_URL}.")
+    if error.status == 401:
+        return ("The access token was refused: if aep:accessToken is set it is expired or "
+                "invalid (IMS tokens last about 24 h), so set a fresh one or configure "
+                "aep:clientId and aep:clientSecret; otherwise check that the credential of "
+                "aep:clientId belongs to the organization in aep:orgId and that aep:scopes match "
+                "it in the Adobe Developer Console.")
+    if error.status == 403:
+        return ("The gateway refused access: check aep:clientId (the API key), that aep:orgId "
+                "is the credential's org, and that its product profile grants Experience "
+                "Platform Sources permissions in the sandbox.")
+    if error.status in (400, 422):
+        return "Flow Service rejected the request; correct the inputs it names and retry."
+    if error.may_have_taken_effect and action == "create":
+        return _maybe_created(name, sandbox)
+    if error.may_have_taken_effect:
+        return "The call may have taken effect; run `pulumi refresh`, then `pulumi up`."
+    return "Nothing was changed; retry later."
+
+
+def _transient(error: TransientError, action: str, name: object, sandbox: object) -> str:
+    if not error.may_have_taken_effect:
+        if action == "create":
+            return "Nothing was created (the service refused every attempt); retry later."
+        return "Nothing was changed; retry later."
+    if action == "create":
+        return _maybe_created(name, sandbox)
+    if action == "update":
+        return ("The update may or may not have been applied; run `pulumi refresh`, then "
+                "`pulumi up`.")
+    if action == "delete":
+        return ("The connection may or may not have been deleted; retry later "
+                "(`pulumi refresh` shows which).")
+    return "Nothing was changed; retry later."
+
+
+def _maybe_created(name: object, sandbox: object) -> str:
+    return (f"The create may or may not have happened: no connection named {name!r} made by "
+            f"this run could be identified in sandbox {sandbox!r}, and new connections can take "
+            "a moment to be listed. Look for it before running `pulumi up` again, and delete it "
+            "or adopt it (adopt_existing).")
