@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from provider.emulator import pipeline
 from provider.emulator.faults import TRANSIENT
 from provider.emulator.server import DELETE_STATUSES, MISSING_SANDBOX_MODES, Emulator
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="|".join(str(s) for s in TRANSIENT),
         help="statuses for --fault-rate, separated by | or ,",
     )
+    pipeline.add_arguments(parser)
     return parser
 
 
@@ -56,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        pipeline_options = pipeline.options_from(args)
+    except ValueError as error:
+        parser.error(str(error))
     emulator = Emulator(
         port=args.port,
         host=args.host,
@@ -66,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         require_version=not args.no_require_version,
         accept_unquoted_etag=args.accept_unquoted_etag,
         delete_status=args.delete_status,
+        pipeline=pipeline_options,
     )
     try:
         for spec in args.fault:
