@@ -8,7 +8,9 @@ fact): ``startTime`` (epoch seconds) and ``frequency`` required; ``interval`` re
 ``once``, at least 15 for ``minute`` and 1 otherwise; ``backfill`` (default true) not allowed
 with ``once``. ``interval``, ``backfill`` and ``startTime`` are accepted as numbers/booleans or as
 the strings Adobe's examples send. Its ``transformationSpecs`` are ``Copy`` (``deltaColumn``)
-and ``Mapping`` (``mappingId``, ``mappingVersion``).
+and ``Mapping`` (``mappingId``, ``mappingVersion``), served as an array as Adobe's flow-spec
+examples show (the spec's ``FlowSpecItemDTO`` types the field as a single object; a deliberate
+deviation, since a flow spec with two transformations cannot be one object).
 """
 
 from __future__ import annotations
@@ -157,13 +159,21 @@ def schedule_problem(params: object) -> str | None:
     return None
 
 
-def normalised_schedule(params: dict[str, Any], *, as_strings: bool) -> dict[str, Any]:
-    """``scheduleParams`` as stored: strings as Adobe's GET shows them, or typed values."""
+SCHEDULE_TYPES = ("spec", "strings", "typed")
+"""How ``scheduleParams`` values are stored and read back: as Adobe's spec types them
+(``ScheduleSpecDTO``: ``startTime`` integer, ``interval`` string, ``backfill`` boolean), all as
+strings (the tutorials' GET examples), or all typed (integer, integer, boolean)."""
+
+
+def normalised_schedule(params: dict[str, Any], *, types: str) -> dict[str, Any]:
+    """``scheduleParams`` as stored, per ``types`` (one of :data:`SCHEDULE_TYPES`)."""
     result = dict(params)
+    as_text = {"spec": ("interval",), "strings": ("startTime", "interval", "backfill"),
+               "typed": ()}[types]
     for key, convert in (("startTime", _as_int), ("interval", _as_int), ("backfill", _as_bool)):
         if key in result:
             value = convert(result[key])
-            if as_strings:
+            if key in as_text:
                 result[key] = str(value).lower() if isinstance(value, bool) else str(value)
             else:
                 result[key] = value

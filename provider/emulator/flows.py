@@ -28,8 +28,9 @@ enable|disable`` (any case: the spec's enum is upper case, the tutorials lower c
 answers the emulator's delete status.
 
 Choices where Adobe is silent or contradicts itself (options of ``PipelineOptions``):
-``schedule_as_strings`` (default true) stores ``startTime``, ``interval`` and ``backfill`` as the
-strings Adobe's GET examples show, whatever type was sent (the spec types them integer/boolean);
+``schedule_types`` (default ``spec``) says how ``startTime``, ``interval`` and ``backfill`` read
+back, whatever type was sent: as the spec's ``ScheduleSpecDTO`` types them (integer, string,
+boolean), all as strings (the tutorials' GET examples), or all typed (``flow_specs.py``);
 ``action_bumps_etag`` (default true) gives a flow a new etag when enable/disable changes it.
 """
 
@@ -77,7 +78,7 @@ class FlowService(EntityService):
         has_mapping: HasMapping,
         clock: Clock,
         require_version: bool = True,
-        schedule_as_strings: bool = True,
+        schedule_types: str = "spec",
         action_bumps_etag: bool = True,
         accept_unquoted_etag: bool = False,
     ) -> None:
@@ -89,7 +90,7 @@ class FlowService(EntityService):
         self.connection_specs = connection_specs
         self.has_mapping = has_mapping
         self.require_version = require_version
-        self.schedule_as_strings = schedule_as_strings
+        self.schedule_types = schedule_types
         self.action_bumps_etag = action_bumps_etag
 
     # --- create ---------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ class FlowService(EntityService):
             raise FlowError("1455-400", 'Missing field "scheduleParams".')
         self._check_flow(caller, record, spec)
         record["scheduleParams"] = normalised_schedule(
-            record["scheduleParams"], as_strings=self.schedule_as_strings
+            record["scheduleParams"], types=self.schedule_types
         )
         stamp = self.stamp()
         record.update(
@@ -165,7 +166,7 @@ class FlowService(EntityService):
             raise FlowError("1413-400", "The flow's spec is no longer known.")
         self._check_flow(caller, patched, spec)
         patched["scheduleParams"] = normalised_schedule(
-            patched["scheduleParams"], as_strings=self.schedule_as_strings
+            patched["scheduleParams"], types=self.schedule_types
         )
         stamp = self.stamp()
         patched["lastOperation"] = {"started": stamp, "updated": stamp, "operation": "update"}

@@ -21,8 +21,8 @@ Options (``PipelineOptions``; ``Emulator(pipeline=PipelineOptions(...))`` / CLI 
     Lifetime of landing-zone SAS tokens (``staging_credentials.py``).
 ``clock`` (``time.time``)
     Epoch seconds now, for token expiry, timestamps and "start time has passed": tests inject one.
-``schedule_as_strings`` / ``--schedule-as-numbers`` (strings)
-    How a flow's ``startTime``/``interval``/``backfill`` read back (``flows.py``).
+``schedule_types`` / ``--schedule-types spec|strings|typed`` (spec)
+    How a flow's ``startTime``/``interval``/``backfill`` read back (``flow_specs.py``).
 ``action_bumps_etag`` / ``--action-keeps-etag`` (bumps)
     Whether enable/disable gives a flow a new etag.
 ``check_source_table`` / ``--no-check-source-table`` (checks)
@@ -50,7 +50,7 @@ from provider.emulator.connection_specs import connection_spec_service
 from provider.emulator.connections import Caller
 from provider.emulator.entity import Clock, EntityService, ReadOnlyService, refuse_if_used
 from provider.emulator.explore import Catalogue, default_catalogue, explore
-from provider.emulator.flow_specs import flow_spec_service
+from provider.emulator.flow_specs import SCHEDULE_TYPES, flow_spec_service
 from provider.emulator.flows import FlowService
 from provider.emulator.mapping_sets import CONVERSION_PATH, MappingSetService
 from provider.emulator.problems import FlowError
@@ -78,7 +78,7 @@ class PipelineOptions:
     catalogue: Catalogue = field(default_factory=default_catalogue)
     staging_ttl: float = DEFAULT_STAGING_TTL
     clock: Clock = time.time
-    schedule_as_strings: bool = True
+    schedule_types: str = "spec"
     action_bumps_etag: bool = True
     check_source_table: bool = True
     base_in_use_by_source: bool = False
@@ -105,6 +105,8 @@ class Pipeline:
         delete_status: int = 204,
     ) -> None:
         self.options = options or PipelineOptions()
+        if self.options.schedule_types not in SCHEDULE_TYPES:
+            raise ValueError(f"schedule_types must be one of {SCHEDULE_TYPES}")
         clock = self.options.clock
         self.connections = connections
         self.delete_status = delete_status
@@ -126,7 +128,7 @@ class Pipeline:
             has_mapping=self.mapping_sets.has_version,
             clock=clock,
             require_version=require_version,
-            schedule_as_strings=self.options.schedule_as_strings,
+            schedule_types=self.options.schedule_types,
             action_bumps_etag=self.options.action_bumps_etag,
             accept_unquoted_etag=accept_unquoted_etag,
         )
@@ -355,8 +357,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="JSON file with the fake Databricks tables explore serves")
     group.add_argument("--staging-ttl", type=float, default=DEFAULT_STAGING_TTL,
                        metavar="SECONDS", help="lifetime of landing-zone SAS tokens")
-    group.add_argument("--schedule-as-numbers", action="store_true",
-                       help="read flow startTime/interval/backfill back as numbers/booleans")
+    group.add_argument("--schedule-types", choices=SCHEDULE_TYPES, default="spec",
+                       help="how flow startTime/interval/backfill read back: as the spec types "
+                       "them (integer/string/boolean), all strings, or all typed")
     group.add_argument("--action-keeps-etag", action="store_true",
                        help="enable/disable leaves a flow's etag unchanged")
     group.add_argument("--no-check-source-table", action="store_true",
@@ -369,7 +372,7 @@ def options_from(args: argparse.Namespace) -> PipelineOptions:
     """``PipelineOptions`` from parsed flags; ValueError for a bad catalogue file."""
     options = PipelineOptions(
         staging_ttl=args.staging_ttl,
-        schedule_as_strings=not args.schedule_as_numbers,
+        schedule_types=args.schedule_types,
         action_bumps_etag=not args.action_keeps_etag,
         check_source_table=not args.no_check_source_table,
         base_in_use_by_source=args.base_in_use_by_source,

@@ -36,8 +36,11 @@ def emu(clock: FakeClock) -> Iterator[Emulator]:
         yield emulator
 
 
-def test_create_flow_reads_back_enabled_with_string_schedule(emu: Emulator, api: Api) -> None:
-    """A flow is 201 with Location; GET shows state enabled, string schedule, inherited ids."""
+def test_create_flow_reads_back_enabled_with_spec_typed_schedule(
+    emu: Emulator, api: Api
+) -> None:
+    """A flow is 201 with Location; GET shows state enabled, the schedule typed as the spec's
+    ScheduleSpecDTO (interval a string), inherited ids."""
     made = Made(api, flow=False)
     answer = api.call("POST", "/flows", json=flow_body(made.source, made.target))
     id_, etag = created(answer)
@@ -45,17 +48,27 @@ def test_create_flow_reads_back_enabled_with_string_schedule(emu: Emulator, api:
     (item,) = api.call("GET", f"/flows/{id_}").json()["items"]
     assert item["state"] == "enabled"
     assert item["etag"] == etag
-    assert item["scheduleParams"] == {"startTime": str(START), "frequency": "hour",
-                                      "interval": "1"}
+    assert item["scheduleParams"] == {"startTime": START, "frequency": "hour", "interval": "1"}
     inherited = item["inheritedAttributes"]
     assert inherited["sourceConnections"][0]["baseConnection"]["id"] == made.base
     assert inherited["targetConnections"][0]["id"] == made.target
     assert item["runs"] == f"/runs?property=flowId=={id_}"
 
 
-def test_schedule_as_numbers_is_an_option(clock: FakeClock) -> None:
-    """With schedule_as_strings off, interval and backfill read back typed."""
-    with Emulator(pipeline=PipelineOptions(clock=clock, schedule_as_strings=False)) as emu:
+@pytest.mark.parametrize(
+    ("types", "expected"),
+    [
+        ("spec", {"startTime": START, "frequency": "day", "interval": "2", "backfill": False}),
+        ("strings", {"startTime": str(START), "frequency": "day", "interval": "2",
+                     "backfill": "false"}),
+        ("typed", {"startTime": START, "frequency": "day", "interval": 2, "backfill": False}),
+    ],
+)
+def test_schedule_types_are_an_option(
+    clock: FakeClock, types: str, expected: dict[str, Any]
+) -> None:
+    """schedule_types decides how startTime, interval and backfill read back, whatever was sent."""
+    with Emulator(pipeline=PipelineOptions(clock=clock, schedule_types=types)) as emu:
         api = Api(emu)
         made = Made(api, flow=False)
         body = flow_body(made.source, made.target)
@@ -63,8 +76,13 @@ def test_schedule_as_numbers_is_an_option(clock: FakeClock) -> None:
                                   "backfill": "false"}
         id_, _ = created(api.call("POST", "/flows", json=body))
         params = api.call("GET", f"/flows/{id_}").json()["items"][0]["scheduleParams"]
-        assert params == {"startTime": START, "frequency": "day", "interval": 2,
-                          "backfill": False}
+        assert params == expected
+
+
+def test_unknown_schedule_types_is_refused() -> None:
+    """A schedule_types outside spec|strings|typed is a ValueError at construction."""
+    with pytest.raises(ValueError, match="schedule_types"):
+        Emulator(pipeline=PipelineOptions(schedule_types="words"))
 
 
 @pytest.mark.parametrize(

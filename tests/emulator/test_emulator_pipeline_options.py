@@ -15,7 +15,7 @@ def test_defaults() -> None:
     """No flags: the documented defaults (demo catalogue, 7-day tokens, strings, checks on)."""
     options = pipeline.options_from(build_parser().parse_args([]))
     assert options.staging_ttl == 7 * 86400
-    assert options.schedule_as_strings
+    assert options.schedule_types == "spec"
     assert options.action_bumps_etag
     assert options.check_source_table
     assert not options.base_in_use_by_source
@@ -27,13 +27,13 @@ def test_flags_and_catalogue_file(tmp_path: Path) -> None:
     file = tmp_path / "catalogue.json"
     file.write_text(json.dumps({"tables": [{"path": "a.b", "columns": [{"name": "c"}]}]}))
     args = build_parser().parse_args([
-        "--catalogue", str(file), "--staging-ttl", "60", "--schedule-as-numbers",
+        "--catalogue", str(file), "--staging-ttl", "60", "--schedule-types", "strings",
         "--action-keeps-etag", "--no-check-source-table", "--base-in-use-by-source",
     ])
     options = pipeline.options_from(args)
     assert [t.path for t in options.catalogue.tables] == ["a.b"]
     assert options.staging_ttl == 60
-    assert not options.schedule_as_strings
+    assert options.schedule_types == "strings"
     assert not options.action_bumps_etag
     assert not options.check_source_table
     assert options.base_in_use_by_source
