@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from emulator_support import BASE, Api, flow_code
 from pipeline_support import (
     MAPPING_SETS,
@@ -16,6 +17,7 @@ from pipeline_support import (
     flow_body,
     mapping_body,
     platform,
+    source_body,
     target_body,
 )
 
@@ -287,3 +289,39 @@ def test_target_of_other_kind_is_not_accepted_as_target(api: Api) -> None:
     made = Made(api, flow=False)
     other, _ = created(api.call("POST", "/targetConnections", json=target_body(name="t2")))
     created(api.call("POST", "/flows", json=flow_body(made.source, other)))
+
+
+@pytest.mark.parametrize("collection", ["/sourceConnections", "/targetConnections", "/flows"])
+def test_lost_create_answer_still_commits(emu: Emulator, api: Api, collection: str) -> None:
+    """drop="after" on a create commits it and loses the answer, as for connections."""
+    made = Made(api, flow=False)
+    bodies = {
+        "/sourceConnections": lambda: source_body(made.base),
+        "/targetConnections": lambda: target_body(name="second"),
+        "/flows": lambda: flow_body(made.source, made.target),
+    }
+    before = len(emu.flows()) + len(emu.source_connections()) + len(emu.target_connections())
+    emu.faults.add(drop="after", method="POST", path=collection, times=1)
+    with pytest.raises(requests.ConnectionError):
+        api.call("POST", collection, json=bodies[collection]())
+    after = len(emu.flows()) + len(emu.source_connections()) + len(emu.target_connections())
+    assert after == before + 1
+    assert [r.status for r in emu.requests if r.path == BASE + collection][-1] == 0
+
+
+def test_patch_mapping_transformation_to_a_new_version(api: Api) -> None:
+    """Replacing /transformations/0 with a newer mapping version is accepted and re-checked."""
+    made = Made(api, flow=False)
+    mapping = platform(api, "POST", MAPPING_SETS, json=mapping_body()).json()
+    first = [{"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "0"}}]
+    flow, etag = created(api.call("POST", "/flows", json=flow_body(
+        made.source, made.target, transformations=first)))
+    newer = {"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "1"}}
+    op = [{"op": "replace", "path": "/transformations/0", "value": newer}]
+    headers = api.headers(**{"If-Match": etag})
+    assert flow_code(api.call("PATCH", f"/flows/{flow}", headers=headers, json=op)) == "1100-400"
+    platform(api, "PUT", f"{MAPPING_SETS}/{mapping['id']}", json=mapping_body("_tenant.x"))
+    answer = api.call("PATCH", f"/flows/{flow}", headers=headers, json=op)
+    assert answer.status_code == 200, answer.text
+    (item,) = api.call("GET", f"/flows/{flow}").json()["items"]
+    assert item["transformations"][0]["params"]["mappingVersion"] == "1"
