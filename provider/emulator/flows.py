@@ -262,7 +262,7 @@ class FlowService(EntityService):
         if problem is not None:
             raise FlowError("1100-400", problem)
         names = {t["name"] for t in spec["transformationSpecs"]}
-        transformations = record["transformations"]
+        transformations = record.setdefault("transformations", [])
         if not isinstance(transformations, list):
             raise FlowError("1100-400", "transformations must be an array.")
         for index, item in enumerate(transformations):

@@ -62,9 +62,10 @@ class TargetConnectionService(EntityService):
         schema_id = schema["id"]
         if not isinstance(schema_id, str) or not schema_id.startswith("https://ns.adobe.com/"):
             raise FlowError("1100-400", f"The schema id {schema_id!r} is not an XDM schema $id.")
-        stored_data: dict[str, Any] = {
-            "schema": {"id": schema_id, "version": schema.get("version") or SCHEMA_VERSION}
-        }
+        version = schema.get("version") or SCHEMA_VERSION
+        if not isinstance(version, str):
+            raise FlowError("1100-400", "data.schema.version must be a string.")
+        stored_data: dict[str, Any] = {"schema": {"id": schema_id, "version": version}}
         assert isinstance(data, dict)
         if data.get("format") is not None:
             if data["format"] not in TARGET_FORMATS:

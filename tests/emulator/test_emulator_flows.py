@@ -309,6 +309,27 @@ def test_lost_create_answer_still_commits(emu: Emulator, api: Api, collection: s
     assert [r.status for r in emu.requests if r.path == BASE + collection][-1] == 0
 
 
+@pytest.mark.parametrize(
+    ("ops", "status"),
+    [
+        ([{"op": "remove", "path": "/transformations"}], 200),
+        ([{"op": "add", "path": "/transformations/-",
+           "value": {"name": "Copy", "params": {"deltaColumn": {"name": "updated_at"}}}}], 200),
+        ([{"op": "add", "path": "/transformations/-", "value": {"name": "Copy"}}], 400),
+        ([{"op": "remove", "path": "/scheduleParams/startTime"}], 400),
+        ([{"op": "replace", "path": "/description", "value": 5}], 400),
+        ([{"op": "move", "path": "/name", "from": "/description"}], 400),
+        ([], 400),
+    ],
+)
+def test_patch_edge_cases_answer_cleanly(api: Api, ops: list[Any], status: int) -> None:
+    """Odd but well-formed patches get an answer (200 or 400), never a dropped connection."""
+    made = Made(api)
+    answer = api.call("PATCH", f"/flows/{made.flow}",
+                      headers=api.headers(**{"If-Match": made.flow_etag}), json=ops)
+    assert answer.status_code == status, answer.text
+
+
 def test_patch_mapping_transformation_to_a_new_version(api: Api) -> None:
     """Replacing /transformations/0 with a newer mapping version is accepted and re-checked."""
     made = Made(api, flow=False)

@@ -89,6 +89,8 @@ def test_target_create_and_defaults(emu: Emulator, api: Api) -> None:
          "1100-400"),
         ({"data": {"schema": {"id": "urn:not-xdm"}}}, "1100-400"),
         ({"data": {}}, "1455-400"),
+        ({"data": {"schema": {"id": "https://ns.adobe.com/t/schemas/1", "version": 1}}},
+         "1100-400"),
         ({"connectionSpec": {"id": "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b", "version": "1.0"}},
          "1413-400"),
     ],
