@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-import requests
 
 from provider.emulator import Catalogue, Column, Emulator, PipelineOptions, Table
 from provider.explore_model import (
@@ -22,28 +21,16 @@ from provider.explore_model import (
     table_json,
     tables_json,
 )
+from tests.pipeline_http import FLOW, Platform
 
 
 def _explore(emu: Emulator, query: str) -> Any:
     """A base connection's explore answer from the emulator, fetched over HTTP."""
-    session = requests.Session()
-    token = session.post(f"{emu.url}/ims/token/v3", data={
-        "grant_type": "client_credentials", "client_id": emu.client_id,
-        "client_secret": emu.client_secret, "scope": "openid"}, timeout=5).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "x-api-key": emu.client_id,
-               "x-gw-ims-org-id": emu.org_id, "x-sandbox-name": "prod"}
-    base = f"{emu.url}/data/foundation/flowservice"
-    created = session.post(f"{base}/connections", headers=headers, timeout=5, json={
-        "name": "c", "connectionSpec": {"id": "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b",
-                                        "version": "1.0"},
-        "auth": {"specName": "Access Token Authentication", "params": {
-            "domain": "https://adb-1.2.azuredatabricks.net", "clusterId": "0123-456789-abc",
-            "accessToken": "dapi-x", "database": "sales"}}}).json()
-    answer = session.get(f"{base}/connections/{created['id']}/explore?{query}", headers=headers,
-                         timeout=5)
-    session.close()
-    assert answer.status_code == 200, answer.text
-    return answer.json()
+    platform = Platform(emu)
+    id_ = platform.base_connection()
+    answer = platform.ok("GET", f"{FLOW}/connections/{id_}/explore?{query}")
+    platform.close()
+    return answer
 
 
 def test_parses_the_emulators_answers() -> None:
