@@ -20,7 +20,8 @@ Choices made here, from Adobe's documents (``PIPELINE.md`` sections):
   connections update only ``name``/``description`` in place; a dataflow updates ``name``,
   ``description``, ``frequency``, ``interval`` and the mapping in place, changes ``enabled``
   through an action, and replaces on anything else (``backfill`` and ``delta_column`` are not
-  documented as patchable, so they replace too).
+  documented as patchable, so they replace too, as does a change of frequency to or from
+  ``once``, which has no interval to patch).
 """
 
 from __future__ import annotations
@@ -305,7 +306,9 @@ def flow_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[set[
     old, new = flat(olds), flat(news)
     fields = FLOW_UPDATE_FIELDS + FLOW_ACTION_FIELDS + FLOW_REPLACE_FIELDS
     changed = {f for f in fields if old.get(f) != new.get(f)}
-    return changed, bool(changed & set(FLOW_REPLACE_FIELDS))
+    # A run-once flow has no interval or backfill to patch: to or from "once" is a new flow.
+    to_or_from_once = "frequency" in changed and "once" in (old["frequency"], new["frequency"])
+    return changed, to_or_from_once or bool(changed & set(FLOW_REPLACE_FIELDS))
 
 
 def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:

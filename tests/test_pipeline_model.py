@@ -118,6 +118,20 @@ def test_replace_fields(change: dict[str, Any], field: str) -> None:
     assert replaces
 
 
+@pytest.mark.parametrize(("old", "new"), [("hour", "once"), ("once", "day")])
+def test_frequency_to_or_from_once_replaces(old: str, new: str) -> None:
+    """A run-once flow has no interval to patch: switching to or from once replaces."""
+    def props(frequency: str) -> dict[str, Any]:
+        schedule = {"start_time": START, "frequency": frequency}
+        return {"name": "f", "schedule": schedule if frequency == "once"
+                else {**schedule, "interval": 1}}
+
+    changed, replaces = model.flow_changes(props(old), props(new))
+    assert "frequency" in changed
+    assert replaces
+    assert model.flow_changes(props("hour"), props("day")) == ({"frequency"}, False)
+
+
 def test_same_start_in_two_spellings_is_no_change() -> None:
     """ISO and epoch seconds of one instant, and interval 1 vs "1", are the same schedule."""
     iso = {"start_time": START_ISO, "frequency": "day", "interval": 1}
