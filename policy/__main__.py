@@ -7,11 +7,12 @@ blocks forever: never import this file (tests import ``aep_policies`` instead).
 """
 
 from aep_policies import PACK_DESCRIPTION, PACK_NAME, POLICIES
+from pipeline_policies import POLICIES as PIPELINE_POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     name=PACK_NAME,
-    policies=POLICIES,
+    policies=POLICIES + PIPELINE_POLICIES,
     # Each policy sets its own level; this only covers a policy added without one.
     enforcement_level=EnforcementLevel.ADVISORY,
     description=PACK_DESCRIPTION,

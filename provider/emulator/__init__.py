@@ -100,6 +100,25 @@ random transient faults. ``emu.requests`` records every request, faulted ones in
 status they got (0 when dropped); the bearer token, ``client_secret`` and secret params are
 replaced by ``[REDACTED]`` before recording.
 
+Ingestion path (``pipeline.py`` and one module per entity)
+---------------------------------------------------------
+Behind the same gateway, faults and request log: ``/sourceConnections``, ``/targetConnections``
+(``source_connections.py``, ``target_connections.py``), ``/flows`` with
+``/flows/{id}/action?op=enable|disable`` (``flows.py``), read-only ``/flowSpecs`` holding
+``CRMToAEP`` (``flow_specs.py``) and ``/connectionSpecs`` holding Databricks and Data Lake
+(``connection_specs.py``), ``/connections/{id}/explore`` over a configurable fake Databricks
+catalogue (``explore.py``), Data Prep mapping sets at ``/data/foundation/conversion/mappingSets``
+(``mapping_sets.py``) and landing-zone staging credentials at
+``/data/foundation/connectors/landingzone/credentials?type=dlz_databricks_source[&action=refresh]``
+(``staging_credentials.py``). Referential integrity: a flow names existing source and target
+connections of its sandbox and a flow spec that accepts them; deleting a base, source or target
+connection a flow still uses answers 400 1418-400. Options: ``Emulator(pipeline=
+PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the matching CLI flags
+(``pipeline.py`` lists them with each choice made where Adobe is silent). Assertion helpers:
+``emu.source_connections(org, sandbox)``, ``emu.target_connections(...)``, ``emu.flows(...)``,
+``emu.mapping_sets(...)``, ``emu.staging_credentials(...)``, ``emu.staging_token_valid(token)``,
+``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable).
+
 Fidelity: modelled on Adobe's OpenAPI spec and docs (``shared/reference/FLOW_SERVICE.md``); the
 unconfirmed points (masking, missing sandbox header, missing version, default page size, delete
 status) are the options above.
@@ -107,7 +126,9 @@ status) are the options above.
 
 from __future__ import annotations
 
+from provider.emulator.explore import Catalogue, Column, Table
 from provider.emulator.faults import FaultRule, Faults
+from provider.emulator.pipeline import PipelineOptions
 from provider.emulator.recording import RecordedRequest
 from provider.emulator.server import CLIENT_ID, CLIENT_SECRET, ORG_ID, Emulator
 
@@ -115,8 +136,12 @@ __all__ = [
     "CLIENT_ID",
     "CLIENT_SECRET",
     "ORG_ID",
+    "Catalogue",
+    "Column",
     "Emulator",
     "FaultRule",
     "Faults",
+    "PipelineOptions",
     "RecordedRequest",
+    "Table",
 ]

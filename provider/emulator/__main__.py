@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from provider.emulator import pipeline
 from provider.emulator.faults import TRANSIENT
 from provider.emulator.limits import DEFAULT_WORKERS
 from provider.emulator.server import DELETE_STATUSES, MISSING_SANDBOX_MODES, Emulator
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="|".join(str(s) for s in TRANSIENT),
         help="statuses for --fault-rate, separated by | or ,",
     )
+    pipeline.add_arguments(parser)
     return parser
 
 
@@ -75,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        pipeline_options = pipeline.options_from(args)
         emulator = Emulator(
             port=args.port,
             host=args.host,
@@ -86,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             accept_unquoted_etag=args.accept_unquoted_etag,
             delete_status=args.delete_status,
             workers=args.workers,
+            pipeline=pipeline_options,
         )
     except StateFileError as error:
         print(f"aep-flow-emulator: error: {error}", file=sys.stderr)

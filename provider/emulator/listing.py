@@ -64,8 +64,13 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> Query:
     return Query(properties, orderby or DEFAULT_ORDER, limit, count, offset)
 
 
-def run(items: list[dict[str, Any]], query: Query) -> dict[str, Any]:
-    """The list (or count) answer for ``items`` (already masked), per ``query``."""
+def run(
+    items: list[dict[str, Any]], query: Query, path: str = "/connections"
+) -> dict[str, Any]:
+    """The list (or count) answer for ``items`` (already masked), per ``query``.
+
+    ``path`` is the collection the ``_links.next.href`` of a partial page points back to.
+    """
     selected = [item for item in items if all(_matches(item, p) for p in query.properties)]
     if query.count:
         return {"count": len(selected)}
@@ -75,7 +80,7 @@ def run(items: list[dict[str, Any]], query: Query) -> dict[str, Any]:
     answer: dict[str, Any] = {"items": page}
     if query.offset + size < len(ordered):
         token = _encode_token(query, query.offset + size)
-        answer["_links"] = {"next": {"href": f"/connections?continuationToken={quote(token)}"}}
+        answer["_links"] = {"next": {"href": f"{path}?continuationToken={quote(token)}"}}
     return answer
 
 

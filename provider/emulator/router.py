@@ -9,10 +9,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
-from provider.emulator.connections import ConnectionService
+from provider.emulator.connections import Caller, ConnectionService
 from provider.emulator.gateway import TokenIssuer, authenticate
 from provider.emulator.limits import MAX_JSON_DEPTH, json_depth_exceeds
 from provider.emulator.problems import EmulatorHTTPError, FlowError, GatewayError, ImsError
@@ -45,6 +45,26 @@ def relative_path(path: str) -> str:
     return path
 
 
+class Routes(Protocol):
+    """More endpoints behind the same gateway (``pipeline.Pipeline``), offered requests first."""
+
+    def serves(self, path: str) -> bool:
+        """Whether a path outside the Flow Service base is served here."""
+        ...
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        caller: Caller,
+        query: Mapping[str, Sequence[str]],
+        headers: Mapping[str, str],
+        raw: bytes,
+    ) -> Answer | None:
+        """The answer, or None to let the connection routes answer."""
+        ...
+
+
 class Router:
     """Maps a request to IMS or to the connection service, behind the gateway checks."""
 
@@ -55,7 +75,9 @@ class Router:
         *,
         missing_sandbox: str = "prod",
         delete_status: int = 204,
+        routes: Sequence[Routes] = (),
     ) -> None:
+        self.routes = tuple(routes)
         self.service = service
         self.tokens = tokens
         self.missing_sandbox = missing_sandbox
@@ -86,9 +108,13 @@ class Router:
     ) -> Answer:
         if path.rstrip("/") == IMS_PATH:
             return self._ims(method, query, raw)
-        if relative_path(path) == path:
+        if relative_path(path) == path and not any(r.serves(path) for r in self.routes):
             raise GatewayError(404, "404000", f"No API is served at {path}")
         caller = authenticate(method, headers, self.tokens, self.missing_sandbox)
+        for routes in self.routes:
+            answer = routes.route(method, path, caller, query, headers, raw)
+            if answer is not None:
+                return answer
         rel = relative_path(path)
         if rel.rstrip("/") == "/connections":
             if method == "GET":

@@ -12,6 +12,7 @@ from provider.emulator.faults import Faults
 from provider.emulator.gateway import TokenIssuer
 from provider.emulator.handler import EmulatorServer
 from provider.emulator.limits import DEFAULT_WORKERS
+from provider.emulator.pipeline import Pipeline, PipelineOptions, PipelineViews
 from provider.emulator.recording import RecordedRequest
 from provider.emulator.router import Router
 from provider.emulator.store import ConnectionStore
@@ -24,7 +25,7 @@ MISSING_SANDBOX_MODES = ("prod", "error")
 DELETE_STATUSES = (200, 202, 204)
 
 
-class Emulator:
+class Emulator(PipelineViews):
     """An offline Flow Service + IMS on loopback. See the package docstring for the behaviour."""
 
     client_id = CLIENT_ID
@@ -43,6 +44,7 @@ class Emulator:
         accept_unquoted_etag: bool = False,
         delete_status: int = 204,
         workers: int = DEFAULT_WORKERS,
+        pipeline: PipelineOptions | None = None,
     ) -> None:
         if missing_sandbox not in MISSING_SANDBOX_MODES:
             raise ValueError(f"missing_sandbox must be one of {MISSING_SANDBOX_MODES}")
@@ -64,8 +66,20 @@ class Emulator:
             require_version=require_version,
             accept_unquoted_etag=accept_unquoted_etag,
         )
+        self._pipeline = Pipeline(
+            self._store,
+            pipeline,
+            state_file=state_file,
+            require_version=require_version,
+            accept_unquoted_etag=accept_unquoted_etag,
+            delete_status=delete_status,
+        )
         self._router = Router(
-            service, self._tokens, missing_sandbox=missing_sandbox, delete_status=delete_status
+            service,
+            self._tokens,
+            missing_sandbox=missing_sandbox,
+            delete_status=delete_status,
+            routes=(self._pipeline,),
         )
         self._log: list[RecordedRequest] = []
         self._log_lock = threading.Lock()

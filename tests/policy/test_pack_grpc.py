@@ -170,6 +170,10 @@ def test_analyzer_info_lists_policies_and_levels(analyzer: analyzer_pb2_grpc.Ana
         "unique-names": MANDATORY,
         "owner-description": ADVISORY,
         "naming-convention": ADVISORY,
+        "dataflow-schedule": MANDATORY,
+        "dataflow-frequency": MANDATORY,
+        "dataflow-source-in-stack": MANDATORY,
+        "staging-credentials-expiry": ADVISORY,
     }
     schemas = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schemas["allowed-sandboxes"]["properties"]["allowedSandboxes"]["type"] == "array"
@@ -271,3 +275,23 @@ def test_analyze_stack_reports_duplicate_names(analyzer: analyzer_pb2_grpc.Analy
     assert _urn("b") in diagnostics[0].message
     assert _urn("a") in diagnostics[1].message
     assert all(TOKEN not in d.message for d in diagnostics)
+
+
+def test_bad_dataflow_schedule_draws_mandatory_diagnostics(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub,
+) -> None:
+    """The pipeline policies are served: a native Dataflow every 5 minutes in prod draws the
+    schedule rule and the frequency bound, both MANDATORY."""
+    configure(analyzer, DEV_ONLY)
+    props = {"name": "orders", "sandboxName": "prod",
+             "schedule": {"startTime": "2027-01-15T08:00:00Z", "frequency": "minute",
+                          "interval": 5}}
+    request = analyzer_pb2.AnalyzeRequest(
+        type="aep:index:Dataflow", properties=_struct(props),
+        urn="urn:pulumi:dev::aep-connections::aep:index:Dataflow::orders", name="orders",
+    )
+    diagnostics = list(analyzer.Analyze(request, timeout=RPC_TIMEOUT).diagnostics)
+    assert sorted((d.policyName, d.enforcementLevel) for d in diagnostics) == [
+        ("dataflow-frequency", MANDATORY),
+        ("dataflow-schedule", MANDATORY),
+    ]
