@@ -12,29 +12,25 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+
 SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 SPEC_VERSION = "1.0"
 AUTH_SPEC_NAME = "Access Token Authentication"
 
+# Everything below is derived from the field table (provider.fields); nothing else lists fields.
 # Resource property -> key under auth.params.
-PARAMS: dict[str, str] = {
-    "domain": "domain",
-    "cluster_id": "clusterId",
-    "access_token": "accessToken",
-    "database": "database",
-    "catalog": "catalog",
-}
-SECRET_FIELDS = ("access_token",)
+PARAMS: dict[str, str] = {f.state: f.param for f in SPEC.fields if f.param}
+SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)
 
 # A connection lives in one sandbox: moving it means a new connection.
-REPLACE_FIELDS = ("sandbox_name",)
+REPLACE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.replace)
 # Changed in place with one PATCH.
-UPDATE_FIELDS = ("name", "description", "domain", "cluster_id", "access_token", "database",
-                 "catalog")
+UPDATE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api and not f.replace)
 # Inputs that steer the provider but are not part of the live connection.
-PROVIDER_ONLY_FIELDS = ("adopt_existing",)
+PROVIDER_ONLY_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api is None)
 INPUT_FIELDS = REPLACE_FIELDS + UPDATE_FIELDS + PROVIDER_ONLY_FIELDS
-OUTPUT_FIELDS = ("connection_id", "etag", "state", "created_at", "updated_at")
+OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
 
 
 @dataclasses.dataclass(frozen=True)

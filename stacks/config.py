@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from provider.fields import DATABRICKS_BASE_CONNECTION
+
 __all__ = [
     "ALLOW_PLAINTEXT_TOKENS_KEY",
     "CONNECTIONS_KEY",
@@ -46,17 +48,13 @@ CONNECTIONS_KEY = "connections"
 ALLOW_PLAINTEXT_TOKENS_KEY = "allowPlaintextTokens"
 
 # YAML field -> (required, expected type). Only these fields are accepted, so a typo is an error
-# instead of a silently ignored setting.
+# instead of a silently ignored setting. The connection's own fields come from the field table
+# (provider.fields); the token arrives through a config key and the sandbox from aep:sandboxName.
 CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
-    "name": (True, str),
-    "description": (False, str),
-    "domain": (True, str),
-    "clusterId": (True, str),
-    "database": (True, str),
-    "catalog": (False, str),
+    **{f.schema: (f.required, f.python_type)
+       for f in DATABRICKS_BASE_CONNECTION.inputs if f.stack_config},
     "tokenKey": (True, str),
     "protect": (False, bool),
-    "adoptExisting": (False, bool),
 }
 
 # A config key name as `pulumi config set` accepts it, optionally namespaced ("ns:key").
