@@ -84,8 +84,14 @@ def wire_values(values: Mapping[str, Any],
 
 
 def _wire(value: Any) -> Any:
+    """A plain value as ``PropertyValue`` accepts it (numbers as floats, containers of
+    ``PropertyValue``)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if isinstance(value, Mapping):
+        return {k: PropertyValue(_wire(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [PropertyValue(_wire(v)) for v in value]
     return value
 
 
@@ -154,10 +160,16 @@ class AepProvider(api.Provider):
     async def check(self, request: api.CheckRequest) -> api.CheckResponse:
         """Validate inputs with no network; failures name the schema property."""
         self._resource(request.type)
-        news, secrets = state_values(request.new_inputs)
+        strays = {k: v for k, v in request.new_inputs.items()
+                  if SPEC.by_schema(k) is None and SPEC.by_state(k) is not None}
+        news, secrets = state_values({k: v for k, v in request.new_inputs.items()
+                                      if k not in strays})
         checked = self._core.check(news)
         failures = [api.CheckFailure(_schema_name(prop), SPEC.schema_words(reason))
                     for prop, reason in checked.failures]
+        failures += [api.CheckFailure(k, f"unknown property {k!r}: the aep provider's "
+                                         f"properties are camelCase, e.g. {_schema_name(k)!r}")
+                     for k in sorted(strays)]
         return api.CheckResponse(inputs=wire_values(checked.inputs, secrets),
                                  failures=failures or None)
 

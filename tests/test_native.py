@@ -285,3 +285,15 @@ def test_root_is_the_program_not_the_plugin() -> None:
     assert (ROOT / "Pulumi.yaml").exists()
     assert not (ROOT / "PulumiPlugin.yaml").exists()
     assert PLUGIN_DIR == ROOT / "plugin"
+
+
+def test_snake_case_names_are_rejected(plugin: PluginHost, emu: Emulator, props: Props) -> None:
+    """A Python-style name (cluster_id) sent to the plugin fails Check naming the camelCase one,
+    instead of being taken silently."""
+    emu.clear_requests()
+    news = camel(props(), cluster_id="0123-456789-abcde123")
+    answer = plugin.stub.Check(provider_pb2.CheckRequest(
+        urn=PLUGIN_URN + "snake", olds=wire({}), news=wire(news)))
+    assert [f.property for f in answer.failures] == ["cluster_id"]
+    assert "'clusterId'" in answer.failures[0].reason
+    assert emu.requests == []
