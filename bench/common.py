@@ -11,7 +11,7 @@ from typing import Any
 
 from provider import testing
 from provider.emulator import Emulator, RecordedRequest
-from provider.testing import ProviderHost, urn_for
+from provider.testing import PluginHost, ProviderHost, urn_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEYS = ("aep:clientSecret",)
@@ -50,9 +50,10 @@ def declared(n: int, prefix: str = "bench", **changes: Any) -> dict[str, dict[st
 
 
 @contextmanager
-def configured_host(emu: Emulator) -> Iterator[ProviderHost]:
-    """A fresh ``python -m pulumi.dynamic`` process, configured with ``stack_config(emu)``."""
-    with ProviderHost(ROOT) as host:
+def configured_host(emu: Emulator, door: str = "dynamic") -> Iterator[ProviderHost]:
+    """A fresh ``python -m pulumi.dynamic`` process (or, for ``door="plugin"``, the native
+    plugin started as Pulumi's language host starts it), configured with ``stack_config(emu)``."""
+    with (PluginHost() if door == "plugin" else ProviderHost(ROOT)) as host:
         host.configure(stack_config(emu), secret_keys=SECRET_KEYS)
         yield host
 
