@@ -297,3 +297,49 @@ def test_snake_case_names_are_rejected(plugin: PluginHost, emu: Emulator, props:
     assert [f.property for f in answer.failures] == ["cluster_id"]
     assert "'clusterId'" in answer.failures[0].reason
     assert emu.requests == []
+
+
+def test_configure_values_from_both_spellings() -> None:
+    """Legacy variables and args both become aep: keys (args win); numbers become whole-number
+    text; secrets are unwrapped; other namespaces, unknowns and the version are ignored."""
+    from pulumi.provider.experimental import provider as api
+    from pulumi.provider.experimental.property_value import PropertyValue
+
+    from provider.native import config_values
+
+    request = api.ConfigureRequest(
+        variables={"aep:config:clientId": "from-variables", "aep:config:orgId": "O@AdobeOrg",
+                   "other:config:clientId": "not-ours"},
+        args={"clientId": PropertyValue("from-args"),
+              "clientSecret": PropertyValue("s3cret-value", is_secret=True),
+              "maxConcurrency": PropertyValue(8.0), "retryBaseDelay": PropertyValue(0.25),
+              "imsUrl": PropertyValue(UNKNOWN), "version": PropertyValue("0.1.0")},
+        accept_secrets=True, accept_resources=True)
+    assert config_values(request) == {
+        "aep:clientId": "from-args", "aep:orgId": "O@AdobeOrg",
+        "aep:clientSecret": "s3cret-value", "aep:maxConcurrency": "8",
+        "aep:retryBaseDelay": "0.25"}
+
+
+def test_max_concurrency_sizes_the_worker_pool(emu: Emulator) -> None:
+    """aep:maxConcurrency sets how many operations run at once; a bad value is a check failure
+    naming the key."""
+    import asyncio
+
+    from pulumi.provider.experimental import provider as api
+    from pulumi.provider.experimental.property_value import PropertyValue
+
+    from provider.native import AepProvider
+
+    def configure(value: str) -> AepProvider:
+        config = stack_config(emu, **{"aep:maxConcurrency": value})
+        args = {k.split(":", 1)[1]: PropertyValue(v) for k, v in config.items()}
+        provider = AepProvider(environ={})
+        asyncio.run(provider.configure(api.ConfigureRequest({}, args, True, True)))
+        return provider
+
+    assert configure("4").workers == 4
+    assert configure("32").workers == 32
+    bad = configure("0")
+    failures = bad._core.check({}).failures
+    assert any(p == "aep" and "aep:maxConcurrency" in r for p, r in failures)
