@@ -58,6 +58,23 @@ def configured_host(emu: Emulator, door: str = "dynamic") -> Iterator[ProviderHo
         yield host
 
 
+def bare_headers(emu: Emulator, session: Any, timeout: tuple[float, float]) -> dict[str, str]:
+    """The headers a bare ``requests`` loop sends to Flow Service: one IMS token fetched with
+    ``session``, then the same headers the client sends."""
+    token = session.post(emu.url + TOKEN_PATH, timeout=timeout, data={
+        "grant_type": "client_credentials", "client_id": emu.client_id,
+        "client_secret": emu.client_secret, "scope": "openid",
+    }).json()["access_token"]
+    return {
+        "Authorization": f"Bearer {token}",
+        "x-api-key": emu.client_id,
+        "x-gw-ims-org-id": emu.org_id,
+        "x-sandbox-name": SANDBOX,
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+
+
 @contextmanager
 def emulator(latency: float = 0.0) -> Iterator[Emulator]:
     """A fresh emulator on loopback, adding ``latency`` seconds to every request when set."""

@@ -24,8 +24,7 @@ import requests
 
 from bench import requests_per_op
 from bench.common import (
-    SANDBOX,
-    TOKEN_PATH,
+    bare_headers,
     configured_host,
     emulator,
     median,
@@ -66,12 +65,7 @@ def _creates(host: ProviderHost, inputs: list[tuple[str, dict[str, Any]]],
 
 def _bare(emu: Emulator, session: requests.Session, n: int) -> float:
     """Seconds for N POSTs with plain ``requests``: the physical minimum."""
-    token = session.post(emu.url + TOKEN_PATH, timeout=TIMEOUT, data={
-        "grant_type": "client_credentials", "client_id": emu.client_id,
-        "client_secret": emu.client_secret, "scope": "openid"}).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}", "x-api-key": emu.client_id,
-               "x-gw-ims-org-id": emu.org_id, "x-sandbox-name": SANDBOX,
-               "Content-Type": "application/json", "Accept": "application/json"}
+    headers = bare_headers(emu, session, TIMEOUT)
     batch = next(_batches)
     bodies = [json.dumps(model.create_body(props(i, name=f"bare-{batch:03d}-{i:04d}"))).encode()
               for i in range(n)]
