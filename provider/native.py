@@ -34,7 +34,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from provider import lifecycle, schema
 from provider.errors import AepError
-from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
 from provider.settings import TUNING
 
@@ -63,24 +63,31 @@ def plain(value: PropertyValue) -> Any:
     return inner
 
 
-def state_values(props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[str]]:
+def state_values(spec: ResourceSpec, props: Mapping[str, PropertyValue]
+                 ) -> tuple[dict[str, Any], set[str]]:
     """Wire properties as state-named plain values, and the state names that came as secrets."""
-    values = SPEC.from_schema({k: plain(v) for k, v in props.items()})
-    secrets = set(SPEC.from_schema({k: None for k, v in props.items() if v.is_secret}))
+    values = spec.from_schema({k: plain(v) for k, v in props.items()})
+    secrets = set(spec.from_schema({k: None for k, v in props.items() if v.is_secret}))
     return values, secrets
 
 
-def wire_values(values: Mapping[str, Any],
+def wire_values(spec: ResourceSpec, values: Mapping[str, Any],
                 secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """State-named values as wire properties: schema names, secrets marked, ``None`` left out."""
     out: dict[str, PropertyValue] = {}
     for key, value in values.items():
         if value is None or key.startswith("__"):
             continue
-        field = SPEC.by_state(key)
+        field = spec.by_state(key)
         secret = key in secrets or bool(field and field.secret)
         out[field.schema if field else key] = PropertyValue(_wire(value), is_secret=secret)
     return out
+
+
+def schema_name(spec: ResourceSpec, state: str) -> str:
+    """The schema name of the property whose state name is ``state``."""
+    field = spec.by_state(state)
+    return field.schema if field else state
 
 
 def _wire(value: Any) -> Any:
@@ -114,13 +121,23 @@ def config_values(request: api.ConfigureRequest) -> dict[str, str]:
 
 
 class AepProvider(api.Provider):
-    """The ``aep`` package: one resource, ``aep:index:DatabricksBaseConnection``."""
+    """The ``aep`` package: every resource of ``lifecycle.APIS``, by its token."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
-        self._core = Lifecycle(None, None)
+        self._cores = {a.SPEC.token: Lifecycle(None, None, api=a) for a in lifecycle.APIS}
         self.workers = DEFAULT_CONCURRENCY
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="aep")
+
+    def core(self, token: str) -> Lifecycle:
+        """The lifecycle of resource type ``token`` (the first one for an empty token)."""
+        if not token:
+            return next(iter(self._cores.values()))
+        found = self._cores.get(token)
+        if found is None:
+            raise ProviderError(f"unknown resource type {token!r}: the aep provider serves "
+                                f"{', '.join(self._cores)}")
+        return found
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -129,12 +146,6 @@ class AepProvider(api.Provider):
         except AepError as error:
             # The server prints the traceback of what reaches it: start a fresh one here.
             raise ProviderError(str(error)) from None
-
-    @staticmethod
-    def _resource(token: str) -> None:
-        if token and token != SPEC.token:
-            raise ProviderError(f"unknown resource type {token!r}: the aep provider serves "
-                                f"{SPEC.token}")
 
     # -- provider ------------------------------------------------------------------------------
 
@@ -151,7 +162,7 @@ class AepProvider(api.Provider):
             old, self._pool = self._pool, ThreadPoolExecutor(workers, thread_name_prefix="aep")
             self.workers = workers
             old.shutdown(wait=False)
-        self._core = core
+        self._cores = {token: core.for_api(c.api) for token, c in self._cores.items()}
         return api.ConfigureResponse(accept_secrets=True, supports_preview=True,
                                      accept_resources=True, accept_outputs=False)
 
@@ -159,76 +170,79 @@ class AepProvider(api.Provider):
 
     async def check(self, request: api.CheckRequest) -> api.CheckResponse:
         """Validate inputs with no network; failures name the schema property."""
-        self._resource(request.type)
-        strays = {k: v for k, v in request.new_inputs.items()
-                  if SPEC.by_schema(k) is None and SPEC.by_state(k) is not None}
-        news, secrets = state_values({k: v for k, v in request.new_inputs.items()
-                                      if k not in strays})
-        checked = self._core.check(news)
-        failures = [api.CheckFailure(_schema_name(prop), SPEC.schema_words(reason))
+        core = self.core(request.type)
+        spec = core.api.SPEC
+        strays = {k for k in request.new_inputs
+                  if spec.by_schema(k) is None and spec.by_state(k) is not None}
+        news, secrets = state_values(spec, {k: v for k, v in request.new_inputs.items()
+                                            if k not in strays})
+        checked = core.check(news)
+        failures = [api.CheckFailure(schema_name(spec, prop), spec.schema_words(reason))
                     for prop, reason in checked.failures]
         failures += [api.CheckFailure(k, f"unknown property {k!r}: the aep provider's "
-                                         f"properties are camelCase, e.g. {_schema_name(k)!r}")
+                                         f"properties are camelCase, e.g. "
+                                         f"{schema_name(spec, k)!r}")
                      for k in sorted(strays)]
-        return api.CheckResponse(inputs=wire_values(checked.inputs, secrets),
+        return api.CheckResponse(inputs=wire_values(spec, checked.inputs, secrets),
                                  failures=failures or None)
 
     async def diff(self, request: api.DiffRequest) -> api.DiffResponse:
         """A detailed diff: per property, update or update-replace (``sandboxName``)."""
-        olds, _ = state_values(request.old_state)
-        news, _ = state_values(request.new_inputs)
+        core = self.core(request.type)
+        spec = core.api.SPEC
+        olds, _ = state_values(spec, request.old_state)
+        news, _ = state_values(spec, request.new_inputs)
         for name in request.ignore_changes:
-            field = SPEC.by_schema(name)
+            field = spec.by_schema(name)
             if field and field.state in olds:
                 news[field.state] = olds[field.state]
-        found = self._core.diff(olds, news)
-        detailed = {_schema_name(k): api.PropertyDiff(_KINDS[v], input_diff=True)
+        found = core.diff(olds, news)
+        detailed = {schema_name(spec, k): api.PropertyDiff(_KINDS[v], input_diff=True)
                     for k, v in found.kinds.items()}
         return api.DiffResponse(
-            changes=bool(found.kinds), replaces=[_schema_name(k) for k in found.replaces],
-            stables=[_schema_name(k) for k in found.stables], delete_before_replace=False,
+            changes=bool(found.kinds), replaces=[schema_name(spec, k) for k in found.replaces],
+            stables=[schema_name(spec, k) for k in found.stables], delete_before_replace=False,
             diffs=list(detailed), detailed_diff=detailed)
 
     async def create(self, request: api.CreateRequest) -> api.CreateResponse:
         """Create (or, in preview, say which outputs will be known only after)."""
-        self._resource(request.type)
-        props, secrets = state_values(request.properties)
+        core = self.core(request.type)
+        props, secrets = state_values(core.api.SPEC, request.properties)
         if request.preview:
-            done = Lifecycle.preview_create(props)
+            done = core.preview_create(props)
         else:
-            done = await self._run(self._core.create, props)
+            done = await self._run(core.create, props)
         return api.CreateResponse(resource_id=done.id,
-                                  properties=wire_values(done.outputs, secrets))
+                                  properties=wire_values(core.api.SPEC, done.outputs, secrets))
 
     async def read(self, request: api.ReadRequest) -> api.ReadResponse:
         """Refresh, or with an id only, import from the provider's ``aep:sandboxName``."""
-        props, secrets = state_values(request.properties)
-        done: Outcome = await self._run(self._core.read, request.resource_id, props)
+        core = self.core(request.type)
+        spec = core.api.SPEC
+        props, secrets = state_values(spec, request.properties)
+        done: Outcome = await self._run(core.read, request.resource_id, props)
         if not done.id:
             return api.ReadResponse(resource_id="", properties={}, inputs={})
         return api.ReadResponse(resource_id=done.id,
-                                properties=wire_values(done.outputs, secrets),
-                                inputs=wire_values(done.inputs, secrets))
+                                properties=wire_values(spec, done.outputs, secrets),
+                                inputs=wire_values(spec, done.inputs, secrets))
 
     async def update(self, request: api.UpdateRequest) -> api.UpdateResponse:
         """One PATCH with ``If-Match`` (or, in preview, the outputs it will change)."""
-        olds, _ = state_values(request.olds)
-        news, secrets = state_values(request.news)
+        core = self.core(request.type)
+        olds, _ = state_values(core.api.SPEC, request.olds)
+        news, secrets = state_values(core.api.SPEC, request.news)
         if request.preview:
-            done = Lifecycle.preview_update(olds, news)
+            done = core.preview_update(olds, news)
         else:
-            done = await self._run(self._core.update, request.resource_id, olds, news)
-        return api.UpdateResponse(properties=wire_values(done.outputs, secrets))
+            done = await self._run(core.update, request.resource_id, olds, news)
+        return api.UpdateResponse(properties=wire_values(core.api.SPEC, done.outputs, secrets))
 
     async def delete(self, request: api.DeleteRequest) -> None:
-        """Delete; a connection already gone counts as deleted."""
-        props, _ = state_values(request.properties)
-        await self._run(self._core.delete, request.resource_id, props)
-
-
-def _schema_name(state: str) -> str:
-    field = SPEC.by_state(state)
-    return field.schema if field else state
+        """Delete; a resource already gone counts as deleted."""
+        core = self.core(request.type)
+        props, _ = state_values(core.api.SPEC, request.properties)
+        await self._run(core.delete, request.resource_id, props)
 
 
 def main(argv: list[str] | None = None) -> None:

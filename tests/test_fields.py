@@ -66,3 +66,11 @@ def test_check_reasons_in_schema_words() -> None:
     """A reason naming cluster_id reads clusterId for a camelCase language."""
     assert SPEC.schema_words("cluster_id is required") == "clusterId is required"
     assert SPEC.schema_words("name is required") == "name is required"
+
+
+def test_every_served_resource_has_its_table() -> None:
+    """The lifecycle's API mappings and the field tables list the same resources."""
+    from provider.fields import RESOURCES
+    from provider.lifecycle import APIS
+
+    assert [api.SPEC for api in APIS] == list(RESOURCES)

@@ -49,23 +49,25 @@ def test_diff_kinds_per_property() -> None:
     """Each changed input gets a kind; the sandbox replaces; unknown news count as changes."""
     olds = {"name": "a", "catalog": "c", "sandbox_name": "dev", "database": "d"}
     news = {"name": "b", "description": "new", "sandbox_name": "prod", "database": UNKNOWN}
-    found = Lifecycle.diff(olds, news)
+    core = Lifecycle(None, None)
+    found = core.diff(olds, news)
     assert found.kinds == {"sandbox_name": "update-replace", "name": "update",
                            "description": "add", "database": "update", "catalog": "delete"}
     assert found.replaces == ("sandbox_name",)
     assert "domain" in found.stables
     assert "name" not in found.stables
-    assert Lifecycle.diff(olds, olds).kinds == {}
+    assert core.diff(olds, olds).kinds == {}
 
 
 def test_preview_outcomes_mark_unknown_outputs(props: Props) -> None:
     """Preview create knows the inputs only; preview update knows all but etag and time."""
-    created = Lifecycle.preview_create(props())
+    core = Lifecycle(None, None)
+    created = core.preview_create(props())
     assert created.outputs["connection_id"] == UNKNOWN
     assert created.outputs["name"] == props()["name"]
     olds = {**props(), "connection_id": "abc", "etag": "e1", "created_at": "t0",
             "updated_at": "t0", "state": "enabled"}
-    updated = Lifecycle.preview_update(olds, props(database="w"))
+    updated = core.preview_update(olds, props(database="w"))
     assert (updated.id, updated.outputs["database"]) == ("abc", "w")
     assert (updated.outputs["etag"], updated.outputs["updated_at"]) == (UNKNOWN, UNKNOWN)
     assert updated.outputs["created_at"] == "t0"

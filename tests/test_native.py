@@ -341,5 +341,16 @@ def test_max_concurrency_sizes_the_worker_pool(emu: Emulator) -> None:
     assert configure("4").workers == 4
     assert configure("32").workers == 32
     bad = configure("0")
-    failures = bad._core.check({}).failures
+    failures = bad.core("").check({}).failures
     assert any(p == "aep" and "aep:maxConcurrency" in r for p, r in failures)
+
+
+def test_unknown_resource_type_is_refused() -> None:
+    """A token the plugin does not serve is an error naming the ones it does."""
+    from provider.native import AepProvider, ProviderError
+
+    provider = AepProvider(environ={})
+    assert provider.core("aep:index:DatabricksBaseConnection").api.SPEC.name == \
+        "DatabricksBaseConnection"
+    with pytest.raises(ProviderError, match="aep:index:DatabricksBaseConnection"):
+        provider.core("aep:index:Nope")
