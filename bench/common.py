@@ -11,7 +11,7 @@ from typing import Any
 
 from provider import testing
 from provider.emulator import Emulator, RecordedRequest
-from provider.testing import ProviderHost, urn_for
+from provider.testing import PluginHost, ProviderHost, urn_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEYS = ("aep:clientSecret",)
@@ -50,11 +50,29 @@ def declared(n: int, prefix: str = "bench", **changes: Any) -> dict[str, dict[st
 
 
 @contextmanager
-def configured_host(emu: Emulator) -> Iterator[ProviderHost]:
-    """A fresh ``python -m pulumi.dynamic`` process, configured with ``stack_config(emu)``."""
-    with ProviderHost(ROOT) as host:
+def configured_host(emu: Emulator, door: str = "dynamic") -> Iterator[ProviderHost]:
+    """A fresh ``python -m pulumi.dynamic`` process (or, for ``door="plugin"``, the native
+    plugin started as Pulumi's language host starts it), configured with ``stack_config(emu)``."""
+    with (PluginHost() if door == "plugin" else ProviderHost(ROOT)) as host:
         host.configure(stack_config(emu), secret_keys=SECRET_KEYS)
         yield host
+
+
+def bare_headers(emu: Emulator, session: Any, timeout: tuple[float, float]) -> dict[str, str]:
+    """The headers a bare ``requests`` loop sends to Flow Service: one IMS token fetched with
+    ``session``, then the same headers the client sends."""
+    token = session.post(emu.url + TOKEN_PATH, timeout=timeout, data={
+        "grant_type": "client_credentials", "client_id": emu.client_id,
+        "client_secret": emu.client_secret, "scope": "openid",
+    }).json()["access_token"]
+    return {
+        "Authorization": f"Bearer {token}",
+        "x-api-key": emu.client_id,
+        "x-gw-ims-org-id": emu.org_id,
+        "x-sandbox-name": SANDBOX,
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
 
 
 @contextmanager

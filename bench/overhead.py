@@ -27,8 +27,7 @@ from typing import Any
 import requests
 
 from bench.common import (
-    SANDBOX,
-    TOKEN_PATH,
+    bare_headers,
     configured_host,
     emulator,
     median,
@@ -113,18 +112,7 @@ def _contenders(emu: Emulator) -> Iterator[_Contenders]:
                  "minimal": serialized_provider(MinimalHttpProvider()),
                  "empty": serialized_provider(EmptyProvider())}
         sessions = [stack.enter_context(requests.Session()) for _ in range(THREADS)]
-        token = sessions[0].post(emu.url + TOKEN_PATH, timeout=TIMEOUT, data={
-            "grant_type": "client_credentials", "client_id": emu.client_id,
-            "client_secret": emu.client_secret, "scope": "openid",
-        }).json()["access_token"]
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "x-api-key": emu.client_id,
-            "x-gw-ims-org-id": emu.org_id,
-            "x-sandbox-name": SANDBOX,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
+        headers = bare_headers(emu, sessions[0], TIMEOUT)
         found = _Contenders(emu.url + BASE_PATH + "/connections", headers, sessions, hosts,
                             blobs)
         # Warm every contender, so no figure holds a token fetch, an unpickle or a TCP connect:

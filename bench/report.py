@@ -14,6 +14,8 @@ from typing import Any
 OVERHEAD_TARGET = 1.15
 OVERHEAD_TARGET_N = 100
 COLD_START_TARGET = 1.3
+PLUGIN_TARGET_SECONDS = 0.5
+DYNAMIC_FLOOR_SECONDS = 0.8
 Row = tuple[str, str, str, str]
 
 
@@ -94,6 +96,36 @@ def rows(results: dict[str, Any]) -> list[Row]:
         out.append((f"host peak memory (VmHWM) after N={mem['n']}",
                     f"{mem['vmhwm_mib']} MiB (empty host {cold['empty']['vmhwm_kib'] / 1024:.1f}"
                     " MiB)", "-", "-"))
+    out += plugin_rows(results.get("plugin"))
+    return out
+
+
+def plugin_rows(found: dict[str, Any] | None) -> list[Row]:
+    """The native plugin's rows, beside the dynamic host's."""
+    if not found:
+        return []
+    out: list[Row] = []
+    for run in found["requests_per_op"]["runs"]:
+        per = "/".join(f"{run[op]['per_resource']:g}" for op in ("create", "read", "update",
+                                                                 "delete"))
+        out.append((f"plugin: requests per create/read/update/delete, N={run['n']}",
+                    f"{per}; tokens {run['token']['requests']}", "1/1/1/1; tokens 1",
+                    _met(run["meets_minimum"])))
+    for preview in found["requests_per_op"]["noop_preview"]:
+        out.append((f"plugin: no-op preview N={preview['n']}: requests",
+                    str(preview["requests"]), "0", _met(preview["requests"] == 0)))
+    for fig in found["overhead"]:
+        out.append((f"plugin: creates plugin/bare, no latency, N={fig['n']}",
+                    f"{fig['ratio']:.2f} ({fig['plugin_ms_per_create']:.2f} vs "
+                    f"{fig['bare_ms_per_create']:.2f} ms)", "-", "-"))
+    conc = found["concurrency"]
+    ms = int(conc["latency_seconds"] * 1000)
+    out.append((f"{conc['n']} creates at once, +{ms} ms: plugin | dynamic host",
+                f"{conc['plugin_seconds']:.2f} s | {conc['dynamic_seconds']:.2f} s "
+                f"(x{conc['speedup']})",
+                f"< {PLUGIN_TARGET_SECONDS} s | >= {DYNAMIC_FLOOR_SECONDS} s",
+                _met(conc["plugin_seconds"] < PLUGIN_TARGET_SECONDS
+                     and conc["dynamic_seconds"] >= DYNAMIC_FLOOR_SECONDS)))
     return out
 
 

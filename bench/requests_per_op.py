@@ -23,7 +23,7 @@ EXTRA_KINDS = ("list", "other")
 
 
 def measure(ns: Sequence[int], preview_repeats: int = 3,
-            memory_at: int | None = None) -> dict[str, Any]:
+            memory_at: int | None = None, door: str = "dynamic") -> dict[str, Any]:
     """One lifecycle per N in ``ns``; returns per-N counts, the no-op previews, and the host's
     peak memory after the lifecycle at N = ``memory_at`` (default: the largest N)."""
     memory_at = memory_at if memory_at is not None else max(ns)
@@ -31,7 +31,7 @@ def measure(ns: Sequence[int], preview_repeats: int = 3,
     previews = []
     peak: dict[str, Any] | None = None
     for n in ns:
-        run, preview, mem = _lifecycle(n, preview_repeats, n == memory_at)
+        run, preview, mem = _lifecycle(n, preview_repeats, n == memory_at, door)
         runs.append(run)
         previews.append(preview)
         peak = mem or peak
@@ -43,11 +43,11 @@ def measure(ns: Sequence[int], preview_repeats: int = 3,
     }
 
 
-def _lifecycle(n: int, preview_repeats: int,
-               want_memory: bool) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+def _lifecycle(n: int, preview_repeats: int, want_memory: bool, door: str = "dynamic"
+               ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     resources = declared(n)
     changed = declared(n, database="warehouse")
-    with emulator() as emu, configured_host(emu) as host:
+    with emulator() as emu, configured_host(emu, door) as host:
         engine = Engine(host)
         ops: dict[str, dict[str, Any]] = {}
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, overhead, provider_blob, report, requests_per_op
+from bench import cold_start, overhead, plugin, provider_blob, report, requests_per_op
 from bench.common import ROOT
 
 LATENCY = 0.05
@@ -56,6 +56,11 @@ def run(quick: bool) -> dict[str, Any]:
             "noop_preview_requests": 0,
             "provider_blob_bytes": provider_blob.TARGET_BYTES,
             "cold_start_ratio": f"<= {report.COLD_START_TARGET}",
+            "plugin_requests": "equal to the dynamic provider's: the minimum",
+            "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
+                                  f"{plugin.LATENCY * 1000:.0f} ms: plugin < "
+                                  f"{report.PLUGIN_TARGET_SECONDS} s, dynamic host >= "
+                                  f"{report.DYNAMIC_FLOOR_SECONDS} s",
         },
     }
     steps = [
@@ -65,6 +70,7 @@ def run(quick: bool) -> dict[str, Any]:
         ("overhead", lambda: overhead.measure(
             plan.ns, plan.repeats, plan.latency_n, LATENCY, plan.latency_repeats)),
         ("cold_start", lambda: cold_start.measure(plan.cold_runs)),
+        ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
     ]
     for name, step in steps:
         begun = time.perf_counter()

@@ -1,8 +1,11 @@
 """Resource properties <-> Flow Service JSON for a Databricks base connection.
 
-The only module where the API's camelCase meets the resource's snake_case. Everything here is a
-pure function of its arguments: building the create body and the JSON Patch for an update,
-mapping a live connection back to properties, and the diff that decides update or replace.
+The API mapping of one resource, the module ``provider.lifecycle`` is given for it (it satisfies
+``lifecycle.ResourceApi``): building the create body and the JSON Patch for an update, mapping a
+live connection back to properties, the diff that decides update or replace, the check rules, and
+which public client method performs each operation. The field lists come from the field table
+(``SPEC``). Apart from the last five one-line client calls, everything here is a pure function of
+its arguments.
 """
 
 from __future__ import annotations
@@ -10,31 +13,35 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from provider import validation
+from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+
+if TYPE_CHECKING:
+    from provider.client import Created, FlowServiceClient, Patched
 
 SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 SPEC_VERSION = "1.0"
 AUTH_SPEC_NAME = "Access Token Authentication"
 
+# Everything below is derived from the field table (provider.fields); nothing else lists fields.
 # Resource property -> key under auth.params.
-PARAMS: dict[str, str] = {
-    "domain": "domain",
-    "cluster_id": "clusterId",
-    "access_token": "accessToken",
-    "database": "database",
-    "catalog": "catalog",
-}
-SECRET_FIELDS = ("access_token",)
+PARAMS: dict[str, str] = {f.state: f.param for f in SPEC.fields if f.param}
+SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)
 
 # A connection lives in one sandbox: moving it means a new connection.
-REPLACE_FIELDS = ("sandbox_name",)
+REPLACE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.replace)
 # Changed in place with one PATCH.
-UPDATE_FIELDS = ("name", "description", "domain", "cluster_id", "access_token", "database",
-                 "catalog")
+UPDATE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api and not f.replace)
 # Inputs that steer the provider but are not part of the live connection.
-PROVIDER_ONLY_FIELDS = ("adopt_existing",)
+PROVIDER_ONLY_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api is None)
 INPUT_FIELDS = REPLACE_FIELDS + UPDATE_FIELDS + PROVIDER_ONLY_FIELDS
-OUTPUT_FIELDS = ("connection_id", "etag", "state", "created_at", "updated_at")
+OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
+# How errors and messages name one of these.
+NOUN = "Databricks connection"
+# The check rules (one failure per bad property, no network).
+check_inputs = validation.check_inputs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +126,9 @@ def is_databricks(item: Mapping[str, Any]) -> bool:
     return (item.get("connectionSpec") or {}).get("id") == SPEC_ID
 
 
+is_own_kind = is_databricks
+
+
 def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
                is_unknown: Callable[[Any], bool]) -> Diff:
     """Which declared inputs differ from state. An unknown new value counts as a change."""
@@ -177,3 +187,32 @@ def iso_time(epoch_ms: int | float | None) -> str | None:
         return None
     moment = datetime.fromtimestamp(float(epoch_ms) / 1000.0, tz=timezone.utc)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# -- which client call performs each operation --------------------------------------------------
+
+
+def create(client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+    """POST the connection (the client never duplicates it when an answer is lost)."""
+    return client.create_connection(sandbox, body)
+
+
+def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
+    """GET the live connection; ``NotFoundError`` only when Flow Service says it is gone."""
+    return client.get_connection(sandbox, id_)
+
+
+def patch(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+          ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched:
+    """PATCH with ``If-Match: etag``."""
+    return client.patch_connection(sandbox, id_, etag, ops, applied=applied)
+
+
+def delete(client: FlowServiceClient, sandbox: str, id_: str) -> None:
+    """DELETE the connection."""
+    client.delete_connection(sandbox, id_)
+
+
+def find_by_name(client: FlowServiceClient, sandbox: str, name: str) -> list[dict[str, Any]]:
+    """The connections named ``name`` in ``sandbox``."""
+    return client.find_by_name(sandbox, name)

@@ -38,6 +38,7 @@ TUNING: dict[str, tuple[str, str, float, float, float]] = {
     "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS", 60.0, 0.0, 3600.0),
     "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", 0.5, 0.0, 60.0),
     "timeout_seconds": ("aep:timeoutSeconds", "AEP_TIMEOUT_SECONDS", 30.0, 0.1, 600.0),
+    "max_concurrency": ("aep:maxConcurrency", "AEP_MAX_CONCURRENCY", 16, 1, 256),
 }
 
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -67,6 +68,8 @@ class ProviderSettings:
     retry_base_delay: float = 0.5
     # Read timeout of each HTTP request (Flow Service and IMS), in seconds.
     timeout_seconds: float = 30.0
+    # Operations the native plugin runs at once (the dynamic host has its own 4 threads).
+    max_concurrency: int = 16
 
     @classmethod
     def from_config(

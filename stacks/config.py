@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from provider.fields import DATABRICKS_BASE_CONNECTION
 from provider.settings import KEYS, TUNING
 
 __all__ = [
@@ -66,18 +67,14 @@ _SETTINGS_NAMESPACES = frozenset(
     for key in [k for k, _ in KEYS.values()] + [t[0] for t in TUNING.values()]
 )
 # YAML field -> (required, expected type). Only these fields are accepted, so a typo is an error
-# instead of a silently ignored setting.
+# instead of a silently ignored setting. The connection's own fields come from the field table
+# (provider.fields); the token arrives through a config key and the sandbox from aep:sandboxName.
 CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
-    "name": (True, str),
-    "description": (False, str),
-    "domain": (True, str),
-    "clusterId": (True, str),
-    "database": (True, str),
-    "catalog": (False, str),
+    **{f.schema: (f.required, f.python_type)
+       for f in DATABRICKS_BASE_CONNECTION.inputs if f.stack_config},
     "tokenKey": (True, str),
     "sharedTokenKey": (False, bool),
     "protect": (False, bool),
-    "adoptExisting": (False, bool),
 }
 
 # A config key name as `pulumi config set` accepts it, optionally namespaced ("ns:key").

@@ -11,13 +11,34 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from provider.emulator import Emulator
 from provider.resource import DatabricksBaseConnectionProvider
-from provider.testing import stack_config
+from provider.testing import PluginHost, ProviderHost, stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
-__all__ = ["ROOT", "TOKEN", "configured", "flow_requests", "stack_config"]
+__all__ = ["DOORS", "ROOT", "TOKEN", "configured", "flow_requests", "open_door", "stack_config"]
 
 # Distinctive values, so a leak of any of them is easy to find in any text.
 TOKEN = "dapi-TESTTOKEN-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+# The two front doors every engine-level scenario runs through: Pulumi's dynamic provider host
+# and the native plugin, each started as Pulumi starts it.
+DOORS = ("dynamic", "plugin")
+
+
+def open_door(door: str, *, env: dict[str, str] | None = None,
+              cls: type[ProviderHost] | None = None) -> ProviderHost:
+    """The (not yet started) host of front door ``door``; ``cls`` a subclass to use instead."""
+    if cls is None:
+        cls = PluginHost if door == "plugin" else ProviderHost
+    if issubclass(cls, PluginHost):
+        return cls(env=env)
+    return cls(ROOT, env=env)
+
+
+@pytest.fixture(scope="module", params=DOORS)
+def door(request: pytest.FixtureRequest) -> str:
+    """The front door under test: each engine-level module runs once per door."""
+    return str(request.param)
 
 
 @pytest.fixture

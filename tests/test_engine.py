@@ -15,16 +15,24 @@ from pulumi.runtime.proto import provider_pb2
 from provider.auth import clear_token_cache
 from provider.emulator import Emulator
 from provider.testing import UNKNOWN, Engine, HostError, ProviderHost, serialized_provider, urn_for
-from tests.conftest import ROOT, TOKEN, flow_requests, stack_config
+from tests.conftest import ROOT, TOKEN, flow_requests, open_door, stack_config
 
 Props = Callable[..., dict[str, Any]]
 SECRET_KEYS = ("aep:clientSecret",)
 
 
 @pytest.fixture(scope="module")
-def host(emu: Emulator) -> Iterator[ProviderHost]:
-    """Pulumi's provider host started from the project root, configured like the engine."""
-    with ProviderHost(ROOT) as started:
+def emu(door: str) -> Iterator[Emulator]:
+    """One emulator per front door, so each door's run starts from nothing."""
+    with Emulator(port=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
+    """The front door's host (Pulumi's dynamic provider host, or the native plugin), started as
+    Pulumi starts it and configured like the engine."""
+    with open_door(door) as started:
         started.configure(stack_config(emu), secret_keys=SECRET_KEYS)
         yield started
 
@@ -47,7 +55,7 @@ def test_full_lifecycle(engine: Engine, emu: Emulator, props: Props) -> None:
     entry = engine.state[urn]
     assert entry.id == entry.outputs["connection_id"]
     assert entry.outputs["access_token"] == TOKEN
-    assert entry.outputs["__provider"] == engine.provider_blob
+    assert entry.outputs.get("__provider") == (engine.provider_blob or None)
     assert [r.method for r in flow_requests(emu)] == ["POST"]
 
     assert engine.refresh(urn) == {urn: "same"}
@@ -78,7 +86,7 @@ def test_diff_answers_on_the_wire(engine: Engine, host: ProviderHost, props: Pro
     assert same.changes == provider_pb2.DiffResponse.DIFF_NONE
     moved = host.diff(entry.id, urn, entry.outputs, engine.declare(props(sandbox_name="prod")))
     assert moved.changes == provider_pb2.DiffResponse.DIFF_SOME
-    assert list(moved.replaces) == ["sandbox_name"]
+    assert list(moved.replaces) == [host.wire_name("sandbox_name")]
     assert moved.deleteBeforeReplace is False
 
 
@@ -110,7 +118,7 @@ def test_check_failures_over_grpc(engine: Engine, emu: Emulator, props: Props) -
     """Bad inputs come back as Check failures naming each property, with no request."""
     urn = urn_for("bad")
     _, failures = engine.check(urn, props(domain="http://example.com", sandbox_name="Dev"))
-    assert sorted(p for p, _ in failures) == ["domain", "sandbox_name"]
+    assert sorted(p for p, _ in failures) == ["domain", engine.host.wire_name("sandbox_name")]
     assert emu.requests == []
 
 
@@ -154,20 +162,21 @@ def test_stale_etag_error_reaches_the_engine_readably(engine: Engine, emu: Emula
     assert emu.connections(sandbox="dev")[0]["auth"]["params"]["database"] == "acme-db"
 
 
-def test_missing_credentials_fail_check_naming_keys(emu: Emulator, props: Props) -> None:
+def test_missing_credentials_fail_check_naming_keys(emu: Emulator, props: Props,
+                                                    door: str) -> None:
     """With no credentials in config or env, Check fails at preview with the keys to set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AEP_")}
-    with ProviderHost(ROOT, env=env) as bare:
+    with open_door(door, env=env) as bare:
         bare.configure({"aep:sandboxName": "dev"})
         _, failures = Engine(bare).check(urn_for("x"), props())
     assert [p for p, _ in failures] == ["aep"]
     assert "aep:clientId" in failures[0][1]
 
 
-def test_fifty_resources_fetch_one_token(emu: Emulator, props: Props) -> None:
+def test_fifty_resources_fetch_one_token(emu: Emulator, props: Props, door: str) -> None:
     """50 creates in one host make exactly one IMS token request."""
     clear_token_cache()
-    with ProviderHost(ROOT) as fresh:
+    with open_door(door) as fresh:
         fresh.configure(stack_config(emu), secret_keys=SECRET_KEYS)
         engine = Engine(fresh)
         emu.clear_requests()
@@ -181,8 +190,13 @@ def test_fifty_resources_fetch_one_token(emu: Emulator, props: Props) -> None:
 
 def test_provider_blob_holds_no_credentials(engine: Engine, host: ProviderHost, emu: Emulator,
                                             props: Props) -> None:
-    """__provider is a small by-reference pickle with no credential bytes, even after use."""
+    """__provider is a small by-reference pickle with no credential bytes, even after use; the
+    plugin door keeps no provider blob in state at all."""
     engine.up({urn_for("blob"): props(name="blob")})
+    if not engine.provider_blob:
+        assert "__provider" not in engine.state[urn_for("blob")].outputs
+        assert "__provider" not in engine.state[urn_for("blob")].inputs
+        return
     blob = engine.state[urn_for("blob")].outputs["__provider"]
     raw = base64.b64decode(blob)
     assert len(blob) <= 1024

@@ -23,7 +23,7 @@ from typing import Any
 
 from pulumi.runtime.proto import provider_pb2
 
-from provider.testing.host import ProviderHost, serialized_provider
+from provider.testing.host import ProviderHost
 
 TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
@@ -56,13 +56,15 @@ class Engine:
 
     def __init__(self, host: ProviderHost, provider_blob: str | None = None) -> None:
         self.host = host
-        self.provider_blob = provider_blob or serialized_provider()
+        self.provider_blob = provider_blob or host.provider_blob()
         self.state: dict[str, Entry] = {}
 
     def declare(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Program-side inputs: the props plus ``__provider``, ``None`` values dropped."""
+        """Program-side inputs: the props plus ``__provider`` (dynamic door only), ``None``
+        values dropped."""
         inputs = {k: v for k, v in props.items() if v is not None}
-        inputs["__provider"] = self.provider_blob
+        if self.provider_blob:
+            inputs["__provider"] = self.provider_blob
         return inputs
 
     def check(self, urn: str, props: Mapping[str, Any]) -> tuple[dict[str, Any],

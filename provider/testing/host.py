@@ -96,7 +96,14 @@ def from_struct(message: struct_pb2.Struct) -> dict[str, Any]:
 
 
 class ProviderHost:
-    """One ``python -m pulumi.dynamic`` process and a gRPC stub to it."""
+    """One ``python -m pulumi.dynamic`` process and a gRPC stub to it.
+
+    Its Python API speaks state names (``cluster_id``); subclasses (``PluginHost``) override the
+    hooks ``command``, ``wire_name``, ``_encode``, ``_decode``, ``_urn`` and ``_error`` for
+    another front door.
+    """
+
+    type_token = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
     def __init__(self, cwd: str | Path, *, env: Mapping[str, str] | None = None,
                  python: str = sys.executable, startup_timeout: float = 60.0) -> None:
@@ -123,8 +130,7 @@ class ProviderHost:
     def start(self) -> ProviderHost:
         """Start the host and connect; raises RuntimeError with its stderr if it does not."""
         self.process = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
-            cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+            self.command(), cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         assert self.process.stdout is not None
@@ -148,6 +154,30 @@ class ProviderHost:
         grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         return self
+
+    def command(self) -> list[str]:
+        """The host's argv, as the Pulumi CLI's ``pulumi-resource-pulumi-python`` shim runs it."""
+        return [self.python, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"]
+
+    def provider_blob(self) -> str:
+        """The ``__provider`` input a program adds to every resource of this door."""
+        return serialized_provider()
+
+    def wire_name(self, name: str) -> str:
+        """The name a property has on the wire (the dynamic door: its state name)."""
+        return name
+
+    def _encode(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
+        return to_struct(props)
+
+    def _decode(self, message: struct_pb2.Struct) -> dict[str, Any]:
+        return from_struct(message)
+
+    def _urn(self, urn: str) -> str:
+        return urn
+
+    def _error(self, method: str, code: grpc.StatusCode, details: str) -> HostError:
+        return HostError(method, code, details)
 
     def stop(self) -> None:
         """Close the channel and end the host process."""
@@ -186,7 +216,7 @@ class ProviderHost:
         try:
             return getattr(self.stub, method)(request, timeout=300)
         except grpc.RpcError as error:
-            raise HostError(method, error.code(), error.details() or "") from None
+            raise self._error(method, error.code(), error.details() or "") from None
 
     def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = ()) -> Any:
         """Send the stack config as the engine does (namespaced keys, secrets enveloped)."""
@@ -204,39 +234,40 @@ class ProviderHost:
               news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Check: ``(checked inputs, [(property, reason)])``."""
         response = self._call("Check", provider_pb2.CheckRequest(
-            urn=urn, olds=to_struct(olds), news=to_struct(news)))
+            urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
         failures = [(f.property, f.reason) for f in response.failures]
-        return from_struct(response.inputs), failures
+        return self._decode(response.inputs), failures
 
     def diff(self, id_: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
         """Diff with ``olds`` = the outputs in state."""
         return self._call("Diff", provider_pb2.DiffRequest(
-            id=id_, urn=urn, olds=to_struct(olds), news=to_struct(news)))
+            id=id_, urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
 
     def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create: ``(id, outputs)``."""
         response = self._call("Create", provider_pb2.CreateRequest(
-            urn=urn, properties=to_struct(props)))
-        return response.id, from_struct(response.properties)
+            urn=self._urn(urn), properties=self._encode(props)))
+        return response.id, self._decode(response.properties)
 
     def read(self, id_: str, urn: str, props: Mapping[str, Any],
              inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
         """Read (refresh): ``(id, outputs, inputs)``; id ``""`` means the resource is gone."""
         response = self._call("Read", provider_pb2.ReadRequest(
-            id=id_, urn=urn, properties=to_struct(props), inputs=to_struct(inputs)))
-        return response.id, from_struct(response.properties), from_struct(response.inputs)
+            id=id_, urn=self._urn(urn), properties=self._encode(props),
+            inputs=self._encode(inputs)))
+        return response.id, self._decode(response.properties), self._decode(response.inputs)
 
     def update(self, id_: str, urn: str, olds: Mapping[str, Any],
                news: Mapping[str, Any]) -> dict[str, Any]:
         """Update with ``olds`` = the outputs in state; returns the new outputs."""
         response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=urn, olds=to_struct(olds), news=to_struct(news)))
-        return from_struct(response.properties)
+            id=id_, urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
+        return self._decode(response.properties)
 
     def delete(self, id_: str, urn: str, props: Mapping[str, Any]) -> None:
         """Delete with ``props`` = the outputs in state."""
-        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=urn,
-                                                        properties=to_struct(props)))
+        self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=self._urn(urn),
+                                                        properties=self._encode(props)))
 
 
 def _drain(stream: Any, sink: list[bytes]) -> None:

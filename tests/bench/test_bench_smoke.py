@@ -48,6 +48,19 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert blob["by_reference"] is True
     assert 0 < blob["pickle_bytes"] < blob["base64_bytes"] <= 1024
 
+    plug = results["plugin"]
+    for run in plug["requests_per_op"]["runs"]:
+        assert run["meets_minimum"] is True, "the plugin sends what the dynamic provider sends"
+        assert run["connections_left"] == 0
+    assert [p["requests"] for p in plug["requests_per_op"]["noop_preview"]] == [0, 0]
+    assert [f["n"] for f in plug["overhead"]] == [1, 10]
+    assert all(f["ratio"] > 0 and f["bare_seconds"] > 0 for f in plug["overhead"])
+    conc = plug["concurrency"]
+    assert (conc["n"], conc["latency_seconds"]) == (32, 0.1)
+    assert conc["plugin_seconds"] > 0
+    assert conc["dynamic_seconds"] > 0
+    assert "32 creates at once" in done.stdout
+
     cold = results["cold_start"]
     for series in (cold, cold["inherited"]):
         for name in ("ours", "minimal", "empty"):

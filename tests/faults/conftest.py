@@ -1,7 +1,8 @@
 """Shared fixtures for the fault, soak, leak, bad-input and concurrency suites.
 
-Everything runs through Pulumi's provider host (``ProviderHost``) and the engine stand-in
-(``Engine``) against the emulator, with faults injected between steps. The host is configured
+Everything runs through both front doors (Pulumi's dynamic provider host, ``ProviderHost``, and
+the native plugin, ``PluginHost``; the ``door`` fixture) and the engine stand-in (``Engine``)
+against the emulator, with faults injected between steps. The host is configured
 with a fast retry budget (``aep:retryBaseDelay``) and a short attempt deadline
 (``aep:timeoutSeconds``) so that retries and timeouts cost milliseconds, not seconds.
 """
@@ -19,7 +20,7 @@ from provider.auth import ImsTokenAuth
 from provider.client import FlowServiceClient
 from provider.emulator import Emulator
 from provider.testing import Engine, ProviderHost, urn_for
-from tests.conftest import ROOT, flow_requests, stack_config
+from tests.conftest import flow_requests, open_door, stack_config
 
 Props = Callable[..., dict[str, Any]]
 Declared = dict[str, dict[str, Any]]
@@ -44,19 +45,26 @@ _sandboxes = itertools.count(1)
 
 
 @contextmanager
-def started_host(emu: Emulator, host_cls: type[ProviderHost] = ProviderHost,
+def started_host(emu: Emulator, door: str, host_cls: type[ProviderHost] | None = None,
                  secret_keys: tuple[str, ...] = SECRET_KEYS, **config: str
                  ) -> Iterator[ProviderHost]:
-    """A provider host from the project root, configured with FAST settings plus ``config``."""
-    with host_cls(ROOT) as host:
+    """The host of front door ``door``, configured with FAST settings plus ``config``."""
+    with open_door(door, cls=host_cls) as host:
         host.configure(stack_config(emu, **{**FAST, **config}), secret_keys=secret_keys)
         yield host
 
 
 @pytest.fixture(scope="module")
-def host(emu: Emulator) -> Iterator[ProviderHost]:
-    """The module's provider host, configured against ``emu`` with fast retries."""
-    with started_host(emu) as started:
+def emu(door: str) -> Iterator[Emulator]:
+    """One emulator per module and front door, so each door's run starts from nothing."""
+    with Emulator(port=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
+    """The module's host of the door under test, configured against ``emu``, fast retries."""
+    with started_host(emu, door) as started:
         yield started
 
 

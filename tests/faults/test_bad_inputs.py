@@ -90,8 +90,11 @@ def checker(host: ProviderHost) -> Engine:
 @pytest.mark.parametrize(("prop", "value"), CATALOGUE,
                          ids=[f"{i:02d}-{_id(e)}" for i, e in enumerate(CATALOGUE)])
 def test_invalid_input_fails_check_naming_property(
-        prop: str, value: Any, checker: Engine, emu: Emulator, props: Props) -> None:
+        prop: str, value: Any, checker: Engine, emu: Emulator, props: Props, door: str) -> None:
     """One failure, on exactly that property, saying so; no HTTP request at all."""
+    if door == "plugin" and prop == "clusterId":
+        pytest.skip("clusterId is the plugin's own spelling; tests/test_native.py holds the "
+                    "plugin's mistake, a snake_case name")
     emu.clear_requests()
     news = props()
     if value is MISSING:
@@ -99,9 +102,10 @@ def test_invalid_input_fails_check_naming_property(
     else:
         news[prop] = value
     _, failures = checker.check(urn_for("bad-input"), news)
-    assert [p for p, _ in failures] == [prop]
+    wire = checker.host.wire_name(prop)  # the door's spelling: cluster_id or clusterId
+    assert [p for p, _ in failures] == [wire]
     reason = failures[0][1]
-    assert prop in reason
+    assert wire in reason
     if prop == "access_token" and isinstance(value, str) and value:
         assert value not in reason
     assert emu.requests == []

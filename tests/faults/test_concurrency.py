@@ -32,11 +32,11 @@ THREADS = 4
 
 
 @pytest.fixture
-def fresh(emu: Emulator) -> Iterator[ProviderHost]:
+def fresh(emu: Emulator, door: str) -> Iterator[ProviderHost]:
     """A new host process: its token cache is empty."""
     emu.faults.clear()
     emu.clear_requests()
-    with started_host(emu, **PATIENT) as host:
+    with started_host(emu, door, **PATIENT) as host:
         yield host
     emu.faults.clear()
 

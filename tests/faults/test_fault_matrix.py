@@ -161,9 +161,9 @@ WHAT_TO_DO = ("retry later", "pulumi up", "pulumi refresh")
 
 
 @pytest.fixture(scope="module")
-def tight_host(emu: Emulator) -> Any:
+def tight_host(emu: Emulator, door: str) -> Any:
     """A host with a 4-attempt budget, for faults that never stop."""
-    with started_host(emu, **{"aep:retryAttempts": "4"}) as started:
+    with started_host(emu, door, **{"aep:retryAttempts": "4"}) as started:
         yield started
 
 
@@ -250,11 +250,11 @@ IMS_FAULTS = [
 
 @pytest.mark.parametrize("fault", IMS_FAULTS, ids=[f.label for f in IMS_FAULTS])
 def test_token_request_survives_fault(fault: Fault, emu: Emulator, sandbox: str,
-                                      props: Props) -> None:
+                                      props: Props, door: str) -> None:
     """A fresh host whose first IMS token request meets a fault still creates exactly once."""
     emu.faults.clear()
     rule = emu.faults.add(method="POST", path="/ims/token/v3", **fault.kwargs)
-    with started_host(emu) as fresh:
+    with started_host(emu, door) as fresh:
         engine = Engine(fresh)
         declared = declare(props, sandbox, ["ims"])
         engine.up(declared)
@@ -264,12 +264,12 @@ def test_token_request_survives_fault(fault: Fault, emu: Emulator, sandbox: str,
 
 
 def test_ims_down_fails_clearly_and_rerun_converges(emu: Emulator, sandbox: str,
-                                                    props: Props) -> None:
+                                                    props: Props, door: str) -> None:
     """IMS failing every attempt: the error names the connection and IMS; nothing is created;
     with IMS back the same up converges."""
     emu.faults.clear()
     emu.faults.add(method="POST", path="/ims/token/v3", status=503)
-    with started_host(emu) as fresh:
+    with started_host(emu, door) as fresh:
         engine = Engine(fresh)
         declared = declare(props, sandbox, ["imsdown"])
         with pytest.raises(HostError) as caught:

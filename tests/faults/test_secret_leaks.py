@@ -22,7 +22,7 @@ import requests
 
 from provider.emulator import Emulator
 from provider.errors import AepError
-from provider.testing import Engine, HostError, ProviderHost
+from provider.testing import Engine, HostError, PluginHost, ProviderHost
 from tests.conftest import configured, stack_config
 from tests.faults.conftest import (
     FAST,
@@ -43,8 +43,9 @@ WRONG_SECRET = f"wrong-{CANARY}-client-secret-9d8c7b6a"
 SECRET_FIELD = "access_token"
 
 
-class RecordingHost(ProviderHost):
-    """A ProviderHost that keeps the text of every answer, secret field left out."""
+class Recording(ProviderHost):
+    """A host (of either door, see ``recording_cls``) that keeps the text of every answer,
+    secret field left out."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,13 +125,25 @@ def failing(errors: list[HostError], step: Callable[[], object]) -> None:
     errors.append(caught.value)
 
 
+class RecordingPlugin(Recording, PluginHost):
+    """The recording host of the plugin door."""
+
+
+RecordingHost = Recording | RecordingPlugin
+
+
+def recording_cls(door: str) -> type[Recording]:
+    """The recording host class of front door ``door``."""
+    return RecordingPlugin if door == "plugin" else Recording
+
+
 @pytest.fixture
-def recording(emu: Emulator) -> Iterator[RecordingHost]:
+def recording(emu: Emulator, door: str) -> Iterator[RecordingHost]:
     """A fresh recording host, configured with the emulator's client secret."""
     emu.faults.clear()
     emu.clear_requests()
-    with started_host(emu, host_cls=RecordingHost) as host:
-        assert isinstance(host, RecordingHost)
+    with started_host(emu, door, host_cls=recording_cls(door)) as host:
+        assert isinstance(host, Recording)
         yield host
     emu.faults.clear()
 
@@ -146,6 +159,8 @@ def test_lifecycle_leaks_nothing(recording: RecordingHost, emu: Emulator, props:
     declared = canaries(props, "leak-life", ["a", "b"])
     engine.up(declared)
     assert {e.outputs[SECRET_FIELD] for e in engine.state.values()} == {TOKEN}
+    if isinstance(recording, PluginHost):  # the plugin marks the token secret on the wire
+        assert recording.secret_outputs == {"accessToken"}
     engine.refresh()
     engine.preview(declared)
     engine.up(canaries(props, "leak-life", ["a", "b"], access_token=ROTATED))
@@ -203,20 +218,21 @@ def test_error_paths_leak_nothing(recording: RecordingHost, emu: Emulator,
     # Check echoes the user's own (rejected, never stored) inputs; its reasons must not.
     _, failures = ProviderHost.check(recording, "urn:bad", {}, engine.declare(props(
         access_token=f"{TOKEN} x", domain=f"https://u:{TOKEN}@x.example.com")))
-    assert {p for p, _ in failures} == {"access_token", "domain"}
+    assert {p for p, _ in failures} == {recording.wire_name("access_token"), "domain"}
     assert len(errors) == 3
     texts = host_texts(recording, emu, engine, errors)
     texts["check failure reasons"] = repr(failures)
     assert_nothing_leaked(texts, emu)
 
 
-def test_wrong_client_secret_leaks_nothing(emu: Emulator, props: Props) -> None:
+def test_wrong_client_secret_leaks_nothing(emu: Emulator, props: Props, door: str) -> None:
     """IMS refusing a wrong client secret: the error says what to check, never the secret."""
     emu.clear_requests()
     # A secret the emulator does not know is "real" credentials over http: opt in (a test rig).
-    with started_host(emu, host_cls=RecordingHost, **{"aep:clientSecret": WRONG_SECRET,
-                                                       "aep:allowInsecureHttp": "true"}) as host:
-        assert isinstance(host, RecordingHost)
+    with started_host(emu, door, host_cls=recording_cls(door),
+                      **{"aep:clientSecret": WRONG_SECRET,
+                         "aep:allowInsecureHttp": "true"}) as host:
+        assert isinstance(host, Recording)
         errors: list[HostError] = []
         engine = Engine(host)
         failing(errors, lambda: engine.up(canaries(props, "leak-auth", ["a"])))
@@ -227,17 +243,17 @@ def test_wrong_client_secret_leaks_nothing(emu: Emulator, props: Props) -> None:
     assert_nothing_leaked(texts, emu)
 
 
-def test_pre_issued_token_leaks_nothing(emu: Emulator, props: Props) -> None:
+def test_pre_issued_token_leaks_nothing(emu: Emulator, props: Props, door: str) -> None:
     """With aep:accessToken (no client secret), the token stays hidden, also once revoked."""
     answer = requests.post(f"{emu.url}/ims/token/v3", timeout=10, data={
         "grant_type": "client_credentials", "client_id": emu.client_id,
         "client_secret": emu.client_secret, "scope": "openid"})
     bearer = answer.json()["access_token"]
     emu.clear_requests()
-    with started_host(emu, host_cls=RecordingHost,
+    with started_host(emu, door, host_cls=recording_cls(door),
                       secret_keys=("aep:clientSecret", "aep:accessToken"),
                       **{"aep:clientSecret": "", "aep:accessToken": bearer}) as host:
-        assert isinstance(host, RecordingHost)
+        assert isinstance(host, Recording)
         engine = Engine(host)
         errors: list[HostError] = []
         declared = canaries(props, "leak-static", ["a"])
@@ -248,7 +264,7 @@ def test_pre_issued_token_leaks_nothing(emu: Emulator, props: Props) -> None:
         texts = host_texts(host, emu, engine, errors)
     assert bearer in emu.issued_token_values()
     assert_nothing_leaked(texts, emu)
-    with started_host(emu) as cleaner:
+    with started_host(emu, door) as cleaner:
         tidy = Engine(cleaner)
         tidy.state = engine.state
         tidy.destroy()

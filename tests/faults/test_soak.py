@@ -24,7 +24,7 @@ SEED = 20260
 LOST = 5
 
 
-def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props,
+def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props, door: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """Create, update, refresh, rotate the token of and delete 200 connections while one request
     in five gets a random 429/5xx (and the first writes lose their answers): no operation fails
@@ -42,7 +42,7 @@ def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props
             for m in ("POST", "PATCH", "DELETE")]
     rule = emu.faults.add(rate=RATE, seed=SEED)
     started = time.monotonic()
-    with started_host(emu, **{**PATIENT, "aep:retryAttempts": "10"}) as host:
+    with started_host(emu, door, **{**PATIENT, "aep:retryAttempts": "10"}) as host:
         engine = Engine(host)
         assert set(engine.up(declared).steps.values()) == {"create"}
         assert_converged(engine, emu, sandbox, declared)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from provider.emulator import Emulator
-from provider.testing import Engine, HostError, ProviderHost
+from provider.testing import Engine, HostError, ProviderHost, urn_for
 from provider.testing.engine import Entry
 from tests.conftest import flow_requests
 from tests.faults.conftest import Props, declare, started_host
@@ -27,10 +27,11 @@ CONN_PATH = "/data/foundation/flowservice/connections"
 
 
 @contextmanager
-def engine_at(emu: Emulator, like: Engine | None = None, **config: str) -> Iterator[Engine]:
+def engine_at(emu: Emulator, door: str, like: Engine | None = None,
+              **config: str) -> Iterator[Engine]:
     """An engine over a host configured with ``config`` on top of the emulator's, holding a
     copy of ``like``'s state (the same stack, run with other settings)."""
-    with started_host(emu, **config) as host:
+    with started_host(emu, door, **config) as host:
         engine = Engine(host)
         if like is not None:
             engine.state = copy.deepcopy(like.state)
@@ -43,14 +44,14 @@ def the_state(engine: Engine) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("wrong", ["/wrong", "/proxy/404"])
 def test_wrong_platform_url_path_keeps_state_on_refresh_and_destroy(
-    engine: Engine, emu: Emulator, sandbox: str, props: Props, wrong: str,
+    engine: Engine, emu: Emulator, door: str, sandbox: str, props: Props, wrong: str,
 ) -> None:
     """aep:platformUrl with a wrong path answers 404 pages: refresh and destroy fail naming the
     URL that answered and aep:platformUrl; state still holds every resource and every
     connection still exists."""
     engine.up(declare(props, sandbox, ["a", "b"]))
     before = the_state(engine)
-    with engine_at(emu, engine, **{"aep:platformUrl": emu.url + wrong}) as wrong_engine:
+    with engine_at(emu, door, engine, **{"aep:platformUrl": emu.url + wrong}) as wrong_engine:
         with pytest.raises(HostError) as refreshed:
             wrong_engine.refresh()
         with pytest.raises(HostError) as destroyed:
@@ -80,7 +81,7 @@ DELETE_SUCCESS_SHAPES = ("empty-200", "no-items", "empty-items")
 
 @pytest.mark.parametrize("label", sorted(GARBAGE))
 def test_a_wrong_answer_never_drops_state(
-    engine: Engine, emu: Emulator, sandbox: str, props: Props, label: str,
+    engine: Engine, emu: Emulator, door: str, sandbox: str, props: Props, label: str,
 ) -> None:
     """A host answering refresh and delete with garbage, a foreign 404 or a redirect: refresh
     fails, and so does destroy (except on an empty or JSON 2xx, which is how Flow Service answers
@@ -89,7 +90,7 @@ def test_a_wrong_answer_never_drops_state(
     before = the_state(engine)
     with HostileServer(lambda m, p: GARBAGE[label]) as srv:
         config = {"aep:platformUrl": srv.url, "aep:retryAttempts": "2"}
-        with engine_at(emu, engine, **config) as wrong_engine:
+        with engine_at(emu, door, engine, **config) as wrong_engine:
             with pytest.raises(HostError) as caught:
                 wrong_engine.refresh()
             assert the_state(wrong_engine) == before
@@ -103,7 +104,7 @@ def test_a_wrong_answer_never_drops_state(
 
 @pytest.mark.parametrize("status", [301, 307, 308])
 def test_redirected_create_sends_nothing_to_the_other_host(
-    emu: Emulator, sandbox: str, props: Props, status: int,
+    emu: Emulator, door: str, sandbox: str, props: Props, status: int,
 ) -> None:
     """aep:platformUrl answering 3xx towards the emulator: the create fails naming the status
     and the Location host; the emulator (the other host) receives no Flow Service request, no
@@ -115,7 +116,7 @@ def test_redirected_create_sends_nothing_to_the_other_host(
         return Answer(status, {"Location": location})
 
     with (HostileServer(script) as srv,
-          engine_at(emu, **{"aep:platformUrl": srv.url}) as eng):
+          engine_at(emu, door, **{"aep:platformUrl": srv.url}) as eng):
         with pytest.raises(HostError) as caught:
             eng.up(declare(props, sandbox, ["r"]))
         assert eng.state == {}
@@ -127,7 +128,7 @@ def test_redirected_create_sends_nothing_to_the_other_host(
 
 
 def test_lost_create_with_an_unreadable_lookup_creates_nothing_more(
-    emu: Emulator, sandbox: str, props: Props,
+    emu: Emulator, door: str, sandbox: str, props: Props,
 ) -> None:
     """A create whose answer is lost, then a lookup answered by an HTML page: the create fails
     (may have happened), nothing is in state, and exactly one POST was sent."""
@@ -137,7 +138,7 @@ def test_lost_create_with_an_unreadable_lookup_creates_nothing_more(
         return Answer(200, {"Content-Type": "text/html"}, b"<html>maintenance</html>")
 
     with (HostileServer(script) as srv,
-          engine_at(emu, **{"aep:platformUrl": srv.url}) as eng):
+          engine_at(emu, door, **{"aep:platformUrl": srv.url}) as eng):
         with pytest.raises(HostError) as caught:
             eng.up(declare(props, sandbox, ["l"]))
         assert eng.state == {}
@@ -146,15 +147,15 @@ def test_lost_create_with_an_unreadable_lookup_creates_nothing_more(
 
 
 def test_trickling_server_costs_at_most_the_budget(
-    emu: Emulator, sandbox: str, props: Props,
+    emu: Emulator, door: str, sandbox: str, props: Props,
 ) -> None:
     """A server trickling its answers with aep:timeoutSeconds=0.2 and aep:retryMaxSeconds=0.5:
     refresh fails after at most a budget's worth of attempts (counted: 3 or fewer), state kept."""
     with HostileServer(lambda m, p: Answer(200, trickle=0.02, body=b"{")) as srv:
         config = {"aep:platformUrl": srv.url, "aep:timeoutSeconds": "0.2",
                   "aep:retryMaxSeconds": "0.5", "aep:retryAttempts": "50"}
-        with engine_at(emu, **config) as eng:
-            eng.state = {"urn:pulumi:local::aep-connections::x::t": _entry(eng, sandbox, props)}
+        with engine_at(emu, door, **config) as eng:
+            eng.state = {urn_for("t"): _entry(eng, sandbox, props)}
             before = the_state(eng)
             with pytest.raises(HostError, match="deadline"):
                 eng.refresh()
@@ -188,7 +189,7 @@ def test_identical_resources_created_concurrently_each_get_their_own(
     for trial in range(5):
         box = f"{sandbox}-{trial}"
         same = props(name="twin", sandbox_name=box)
-        urns = [f"urn:pulumi:local::aep-connections::t::twin-{i}" for i in range(2)]
+        urns = [urn_for(f"twin-{i}") for i in range(2)]
         emu.faults.add(drop="before", method="POST", path="/connections", times=1)
         made: list[tuple[str, str, dict[str, Any]]] = []
         errors: list[HostError] = []

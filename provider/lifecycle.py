@@ -1,0 +1,344 @@
+"""The lifecycle of a Flow Service resource, once, for both front doors.
+
+Check rules, the diff and replace decision, create with duplicate safety (``adopt_existing``,
+the client's lookup after an ambiguous create), read with "gone only on proof", update with
+``If-Match`` and delete: all here, over plain values named as in state (snake_case, see
+``provider.fields``). Secret fields are the ones the field table marks; a front door wraps them
+as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
+
+What differs between resources is their :class:`ResourceApi`: a field table and one small
+module of API mapping (``provider.model`` for the Databricks base connection). A new resource
+adds those two and is listed in :data:`APIS`; this module and both doors stay as they are.
+
+This module knows neither ``pulumi.dynamic`` nor the plugin API: ``provider.resource`` (the
+dynamic door) and ``provider.native`` (the plugin door) adapt it. It calls the Flow Service
+client's public methods only; the advice a Pulumi user reads is applied here to every error an
+operation raises, from ``provider.advice``, the one place it is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from provider import advice, model
+from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
+from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
+from provider.errors import AepError, ConfigurationError, NotFoundError
+from provider.fields import ResourceSpec
+from provider.redaction import register
+from provider.settings import ProviderSettings
+
+# The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+Props = dict[str, Any]
+
+
+class ResourceApi(Protocol):
+    """The API mapping of one resource (a module satisfies it: see ``provider.model``)."""
+
+    SPEC: ResourceSpec
+    NOUN: str
+    INPUT_FIELDS: tuple[str, ...]
+    OUTPUT_FIELDS: tuple[str, ...]
+    SECRET_FIELDS: tuple[str, ...]
+
+    def check_inputs(self, props: Mapping[str, Any],
+                     is_unknown: Callable[[Any], bool]) -> list[tuple[str, str]]: ...
+    def create_body(self, props: Mapping[str, Any]) -> dict[str, Any]: ...
+    def outputs(self, inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
+                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]: ...
+    def inputs_of(self, props: Mapping[str, Any]) -> dict[str, Any]: ...
+    def from_api(self, item: Mapping[str, Any],
+                 prior: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]: ...
+    def diff_props(self, olds: Mapping[str, Any], news: Mapping[str, Any],
+                   is_unknown: Callable[[Any], bool]) -> model.Diff: ...
+    def patch_ops(self, olds: Mapping[str, Any],
+                  news: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+    def secret_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool: ...
+    def matches(self, item: Mapping[str, Any], props: Mapping[str, Any]) -> bool: ...
+    def is_own_kind(self, item: Mapping[str, Any]) -> bool: ...
+    def create(self, client: FlowServiceClient, sandbox: str,
+               body: dict[str, Any]) -> Created: ...
+    def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]: ...
+    def patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+              ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched: ...
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> None: ...
+    def find_by_name(self, client: FlowServiceClient, sandbox: str,
+                     name: str) -> list[dict[str, Any]]: ...
+
+
+# Every resource the provider serves, by its API mapping.
+APIS: tuple[ResourceApi, ...] = (model,)
+
+
+def is_unknown(value: object) -> bool:
+    """True for a value the engine does not know yet (during preview)."""
+    return value == UNKNOWN
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """Checked inputs (defaults filled) and one ``(property, reason)`` per bad property."""
+
+    inputs: Props
+    failures: list[tuple[str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Diff:
+    """What an update would change: per changed property, its kind (``add``, ``delete``,
+    ``update``, each with ``-replace`` when the property replaces the connection)."""
+
+    kinds: dict[str, str]
+    replaces: tuple[str, ...]
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """The changed properties, in field-table order."""
+        return tuple(self.kinds)
+
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def stables(self) -> list[str]:
+        """Inputs that do not change."""
+        return [f for f in self.inputs if f not in self.kinds]
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What create, read or update leaves in state: the id (``""`` = gone), outputs, inputs."""
+
+    id: str
+    outputs: Props
+    inputs: Props = dataclasses.field(default_factory=dict)
+
+
+class Lifecycle:
+    """The operations on one resource type (``api``) of one configured provider. Stateless
+    between calls, thread-safe as the client is: the plugin runs many of them at once."""
+
+    def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
+                 configure_error: ConfigurationError | None = None,
+                 api: ResourceApi = model) -> None:
+        self.client = client
+        self.default_sandbox = default_sandbox
+        self.configure_error = configure_error
+        self.api = api
+
+    def for_api(self, api: ResourceApi) -> Lifecycle:
+        """The same configured provider, operating on another resource type."""
+        return Lifecycle(self.client, self.default_sandbox, self.configure_error, api)
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], str | None],
+                    environ: Mapping[str, str]) -> tuple[Lifecycle, ProviderSettings | None]:
+        """A lifecycle from stack config keys (``aep:clientId``...) with env fallbacks.
+
+        A configuration error is kept and reported by ``check`` (so `pulumi preview` names the
+        keys to set) and by every other operation.
+        """
+        try:
+            settings = ProviderSettings.from_config(get, environ)
+        except ConfigurationError as error:
+            return cls(None, None, error), None
+        return cls(client_for(settings), settings.sandbox_name), settings
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def check(self, news: Mapping[str, Any]) -> Checked:
+        """Validate inputs with no network; one failure per bad property."""
+        api = self.api
+        inputs = dict(news)
+        for field in api.SPEC.inputs:
+            if field.default == "aep:sandboxName" and inputs.get(field.state) is None \
+                    and self.default_sandbox:
+                inputs[field.state] = self.default_sandbox
+        domain = inputs.get("domain")
+        if isinstance(domain, str) and domain.endswith("/"):
+            inputs["domain"] = domain.rstrip("/")
+        for name in api.SECRET_FIELDS:
+            if isinstance(inputs.get(name), str) and not is_unknown(inputs[name]):
+                register(inputs[name])
+        failures = api.check_inputs(inputs, is_unknown)
+        if self.configure_error is not None:
+            # Reported at preview, before any API call; "aep" is the settings namespace, not an
+            # input, so the engine has no value to print beside it.
+            failures.append(("aep", str(self.configure_error)))
+        return Checked(inputs, failures)
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+        """Replace on a sandbox change, update in place otherwise, nothing when equal.
+        ``olds`` are the outputs in state. An unknown new value counts as a change."""
+        found = self.api.diff_props(olds, news, is_unknown)
+        kinds: dict[str, str] = {}
+        for name in found.changed:
+            old, new = olds.get(name), news.get(name)
+            kind = "add" if old is None else "delete" if new is None else "update"
+            kinds[name] = f"{kind}-replace" if name in found.replaces else kind
+        return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
+
+    def create(self, props: Mapping[str, Any]) -> Outcome:
+        """Create the connection (or adopt the same-named one when ``adopt_existing``)."""
+        client, sandbox = self._target(props)
+        api = self.api
+        with about(props, "create", api.NOUN):
+            if props.get("adopt_existing"):
+                adopted = self._adopt(client, sandbox, props)
+                if adopted is not None:
+                    return adopted
+            created = api.create(client, sandbox, api.create_body(props))
+            outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
+                                 created_ms=created.date_ms, updated_ms=created.date_ms)
+            return Outcome(created.id, outs)
+
+    def preview_create(self, props: Mapping[str, Any]) -> Outcome:
+        """What a create will produce, as far as known before it runs: unknown outputs."""
+        outs = self.api.inputs_of(props)
+        outs.update(dict.fromkeys(self.api.OUTPUT_FIELDS, UNKNOWN))
+        return Outcome("", outs)
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Outcome:
+        """Refresh (or import, with empty ``props``) from the live connection.
+
+        The connection is gone (id ``""``) only when Flow Service says so (``NotFoundError``);
+        a sandbox error or any other failure is raised. Import reads in the provider's sandbox
+        and returns every input the API shows: not the token, which it masks.
+        """
+        client, sandbox = self._target(props)
+        api = self.api
+        with about({**props, "name": props.get("name", id_), "sandbox_name": sandbox},
+                   "refresh", api.NOUN):
+            try:
+                item = api.get(client, sandbox, id_)
+            except NotFoundError:
+                return Outcome("", {})
+            outs, inputs = api.from_api(item, {**props, "sandbox_name": sandbox})
+            return Outcome(id_, outs, inputs)
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
+        """One PATCH with ``If-Match`` = the etag in state; a stale etag changes nothing."""
+        client, sandbox = self._target(news)
+        api = self.api
+        ops = api.patch_ops(olds, news)
+        if not ops:
+            outs = {**olds, **api.inputs_of(news)}
+            return Outcome(id_, {k: v for k, v in outs.items() if not k.startswith("__")})
+        with about(news, "update", api.NOUN):
+            patched = self._patch(client, sandbox, id_, str(olds.get("etag") or ""), ops, news,
+                                  secret_changed=api.secret_changed(olds, news))
+        outs = api.outputs(news, id_=id_, etag=patched.etag, state=olds.get("state"),
+                             created_ms=None, updated_ms=patched.date_ms)
+        outs["created_at"] = olds.get("created_at")
+        return Outcome(id_, outs)
+
+    def preview_update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
+        """What an update will produce before it runs: the etag and update time unknown."""
+        outs = {k: v for k, v in olds.items() if k in self.api.OUTPUT_FIELDS}
+        outs.update(self.api.inputs_of(news), etag=UNKNOWN, updated_at=UNKNOWN)
+        return Outcome(str(olds.get(self.api.SPEC.id_field) or ""), outs)
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        """Delete the connection; one that is already gone counts as deleted."""
+        client, sandbox = self._target(props)
+        with about(props, "delete", self.api.NOUN):
+            try:
+                self.api.delete(client, sandbox, id_)
+            except NotFoundError:
+                return
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _target(self, props: Mapping[str, Any]) -> tuple[FlowServiceClient, str]:
+        if self.configure_error is not None:
+            raise short(self.configure_error)
+        if self.client is None:
+            raise ConfigurationError("the AEP provider was not configured: the engine did not "
+                                     "send the stack config (Configure) before this call")
+        sandbox = props.get("sandbox_name") or self.default_sandbox
+        if not sandbox:
+            raise ConfigurationError("no sandbox: set sandbox_name on the resource or "
+                                     "`pulumi config set aep:sandboxName <sandbox>`")
+        return self.client, str(sandbox)
+
+    def _adopt(self, client: FlowServiceClient, sandbox: str,
+               props: Mapping[str, Any]) -> Outcome | None:
+        api = self.api
+        found = api.find_by_name(client, sandbox, props["name"])
+        if not found:
+            return None
+        if len(found) > 1:
+            ids = ", ".join(str(item.get("id")) for item in found)
+            raise ConfigurationError(
+                f"adopt_existing found {len(found)} connections named {props['name']!r} in "
+                f"sandbox {sandbox!r} ({ids}); delete the duplicates in AEP or give this "
+                "connection another name")
+        item = found[0]
+        if not api.is_own_kind(item):
+            raise ConfigurationError(
+                f"adopt_existing found connection {item.get('id')} named {props['name']!r}, but "
+                f"it is not a {api.NOUN}; rename one of them")
+        # The token is masked by the API, so the params are always sent: the adopted connection
+        # ends up exactly as declared.
+        ops = [op for op in api.patch_ops({}, props) if op["path"] != "/name"]
+        etag = str(item.get("etag") or "")
+        patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props,
+                              secret_changed=True)
+        outs = api.outputs(props, id_=str(item["id"]), etag=patched.etag,
+                             state=item.get("state"), created_ms=item.get("createdAt"),
+                             updated_ms=patched.date_ms)
+        return Outcome(str(item["id"]), outs)
+
+    def _patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               ops: list[dict[str, Any]], news: Mapping[str, Any], *,
+               secret_changed: bool) -> Any:
+        # After a lost answer, a 412 on the retry is taken as "already applied" only if the live
+        # connection shows it. The API masks the token, so a token change cannot be seen: the
+        # etag may have moved because someone else edited it, and our token never landed.
+        api = self.api
+        applied = None if secret_changed else (lambda item: api.matches(item, news))
+        return api.patch(client, sandbox, id_, etag, ops, applied)
+
+
+def client_for(settings: ProviderSettings) -> FlowServiceClient:
+    """The Flow Service client for ``settings`` (shared token cache per credential)."""
+    auth: ImsTokenAuth | StaticTokenAuth
+    timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
+    retry = RetryPolicy(attempts=int(settings.retry_attempts),
+                        total_seconds=settings.retry_max_seconds,
+                        base_delay=settings.retry_base_delay)
+    if settings.client_secret:
+        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
+        ims_retry = dataclasses.replace(
+            IMS_RETRY, total_seconds=settings.retry_max_seconds,
+            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
+        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
+                            settings.scopes, timeout=timeout, retry=ims_retry)
+    else:
+        auth = StaticTokenAuth(str(settings.access_token))
+    return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
+                             api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
+
+
+def short(error: AepError) -> AepError:
+    """``error`` with its traceback cut: a host prints the traceback of whatever an operation
+    raises; dropping the frames below keeps the message short and ending with ours."""
+    return error.with_traceback(None)
+
+
+@contextmanager
+def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
+    """Prefix errors raised inside with the resource they concern."""
+    try:
+        yield
+    except AepError as error:
+        name = props.get("name")
+        sandbox = props.get("sandbox_name")
+        advice.advise(error, action, name, sandbox)
+        raise short(error.with_context(
+            f"{action} of {noun} {name!r} in sandbox {sandbox!r} failed"
+        )) from None

@@ -1,0 +1,180 @@
+"""The plugin's Pulumi package schema and the README property table, from the field tables.
+
+``package_schema()`` is what the plugin answers to ``GetSchema``; ``fields_markdown()`` is the
+README's property table. Both are generated from ``provider.fields`` (resources) and
+``provider.settings`` (provider configuration), never written by hand. The committed copies
+(``plugin/schema.json`` and the README block between the ``generated: fields`` markers) are
+rewritten by::
+
+    python -m provider.schema            # rewrite
+    python -m provider.schema --check    # exit 1 if a committed copy is stale (CI, tests)
+
+Pure: no Pulumi import, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from provider.fields import RESOURCES, Field, ResourceSpec
+from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
+
+PACKAGE = "aep"
+PACKAGE_VERSION = "0.1.0"
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_FILE = ROOT / "plugin" / "schema.json"
+README = ROOT / "README.md"
+BEGIN = "<!-- BEGIN generated: fields (python -m provider.schema) -->"
+END = "<!-- END generated: fields -->"
+
+# What each provider setting means (settings.KEYS and settings.TUNING say where it is read).
+CONFIG_DESCRIPTIONS: dict[str, str] = {
+    "client_id": "The client id (API key) of the Adobe Developer Console OAuth server-to-server "
+                 "credential.",
+    "client_secret": "The client secret of that credential.",
+    "org_id": "The IMS organization id, e.g. `ABCDEF1234567890ABCDEF12@AdobeOrg`.",
+    "scopes": "The OAuth scopes requested from IMS, comma-separated.",
+    "access_token": "A pre-issued IMS access token, used instead of a client secret.",
+    "platform_url": "The AEP API base URL (https; http only for the local emulator).",
+    "ims_url": "The Adobe IMS base URL (https; http only for the local emulator).",
+    "sandbox_name": "The default AEP sandbox of the provider's connections, and the one "
+                    "`pulumi import` reads in.",
+    "retry_attempts": "Tries per HTTP call (429, 5xx and transport failures are retried).",
+    "retry_max_seconds": "Time budget of one call's retries, in seconds.",
+    "retry_base_delay": "First backoff delay in seconds (Retry-After wins).",
+    "timeout_seconds": "Total deadline of each HTTP attempt (connect, headers, body), in "
+                       "seconds.",
+    "max_concurrency": "Operations the native plugin runs at once (default 16); the engine's "
+                       "`--parallel` is capped by it.",
+}
+SECRET_CONFIG = ("client_secret", "access_token")
+
+
+def config_key(field: str) -> str:
+    """The schema (and `pulumi config`) name of a provider setting, without the namespace."""
+    entry = KEYS.get(field) or TUNING[field]
+    return entry[0].split(":", 1)[1]
+
+
+def _config_properties() -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for field in (*KEYS, *TUNING):
+        env = (KEYS.get(field) or TUNING[field])[1]
+        spec: dict[str, Any] = {"type": "string", "description": CONFIG_DESCRIPTIONS[field],
+                                "defaultInfo": {"environment": [env]}}
+        if field in TUNING:
+            default = TUNING[field][2]
+            spec["type"] = "integer" if isinstance(default, int) else "number"
+            spec["default"] = default
+        if field in SECRET_CONFIG:
+            spec["secret"] = True
+        props[config_key(field)] = spec
+    key, env = ALLOW_INSECURE_HTTP
+    props[key.split(":", 1)[1]] = {
+        "type": "boolean", "default": False, "defaultInfo": {"environment": [env]},
+        "description": "Let credentials other than the emulator's demo ones use a loopback "
+                       "`http://` URL (test rigs only: they travel unencrypted)."}
+    return props
+
+
+def _property(field: Field) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": field.type, "description": field.description}
+    if field.secret:
+        spec["secret"] = True
+    if field.replace:
+        spec["replaceOnChanges"] = True
+    return spec
+
+
+def _resource(spec: ResourceSpec) -> dict[str, Any]:
+    required_inputs = [f.schema for f in spec.inputs if f.required]
+    required = required_inputs + [f.schema for f in spec.inputs if f.default] + [
+        spec.by_state(spec.id_field).schema, "etag"]  # type: ignore[union-attr]
+    return {
+        "description": spec.description,
+        "properties": {f.schema: _property(f) for f in spec.fields},
+        "required": required,
+        "inputProperties": {f.schema: _property(f) for f in spec.inputs},
+        "requiredInputs": required_inputs,
+    }
+
+
+def package_schema() -> dict[str, Any]:
+    """The complete Pulumi package schema of the ``aep`` plugin."""
+    config = _config_properties()
+    return {
+        "name": PACKAGE,
+        "displayName": "Adobe Experience Platform connections",
+        "version": PACKAGE_VERSION,
+        "description": "Adobe Experience Platform Flow Service connections (Databricks), "
+                       "served by the aep-connections native provider plugin.",
+        "keywords": ["adobe", "aep", "flow-service", "databricks", "category/data"],
+        "license": "Apache-2.0",
+        "meta": {"moduleFormat": "(.*)"},
+        "config": {"variables": config},
+        "provider": {
+            "description": "The aep provider: credentials, endpoints, default sandbox, retries.",
+            "inputProperties": config,
+        },
+        "resources": {spec.token: _resource(spec) for spec in RESOURCES},
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed in ``plugin/schema.json``."""
+    return json.dumps(package_schema(), indent=2, sort_keys=False) + "\n"
+
+
+def fields_markdown() -> str:
+    """The README property table of every resource."""
+    lines: list[str] = []
+    for spec in RESOURCES:
+        lines += [
+            f"`{spec.token}` (Python: `provider.{spec.name}`)", "",
+            "| Python (state) | schema (YAML, TypeScript, Go...) | kind | required | secret | "
+            "replaces | rule | description |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for f in spec.fields:
+            kind = "input" if f.input else "output"
+            required = "yes" if f.required else (f"default `{f.default}`" if f.default else "")
+            lines.append(
+                f"| `{f.state}` | `{f.schema}` | {kind} | {required} | "
+                f"{'yes' if f.secret else ''} | {'yes' if f.replace else ''} | {f.rule} | "
+                f"{f.description} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def readme_with_table(text: str) -> str:
+    """``text`` (the README) with its generated block replaced by the current table."""
+    head, sep, rest = text.partition(BEGIN)
+    if not sep or END not in rest:
+        raise ValueError(f"README.md lacks the markers {BEGIN!r} ... {END!r}")
+    tail = rest.split(END, 1)[1]
+    return f"{head}{BEGIN}\n{fields_markdown()}\n{END}{tail}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rewrite the generated files, or with ``--check`` report which are stale (exit 1)."""
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text())}
+    stale = [path for path, text in wanted.items()
+             if not path.exists() or path.read_text() != text]
+    if check:
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is stale: run `python -m provider.schema`")
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(wanted[path])
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

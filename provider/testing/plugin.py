@@ -1,0 +1,176 @@
+"""Drive the ``aep`` native provider plugin over gRPC, started as Pulumi starts it.
+
+Pulumi's Python language host runs a plugin directory that has a ``__main__.py`` as
+``<plugin dir>/<virtualenv>/bin/python <absolute plugin dir> 127.0.0.1:<engine port>``, with the
+*consumer program's* directory as cwd, ``VIRTUAL_ENV`` set and the venv's ``bin`` first on
+``PATH``, and reads the gRPC port from the first line of stdout. ``PluginHost`` does exactly
+that: the virtualenv comes from ``PulumiPlugin.yaml`` (``runtime.options.virtualenv``, relative to
+the plugin dir), the cwd is a directory of the caller's choosing (never the plugin dir), and the
+engine address is a real loopback gRPC server with no services (the experimental server only
+keeps the address, for components' ``Construct``/``Call``; it never dials it for custom
+resources).
+
+It speaks the engine's encoding for a provider that accepts secrets: properties by their schema
+names (``clusterId``), secret fields in the secret envelope, unknowns as the sentinel, and
+``Configure`` with both the legacy ``variables`` (``aep:config:clientId``) and ``args``
+(``clientId``). Its Python API speaks state names, like ``ProviderHost``, so the same scenarios
+and the same ``Engine`` run over both doors; ``wire_name`` says how a property is spelt on the
+wire, and ``secret_outputs`` which answered properties came back as secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import grpc
+import yaml
+from google.protobuf import struct_pb2
+
+from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.testing.host import (
+    SECRET_SIG,
+    SECRET_VALUE,
+    HostError,
+    ProviderHost,
+    from_struct,
+    to_struct,
+)
+
+PLUGIN_DIR = Path(__file__).resolve().parents[2] / "plugin"
+_UNEXPECTED = "Unexpected <class "
+
+
+class PluginError(HostError):
+    """A failed call to the plugin. grpc.aio reports ``Unexpected <class ...>: <message>:`` and
+    the server appends the stack; ``last_line`` is the provider's message alone."""
+
+    @property
+    def last_line(self) -> str:
+        """The provider's own message."""
+        text = self.details
+        if text.startswith(_UNEXPECTED):
+            text = text.split(">: ", 1)[-1]
+        return text.split(":\n", 1)[0].strip()
+
+
+def plugin_python(plugin_dir: Path) -> str:
+    """The interpreter the language host uses: ``<virtualenv>/bin/python`` from
+    ``PulumiPlugin.yaml`` (relative to the plugin dir); this interpreter if that venv is absent
+    (a checkout whose venv lives elsewhere)."""
+    spec = yaml.safe_load((plugin_dir / "PulumiPlugin.yaml").read_text())
+    venv = ((spec.get("runtime") or {}).get("options") or {}).get("virtualenv", "venv")
+    python = (plugin_dir / venv / "bin" / "python").absolute()
+    return str(python) if python.exists() else sys.executable
+
+
+class PluginHost(ProviderHost):
+    """The plugin process, started from ``cwd`` (default: a fresh temporary directory)."""
+
+    type_token = SPEC.token
+
+    def __init__(self, cwd: str | Path | None = None, *, plugin_dir: Path = PLUGIN_DIR,
+                 env: Mapping[str, str] | None = None, python: str | None = None,
+                 startup_timeout: float = 60.0) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="aep-consumer-") if cwd is None else None
+        super().__init__(cwd or (self._tmp.name if self._tmp else "."), env=env,
+                         python=python or plugin_python(plugin_dir),
+                         startup_timeout=startup_timeout)
+        self.plugin_dir = plugin_dir.resolve()
+        venv = Path(self.python).parent.parent
+        self.env["VIRTUAL_ENV"] = str(venv)
+        self.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{self.env.get('PATH', '')}"
+        self.env.pop("PYTHONHOME", None)
+        self.secret_outputs: set[str] = set()
+        self._engine: grpc.Server | None = None
+        self.engine_address = ""
+
+    def command(self) -> list[str]:
+        """``<venv python> <absolute plugin dir> 127.0.0.1:<engine port>``."""
+        return [self.python, str(self.plugin_dir), self.engine_address]
+
+    def start(self) -> PluginHost:
+        """Start a stub engine, then the plugin; connect."""
+        self._engine = grpc.server(ThreadPoolExecutor(1))
+        port = self._engine.add_insecure_port("127.0.0.1:0")
+        self._engine.start()
+        self.engine_address = f"127.0.0.1:{port}"
+        super().start()
+        return self
+
+    def stop(self) -> None:
+        """End the plugin and the stub engine."""
+        super().stop()
+        if self._engine is not None:
+            self._engine.stop(None)
+            self._engine = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def provider_blob(self) -> str:
+        """A plugin's resources carry no ``__provider``."""
+        return ""
+
+    def wire_name(self, name: str) -> str:
+        """The schema (camelCase) name of a property."""
+        field = SPEC.by_state(name)
+        return field.schema if field else name
+
+    def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = (),
+                  variables: bool = True, args: bool = True) -> Any:
+        """Configure as the engine does: ``variables`` ``aep:config:<key>`` (secrets in clear)
+        and ``args`` ``<key>`` (secrets enveloped), each optional."""
+        from pulumi.runtime.proto import provider_pb2
+
+        plain = {key.split(":", 1)[1]: value for key, value in config.items()}
+        secret = {key.split(":", 1)[1] for key in secret_keys}
+        request = provider_pb2.ConfigureRequest(
+            variables={f"aep:config:{k}": v for k, v in plain.items()} if variables else {},
+            args=to_struct({k: _envelope(v) if k in secret else v for k, v in plain.items()})
+            if args else None,
+            acceptSecrets=True, acceptResources=True, sends_old_inputs=True,
+            sends_old_inputs_to_delete=True, type="pulumi:providers:aep", name="default")
+        return self._call("Configure", request)
+
+    def get_schema(self) -> dict[str, Any]:
+        """The schema the plugin answers to GetSchema."""
+        import json
+
+        from pulumi.runtime.proto import provider_pb2
+
+        return dict(json.loads(self._call("GetSchema",
+                                          provider_pb2.GetSchemaRequest(version=0)).schema))
+
+    def _encode(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
+        wire = {}
+        for key, value in props.items():
+            field = SPEC.by_state(key)
+            if field is not None and field.secret and value is not None:
+                value = _envelope(value)
+            wire[self.wire_name(key)] = value
+        return to_struct(wire)
+
+    def _decode(self, message: struct_pb2.Struct) -> dict[str, Any]:
+        values = {}
+        for key, value in from_struct(message).items():
+            if isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE:
+                value = value.get("value")
+                self.secret_outputs.add(key)
+            values[key] = value
+        return SPEC.from_schema(values)
+
+    def _urn(self, urn: str) -> str:
+        return urn.replace(ProviderHost.type_token, SPEC.token)
+
+    def _error(self, method: str, code: grpc.StatusCode, details: str) -> HostError:
+        return PluginError(method, code, details)
+
+
+def _envelope(value: Any) -> dict[str, Any]:
+    return {SECRET_SIG: SECRET_VALUE, "value": value}

@@ -1,0 +1,65 @@
+"""The other-language examples use only what the plugin's schema declares."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from provider import schema
+from tests.conftest import ROOT
+
+TOKEN = "aep:index:DatabricksBaseConnection"
+YAML_EXAMPLE = ROOT / "examples" / "yaml" / "Pulumi.yaml"
+TS_EXAMPLE = ROOT / "examples" / "typescript" / "index.ts"
+
+
+def resource_schema() -> dict:  # type: ignore[type-arg]
+    """The resource's part of the generated schema."""
+    return dict(schema.package_schema()["resources"][TOKEN])
+
+
+def test_yaml_example_uses_schema_properties_and_the_local_plugin() -> None:
+    """Every property the YAML example sets is a schema input; every output it reads is a
+    schema property; the plugin is declared with the repository's plugin directory."""
+    program = yaml.safe_load(YAML_EXAMPLE.read_text())
+    (provider,) = program["plugins"]["providers"]
+    assert provider["name"] == schema.PACKAGE
+    assert (YAML_EXAMPLE.parent / provider["path"]).resolve() == ROOT / "plugin"
+    resources = [r for r in program["resources"].values() if r["type"] == TOKEN]
+    assert resources
+    inputs = resource_schema()["inputProperties"]
+    for resource in resources:
+        assert set(resource["properties"]) <= set(inputs)
+        assert set(resource_schema()["requiredInputs"]) <= set(resource["properties"])
+    read = re.findall(r"\$\{sales\.(\w+)\}", YAML_EXAMPLE.read_text())
+    assert read
+    assert set(read) <= set(resource_schema()["properties"])
+
+
+def test_typescript_example_uses_schema_properties() -> None:
+    """Every argument the TypeScript example passes is a schema input; every output it reads
+    is a schema property."""
+    text = TS_EXAMPLE.read_text()
+    args = re.search(r"new aep\.DatabricksBaseConnection\([^{]*\{(.*?)\n\}", text, re.S)
+    assert args is not None
+    used = re.findall(r"^\s+(\w+):", args.group(1), re.M)
+    assert "clusterId" in used
+    assert set(used) <= set(resource_schema()["inputProperties"])
+    read = re.findall(r"sales\.(\w+);", text)
+    assert read
+    assert set(read) <= set(resource_schema()["properties"])
+
+
+def test_examples_config_keys_are_provider_settings() -> None:
+    """Every aep: key the examples and README tell the user to set is a provider setting."""
+    variables = schema.package_schema()["config"]["variables"]
+    texts = [YAML_EXAMPLE.read_text(), TS_EXAMPLE.read_text(), (ROOT / "README.md").read_text()]
+    keys = {k for text in texts for k in re.findall(r"\baep:([a-z][A-Za-z]+)\b", text)}
+    assert "sandboxName" in keys
+    assert keys - {"index", "config"} <= set(variables)
+
+
+def test_a_misspelt_property_would_be_caught() -> None:
+    """The check above can fail: a snake_case property is not in the schema."""
+    assert "cluster_id" not in resource_schema()["inputProperties"]
