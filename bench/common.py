@@ -60,7 +60,7 @@ def configured_host(emu: Emulator) -> Iterator[ProviderHost]:
 @contextmanager
 def emulator(latency: float = 0.0) -> Iterator[Emulator]:
     """A fresh emulator on loopback, adding ``latency`` seconds to every request when set."""
-    emu = Emulator(port=0).start()
+    emu = Emulator(port=0, sandboxes=[SANDBOX]).start()
     try:
         if latency:
             emu.faults.add(latency=latency)

@@ -18,7 +18,8 @@ FAST = RetryPolicy(attempts=6, total_seconds=20.0, base_delay=0.01, max_delay=0.
 
 
 def start_emulator(**kwargs: Any) -> Emulator:
-    """A started emulator on an ephemeral loopback port."""
+    """A started emulator on an ephemeral loopback port (any well-formed sandbox exists)."""
+    kwargs.setdefault("sandboxes", None)
     emu = Emulator(port=0, **kwargs)
     emu.start()
     return emu

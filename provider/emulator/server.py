@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -21,6 +23,8 @@ ORG_ID = "EMULATOR0000000000000000@AdobeOrg"
 
 MISSING_SANDBOX_MODES = ("prod", "error")
 DELETE_STATUSES = (200, 202, 204)
+# The sandboxes that exist unless told otherwise: ``prod`` and the one the ``local`` stack uses.
+DEFAULT_SANDBOXES = ("prod", "dev")
 
 
 class Emulator:
@@ -41,6 +45,9 @@ class Emulator:
         require_version: bool = True,
         accept_unquoted_etag: bool = False,
         delete_status: int = 204,
+        sandboxes: Iterable[str] | None = DEFAULT_SANDBOXES,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if missing_sandbox not in MISSING_SANDBOX_MODES:
             raise ValueError(f"missing_sandbox must be one of {MISSING_SANDBOX_MODES}")
@@ -52,7 +59,8 @@ class Emulator:
         self._requested_port = port
         self.faults = Faults()
         self._store = ConnectionStore(state_file)
-        self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl)
+        self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl, clock, ORG_ID)
+        self.sleep = sleep
         service = ConnectionService(
             self._store,
             mask=mask,
@@ -60,7 +68,11 @@ class Emulator:
             accept_unquoted_etag=accept_unquoted_etag,
         )
         self._router = Router(
-            service, self._tokens, missing_sandbox=missing_sandbox, delete_status=delete_status
+            service,
+            self._tokens,
+            missing_sandbox=missing_sandbox,
+            delete_status=delete_status,
+            sandboxes=None if sandboxes is None else set(sandboxes),
         )
         self._log: list[RecordedRequest] = []
         self._log_lock = threading.Lock()
@@ -74,6 +86,7 @@ class Emulator:
         server = EmulatorServer(
             (self.host, self._requested_port), self._router, self.faults, self._record
         )
+        server.sleep = self.sleep
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -135,6 +148,17 @@ class Emulator:
     def connections(self, org_id: str | None = None, sandbox: str = "prod") -> list[dict[str, Any]]:
         """The stored connections of one org and sandbox, unmasked, oldest first."""
         return self._store.all((org_id or ORG_ID, sandbox))
+
+    @property
+    def sandboxes(self) -> frozenset[str] | None:
+        """The sandbox names that exist (None: every well-formed name does)."""
+        known = self._router.sandboxes
+        return None if known is None else frozenset(known)
+
+    def add_sandbox(self, *names: str) -> None:
+        """Make sandboxes exist (no effect when every name already does)."""
+        if self._router.sandboxes is not None:
+            self._router.sandboxes.update(names)
 
     def revoke_tokens(self) -> None:
         """Invalidate every issued token (the next Flow Service call gets 401 401013)."""
