@@ -10,7 +10,12 @@ from collections.abc import Sequence
 from types import FrameType
 
 from provider.emulator.faults import TRANSIENT
-from provider.emulator.server import DELETE_STATUSES, MISSING_SANDBOX_MODES, Emulator
+from provider.emulator.server import (
+    DEFAULT_SANDBOXES,
+    DELETE_STATUSES,
+    MISSING_SANDBOX_MODES,
+    Emulator,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state", metavar="FILE", help="load and save connections here")
     parser.add_argument("--mask", default="****", help="what secret params read back as")
     parser.add_argument("--missing-sandbox", choices=MISSING_SANDBOX_MODES, default="prod")
+    parser.add_argument(
+        "--sandbox",
+        action="append",
+        metavar="NAME",
+        help="a sandbox that exists (repeatable; default: " + ", ".join(DEFAULT_SANDBOXES) + ")",
+    )
+    parser.add_argument(
+        "--any-sandbox", action="store_true", help="every well-formed sandbox name exists"
+    )
     parser.add_argument("--token-ttl", type=int, default=86399, help="token lifetime (s)")
     parser.add_argument(
         "--no-require-version",
@@ -66,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         require_version=not args.no_require_version,
         accept_unquoted_etag=args.accept_unquoted_etag,
         delete_status=args.delete_status,
+        sandboxes=None if args.any_sandbox else (args.sandbox or DEFAULT_SANDBOXES),
     )
     try:
         for spec in args.fault:

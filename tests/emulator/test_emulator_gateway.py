@@ -209,3 +209,19 @@ def test_keep_alive_reuses_one_connection(emu: Emulator, api: Api) -> None:
     keys = manager.pools.keys()  # RecentlyUsedContainer is not iterable itself
     pools = [manager.pools[key] for key in keys]
     assert sum(pool.num_connections for pool in pools) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [([], frozenset({"prod", "dev"})), (["--sandbox", "qa", "--sandbox", "uat"],
+                                         frozenset({"qa", "uat"})), (["--any-sandbox"], None)],
+)
+def test_cli_sets_the_sandboxes(argv: list[str], expected: frozenset[str] | None) -> None:
+    """--sandbox (repeatable) and --any-sandbox reach the emulator as its known sandboxes."""
+    from provider.emulator.__main__ import build_parser
+    from provider.emulator.server import DEFAULT_SANDBOXES
+
+    args = build_parser().parse_args(argv)
+    sandboxes = None if args.any_sandbox else (args.sandbox or DEFAULT_SANDBOXES)
+    emu = Emulator(sandboxes=sandboxes)
+    assert emu.sandboxes == expected
