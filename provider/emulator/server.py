@@ -86,7 +86,7 @@ class Emulator:
         server = EmulatorServer(
             (self.host, self._requested_port), self._router, self.faults, self._record
         )
-        server.sleep = self.sleep
+        server.sleep = self._sleep
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -176,6 +176,10 @@ class Emulator:
     def issued_token_values(self) -> tuple[str, ...]:
         """The value of every bearer token IMS issued, in order: tests search texts for them."""
         return self._tokens.issued_values()
+
+    def _sleep(self, seconds: float) -> None:
+        # Looked up on each call, so a test may replace ``emu.sleep`` on a running emulator.
+        self.sleep(seconds)
 
     def _record(self, entry: RecordedRequest) -> None:
         with self._log_lock:
