@@ -1,4 +1,4 @@
-# Day-to-day commands. Shell logic lives in scripts/ (tested by tests/stacks/test_scripts.py).
+# Day-to-day commands. Shell logic lives in scripts/ (tested by tests/stacks/test_stack_scripts.py).
 #
 #   make up                    deploy the `local` stack against the offline emulator
 #   make preview STACK=dev     preview another stack (your own Pulumi login and secrets)

@@ -15,7 +15,7 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Titles, as Adobe's Flow Service error catalogue gives them (docs
+# Titles, as Adobe's Flow Service error catalogue gives them (AdobeDocs/experience-platform.en
 # ``help/sources/errors/flow-service-errors.md``: "Resource not found", "Invalid request", ...).
 CATALOGUE_TITLES: dict[str, str] = {
     "1100-400": "Invalid request",
