@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def sandboxes_of(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The sandboxes that exist, from ``--sandbox``/``--any-sandbox`` (None: every name)."""
+    return None if args.any_sandbox else tuple(args.sandbox or DEFAULT_SANDBOXES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; return the exit code."""
     parser = build_parser()
@@ -80,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         require_version=not args.no_require_version,
         accept_unquoted_etag=args.accept_unquoted_etag,
         delete_status=args.delete_status,
-        sandboxes=None if args.any_sandbox else (args.sandbox or DEFAULT_SANDBOXES),
+        sandboxes=sandboxes_of(args),
     )
     try:
         for spec in args.fault:

@@ -218,10 +218,7 @@ def test_keep_alive_reuses_one_connection(emu: Emulator, api: Api) -> None:
 )
 def test_cli_sets_the_sandboxes(argv: list[str], expected: frozenset[str] | None) -> None:
     """--sandbox (repeatable) and --any-sandbox reach the emulator as its known sandboxes."""
-    from provider.emulator.__main__ import build_parser
-    from provider.emulator.server import DEFAULT_SANDBOXES
+    from provider.emulator.__main__ import build_parser, sandboxes_of
 
-    args = build_parser().parse_args(argv)
-    sandboxes = None if args.any_sandbox else (args.sandbox or DEFAULT_SANDBOXES)
-    emu = Emulator(sandboxes=sandboxes)
+    emu = Emulator(sandboxes=sandboxes_of(build_parser().parse_args(argv)))
     assert emu.sandboxes == expected
