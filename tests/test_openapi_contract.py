@@ -52,3 +52,22 @@ def test_every_status_the_emulator_answers_is_declared(emulator: Emulator) -> No
         answer = answer_for(emulator, "GET", "/data/foundation/flowservice/connections")
         assert answer.status_code == status
         assert problems_of(answer) == [], status
+
+
+def test_an_accepted_request_that_breaks_the_document_is_found(emulator: Emulator) -> None:
+    """A 2xx for a request without a required header or with a bad body is reported."""
+    from tests.client_fixtures import databricks_body, ims_auth
+
+    auth = ims_auth(emulator)
+    session = requests.Session()
+    headers = {"x-api-key": emulator.client_id, "x-gw-ims-org-id": emulator.org_id,
+               "x-sandbox-name": "prod"}
+    answer = session.post(f"{emulator.url}/data/foundation/flowservice/connections",
+                          json=databricks_body("c"), headers=headers, auth=auth, timeout=5)
+    assert answer.status_code == 201
+    assert problems_of(answer) == []
+    del answer.request.headers["x-api-key"]
+    answer.request.body = json.dumps({**databricks_body("c"), "colour": "red"}).encode()
+    found = problems_of(answer)
+    assert any("x-api-key" in p for p in found)
+    assert any("colour" in p for p in found)
