@@ -78,7 +78,7 @@ def bare_headers(emu: Emulator, session: Any, timeout: tuple[float, float]) -> d
 @contextmanager
 def emulator(latency: float = 0.0) -> Iterator[Emulator]:
     """A fresh emulator on loopback, adding ``latency`` seconds to every request when set."""
-    emu = Emulator(port=0).start()
+    emu = Emulator(port=0, sandboxes=[SANDBOX]).start()
     try:
         if latency:
             emu.faults.add(latency=latency)

@@ -1,8 +1,15 @@
 """aep-connections: a Pulumi dynamic provider for Adobe Experience Platform Flow Service base
 connections to Databricks, with an offline Flow Service emulator (``provider.emulator``).
 
-Importing this package does nothing but define classes: the provider host re-imports it.
+Importing this package does nothing but define classes: the provider host re-imports it. It is
+also cheap and layered: the resource names (which need pulumi and grpc) are imported on first
+use, so ``import provider.emulator`` and ``import provider.client`` load neither
+(``tests/test_public_api.py`` holds it).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from provider.errors import (
     AepError,
@@ -15,12 +22,31 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from provider.resource import (
-    TYPE_TOKEN,
-    DatabricksBaseConnection,
-    DatabricksBaseConnectionArgs,
-    DatabricksBaseConnectionProvider,
-)
+
+if TYPE_CHECKING:
+    from provider.resource import (
+        TYPE_TOKEN,
+        DatabricksBaseConnection,
+        DatabricksBaseConnectionArgs,
+        DatabricksBaseConnectionProvider,
+    )
+
+_FROM_RESOURCE = frozenset({
+    "TYPE_TOKEN",
+    "DatabricksBaseConnection",
+    "DatabricksBaseConnectionArgs",
+    "DatabricksBaseConnectionProvider",
+})
+
+
+def __getattr__(name: str) -> Any:
+    """Import the resource names (and so pulumi) only when one is asked for."""
+    if name in _FROM_RESOURCE:
+        from provider import resource
+
+        return getattr(resource, name)
+    raise AttributeError(f"module 'provider' has no attribute {name!r}")
+
 
 __all__ = [
     "TYPE_TOKEN",

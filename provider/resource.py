@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 from pulumi.dynamic import (
@@ -146,8 +146,26 @@ class DatabricksBaseConnection(Resource, module="aep", name="DatabricksBaseConne
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
 
+    @overload
     def __init__(self, resource_name: str, args: DatabricksBaseConnectionArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, *,
+                 name: pulumi.Input[str],
+                 domain: pulumi.Input[str],
+                 cluster_id: pulumi.Input[str],
+                 access_token: pulumi.Input[str],
+                 database: pulumi.Input[str],
+                 description: pulumi.Input[str] | None = None,
+                 catalog: pulumi.Input[str] | None = None,
+                 sandbox_name: pulumi.Input[str] | None = None,
+                 adopt_existing: pulumi.Input[bool] | None = None) -> None: ...
+
+    def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
+        """``(name, DatabricksBaseConnectionArgs(...), opts)`` or, as in Pulumi's generated SDKs,
+        ``(name, opts=None, name=..., domain=..., ...)`` with the inputs as keyword arguments."""
+        args, opts = _args_and_opts(args_or_opts, kwargs)
         sandbox = args.sandbox_name
         if sandbox is None:
             sandbox = pulumi.Config("aep").get("sandboxName")
@@ -160,4 +178,28 @@ class DatabricksBaseConnection(Resource, module="aep", name="DatabricksBaseConne
         secret = pulumi.ResourceOptions(additional_secret_outputs=secrets)
         super().__init__(DatabricksBaseConnectionProvider(), resource_name, props,
                          pulumi.ResourceOptions.merge(opts, secret))
+
+
+def _args_and_opts(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[DatabricksBaseConnectionArgs, pulumi.ResourceOptions | None]:
+    """The Args object and options from either calling form of ``DatabricksBaseConnection``."""
+    given = args[0] if args else kwargs.get("args")
+    if isinstance(given, DatabricksBaseConnectionArgs):
+        rest = list(args[1:])
+        kwargs = {k: v for k, v in kwargs.items() if k != "args"}
+        opts = rest.pop(0) if rest else kwargs.pop("opts", None)
+        if rest or kwargs:
+            raise TypeError("DatabricksBaseConnection takes an Args object or keyword inputs, "
+                            f"not both (extra: {sorted(kwargs) or rest})")
+        return given, opts
+    if len(args) > 1:
+        raise TypeError("DatabricksBaseConnection(resource_name, opts=None, **inputs) takes the "
+                        "inputs as keyword arguments")
+    opts = args[0] if args else kwargs.pop("opts", None)
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        raise TypeError("DatabricksBaseConnection's second argument must be a "
+                        "DatabricksBaseConnectionArgs or pulumi.ResourceOptions, not "
+                        f"{type(opts).__name__}")
+    return DatabricksBaseConnectionArgs(**kwargs), opts
 

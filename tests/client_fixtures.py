@@ -33,7 +33,8 @@ class FakeTime:
 
 
 def start_emulator(**kwargs: Any) -> Emulator:
-    """A started emulator on an ephemeral loopback port."""
+    """A started emulator on an ephemeral loopback port (any well-formed sandbox exists)."""
+    kwargs.setdefault("sandboxes", None)
     emu = Emulator(port=0, **kwargs)
     emu.start()
     return emu

@@ -1,12 +1,21 @@
-"""Shared fixtures: an emulator on loopback, a provider configured against it, valid inputs."""
+"""Shared fixtures: an emulator on loopback, a provider configured against it, valid inputs.
+
+Two autouse guards keep every test hermetic (the live test, marked ``live``, is the only
+exception): the caller's ``AEP_*`` variables are removed, any connection to an address other
+than loopback fails the test (``network_guard.py``), and every exchange with an emulator is
+validated against the project's OpenAPI document (``openapi_contract.py``).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from network_guard import loopback_only
+from openapi_contract import validating_exchanges
 from pulumi.dynamic import Config, ConfigureRequest
 
 from provider.emulator import Emulator
@@ -14,7 +23,8 @@ from provider.resource import DatabricksBaseConnectionProvider
 from provider.testing import PluginHost, ProviderHost, stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
-__all__ = ["DOORS", "ROOT", "TOKEN", "configured", "flow_requests", "open_door", "stack_config"]
+__all__ = ["ANY_SANDBOX", "DOORS", "ROOT", "TOKEN", "configured", "flow_requests", "open_door",
+           "stack_config"]
 
 # Distinctive values, so a leak of any of them is easy to find in any text.
 TOKEN = "dapi-TESTTOKEN-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -41,10 +51,31 @@ def door(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(autouse=True)
+def _hermetic(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No ``AEP_*`` variable of the caller's and no network beyond loopback, except live tests."""
+    if request.node.get_closest_marker("live") is not None:
+        yield
+        return
+    for key in [k for k in os.environ if k.startswith("AEP_")]:
+        monkeypatch.delenv(key)
+    with loopback_only(monkeypatch) as attempts, validating_exchanges(monkeypatch) as broken:
+        yield
+    assert not attempts, f"the test tried to reach the network beyond loopback: {attempts}"
+    assert not broken, "exchanges with the emulator broke provider/emulator/openapi.yaml:\n" + (
+        "\n".join(broken)
+    )
+
+
+# Tests outside tests/emulator keep apart by sandbox names of their own, so their emulators let
+# every well-formed sandbox exist; tests/emulator holds the default set and the 2101-404.
+ANY_SANDBOX = None
+
+
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """A fresh emulator on a free loopback port, for one test."""
-    with Emulator(port=0) as emu:
+    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emu:
         yield emu
 
 
@@ -54,7 +85,7 @@ def emu() -> Iterator[Emulator]:
 
     Modules that need other emulator options define their own ``emu``.
     """
-    with Emulator(port=0) as emulator:
+    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
         yield emulator
 
 

@@ -15,7 +15,7 @@ from pulumi.runtime.proto import provider_pb2
 from provider.auth import clear_token_cache
 from provider.emulator import Emulator
 from provider.testing import UNKNOWN, Engine, HostError, ProviderHost, serialized_provider, urn_for
-from tests.conftest import ROOT, TOKEN, flow_requests, open_door, stack_config
+from tests.conftest import ANY_SANDBOX, ROOT, TOKEN, flow_requests, open_door, stack_config
 
 Props = Callable[..., dict[str, Any]]
 SECRET_KEYS = ("aep:clientSecret",)
@@ -24,7 +24,7 @@ SECRET_KEYS = ("aep:clientSecret",)
 @pytest.fixture(scope="module")
 def emu(door: str) -> Iterator[Emulator]:
     """One emulator per front door, so each door's run starts from nothing."""
-    with Emulator(port=0) as emulator:
+    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
         yield emulator
 
 

@@ -42,3 +42,27 @@ def test_import_does_nothing() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "1"
+
+
+HEAVY = ("pulumi", "grpc", "google.protobuf")
+
+
+def loaded_after(statement: str) -> set[str]:
+    """The heavy top-level modules present in ``sys.modules`` after running ``statement``."""
+    code = (f"import sys; {statement}; "
+            f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=120)
+    return set(out.stdout.split())
+
+
+def test_emulator_and_client_imports_load_neither_pulumi_nor_grpc() -> None:
+    """``import provider.emulator`` and ``import provider.client`` stay off pulumi and grpc."""
+    assert loaded_after("import provider.emulator") == set()
+    assert loaded_after("import provider.client, provider.auth, provider.errors") == set()
+
+
+def test_resource_names_are_still_importable_from_the_package() -> None:
+    """``from provider import DatabricksBaseConnection`` works, importing pulumi on demand."""
+    assert "pulumi" in loaded_after("from provider import DatabricksBaseConnection")
+    assert loaded_after("import provider; provider.TransientError") == set()

@@ -26,12 +26,20 @@ or from a shell: ``python -m provider.emulator --port 8080 [--state FILE]`` (als
 SIGINT/SIGTERM. With ``--state`` (``state_file=``) connections survive restarts; tokens do not.
 
 Demo credentials: client id ``aep-emulator-client``, secret ``aep-emulator-secret``, org
-``EMULATOR0000000000000000@AdobeOrg`` (any org header is accepted; each org is its own tenant).
+``EMULATOR0000000000000000@AdobeOrg`` (the client's org: another org header gets the gateway's
+403, as Adobe's does).
+
+The contract: ``openapi.yaml`` next to this file describes every path, body and status the
+emulator answers (and the provider sends); the test suite validates every exchange against it.
 
 Options (``Emulator(...)`` keyword / CLI flag)
 ----------------------------------------------
 ``mask`` / ``--mask`` ("****")
     What secret params (``format: password`` ones, e.g. Databricks ``accessToken``) read back as.
+``sandboxes`` / ``--sandbox NAME`` (repeatable), ``--any-sandbox`` (("prod", "dev"))
+    The sandboxes that exist: ``prod`` and the ``local`` stack's ``dev``; another well-formed
+    name gets 404 2101-404. ``None`` (``--any-sandbox``) lets every well-formed name exist;
+    ``emu.add_sandbox(name)`` adds one.
 ``missing_sandbox`` / ``--missing-sandbox`` ("prod")
     A request without ``x-sandbox-name`` works in ``prod``, or with "error" gets 400 2105-400.
 ``token_ttl`` / ``--token-ttl`` (86399)
@@ -43,21 +51,26 @@ Options (``Emulator(...)`` keyword / CLI flag)
     Also accept ``If-Match`` without the etag's literal double quotes.
 ``delete_status`` / ``--delete-status`` (204)
     The status of a successful DELETE (204, or 202 as the Destinations spec shows, or 200).
+``clock`` (``time.monotonic``), ``sleep`` (``time.sleep``)
+    Python only: the token issuer's clock (expiry) and the sleep of ``latency``/``delay``
+    faults, so tests expire tokens and count waits without waiting.
 
 Endpoints
 ---------
 ``POST /ims/token/v3``
     Form fields ``grant_type=client_credentials``, ``client_id``, ``client_secret``, ``scope``
-    (body or query). 200 ``{"access_token","token_type":"bearer","expires_in"}``; a missing field
-    is 400 ``invalid_request``, another grant type 400 ``unsupported_grant_type``, wrong
-    credentials 401 ``invalid_client``.
+    (body or query). 200 ``{"access_token","token_type":"bearer","expires_in"}``; a missing or
+    empty ``scope`` is 400 ``invalid_scope`` (as Adobe's IMS answers), another missing field 400
+    ``invalid_request``, another grant type 400 ``unsupported_grant_type``, wrong credentials 401
+    ``invalid_client``.
 
 Everything under ``/data/foundation/flowservice`` first passes the gateway (``gateway.py``):
 403 403010 no ``Authorization``; 401 401013 unknown, expired or revoked token; 403 403000 no
 ``x-api-key``; 403 403003 an api key other than the token's client; 400 400003 no
-``x-gw-ims-org-id``; the sandbox rule above, and 404 2100-404 for a sandbox name that is not
-lower-case letters, digits and dashes; 400 ``BadRequestError`` for POST/PATCH without a JSON
-content type. Every answer carries an ``x-request-id`` header. Connections are isolated per
+``x-gw-ims-org-id``; 403 403025 an org other than the token's; the sandbox rules above, 404
+2100-404 for a sandbox name that is not lower-case letters, digits and dashes and 404 2101-404
+for one that does not exist; 400 ``BadRequestError`` for POST/PATCH without a JSON content
+type. Every answer carries an ``x-request-id`` header. Connections are isolated per
 (org, sandbox).
 
 ``POST /connections``
@@ -66,10 +79,12 @@ content type. Every answer carries an ``x-request-id`` header. Connections are i
     ``updatedClient`` (the client id), ``sandboxId``, ``sandboxName``, ``imsOrgId``, ``state``
     "enabled", ``etag`` = ``version`` = ``"\\"<uuid>\\""`` (literal quotes included). Errors:
     1100-400 not an object / bad types / unknown auth params; 1455-400 missing name, auth or a
-    required param; 1413-400 unknown spec id or version; 1415-400 unknown ``auth.specName``;
-    422 (code 1100-422) missing spec version. Specs known: ``specs.py`` (Databricks).
+    required param; 1413-400 missing or unknown spec id, unknown version (the catalogue's text);
+    1415-400 unknown ``auth.specName``; 422 1413-422 missing spec version. Specs known:
+    ``specs.py`` (Databricks).
 ``GET /connections/{id}`` (trailing slash too)
-    200 ``{"items":[connection]}`` with secrets masked; 404 1101-404.
+    200 ``{"items":[connection]}`` with secrets masked; 404 1101-404, ``errorMessage``
+    "connections not found with id = [<id>]" (Adobe's text).
 ``GET /connections``
     ``property`` filters, ``orderby`` (default ``-updatedAt``), ``limit`` (default 20, cap 100),
     ``continuationToken`` paging via ``_links.next.href`` (absent on the last page), ``count=true``
@@ -86,14 +101,17 @@ content type. Every answer carries an ``x-request-id`` header. Connections are i
 
 Flow errors have Adobe's shape: ``{"type": "https://ns.adobe.com/aep/errors/FLOW-<code>",
 "title", "status", "report": {"detailed-message", "request-id"}, "errorMessage",
-"errorDetails"}``; gateway errors are ``{"error_code", "message"}`` (``problems.py``).
+"errorDetails"}``, titled as Adobe's error catalogue titles the code ("Resource not found",
+"Invalid request", "Header is missing", "Version not matching"...); gateway errors are
+``{"error_code", "message"}`` (``problems.py``).
 
 Faults and the request log
 --------------------------
 ``emu.faults`` (``Faults``, thread-safe) holds rules matched by method and path prefix (relative
 to the Flow Service base, e.g. "/connections", or "/ims/token/v3"), each firing ``times`` times
-(None: until ``clear()``): ``status`` 429 (``Retry-After: retry_after``, gateway body 429050) or
-5xx (Flow body 1102-500/1103-503/1104-504), ``latency`` (sleep before processing), ``delay``
+(None: until ``clear()``): ``status`` 429 (``Retry-After: retry_after``, gateway body 429050),
+500/503/504 (Flow body 1102-500/1103-503/1104-504) or 502 (the gateway's HTML page: Flow
+Service has no 502 code), ``latency`` (sleep before processing), ``delay``
 (sleep after processing, before answering), ``drop="before"`` (reset, nothing applied),
 ``drop="after"`` (applied, then reset: the answer is lost), and ``rate``/``seed``/``statuses``
 random transient faults. ``emu.requests`` records every request, faulted ones included with the
@@ -119,9 +137,18 @@ PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the match
 ``emu.mapping_sets(...)``, ``emu.staging_credentials(...)``, ``emu.staging_token_valid(token)``,
 ``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable).
 
-Fidelity: modelled on Adobe's OpenAPI spec and docs (``shared/reference/FLOW_SERVICE.md``); the
-unconfirmed points (masking, missing sandbox header, missing version, default page size, delete
-status) are the options above.
+Fidelity: modelled on Adobe's OpenAPI document ("Flow Service API - Sources"), the Destinations
+document, the tutorials and the Flow Service error catalogue. The points Adobe leaves open are
+options above (masking, missing sandbox header, missing version, unquoted etags, delete status,
+which sandboxes exist). Where Adobe is silent the emulator chooses, and says so here:
+
+- titles of 1100-404, 1100-405, 1413-422, 2100-404, 2101-404 and 2105-400 (unpublished;
+  ``problems.UNPUBLISHED_TITLES``), and which of 2100-404/2101-404 means what (the catalogue lists
+  both for "sandbox not found");
+- the texts of IMS errors other than ``invalid_scope``, and of gateway errors beyond the table in
+  Adobe's troubleshooting guide; the body of a 502 (an HTML page);
+- the ``Location`` of a create, the default page size (20), and the id format (UUIDs).
+
 """
 
 from __future__ import annotations

@@ -12,7 +12,12 @@ from types import FrameType
 from provider.emulator import pipeline
 from provider.emulator.faults import TRANSIENT
 from provider.emulator.limits import DEFAULT_WORKERS
-from provider.emulator.server import DELETE_STATUSES, MISSING_SANDBOX_MODES, Emulator
+from provider.emulator.server import (
+    DEFAULT_SANDBOXES,
+    DELETE_STATUSES,
+    MISSING_SANDBOX_MODES,
+    Emulator,
+)
 from provider.emulator.store import StateFileError
 
 
@@ -43,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--mask", default="****", help="what secret params read back as")
     parser.add_argument("--missing-sandbox", choices=MISSING_SANDBOX_MODES, default="prod")
+    parser.add_argument(
+        "--sandbox",
+        action="append",
+        metavar="NAME",
+        help="a sandbox that exists (repeatable; default: " + ", ".join(DEFAULT_SANDBOXES) + ")",
+    )
+    parser.add_argument(
+        "--any-sandbox", action="store_true", help="every well-formed sandbox name exists"
+    )
     parser.add_argument("--token-ttl", type=int, default=86399, help="token lifetime (s)")
     parser.add_argument(
         "--no-require-version",
@@ -72,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def sandboxes_of(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The sandboxes that exist, from ``--sandbox``/``--any-sandbox`` (None: every name)."""
+    return None if args.any_sandbox else tuple(args.sandbox or DEFAULT_SANDBOXES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until SIGINT or SIGTERM; return the exit code."""
     parser = build_parser()
@@ -89,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             accept_unquoted_etag=args.accept_unquoted_etag,
             delete_status=args.delete_status,
             workers=args.workers,
+            sandboxes=sandboxes_of(args),
             pipeline=pipeline_options,
         )
     except StateFileError as error:

@@ -149,7 +149,7 @@ class ConnectionService:
         if found is None:
             raise FlowError(
                 "1101-404",
-                f"connections not found with id = [{id_}]. Resource with given id does not exist.",
+                f"connections not found with id = [{id_}]",  # Adobe's text, to the letter
             )
         return found
 

@@ -2,9 +2,11 @@
 
 Checks run in this order, each with the gateway's own answer: ``Authorization`` missing (403
 403010), token unknown, expired or revoked (401 401013), ``x-api-key`` missing (403 403000) or not
-the client the token was issued to (403 403003), ``x-gw-ims-org-id`` missing (400 400003),
-``x-sandbox-name`` missing (``prod`` or 400 2105-400, per ``missing_sandbox``) or malformed (404
-2100-404), and POST/PATCH without a JSON content type (400 BadRequestError).
+the client the token was issued to (403 403003), ``x-gw-ims-org-id`` missing (400 400003) or not
+the org the token's client belongs to (403 403025 "Profile is not valid"), ``x-sandbox-name``
+missing (``prod`` or 400 2105-400, per ``missing_sandbox``), malformed (404 2100-404) or not one
+of the org's sandboxes (404 2101-404), and POST/PATCH without a JSON content type (400
+BadRequestError).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Set
 
 from provider.emulator.connections import Caller
 from provider.emulator.problems import ContentTypeError, FlowError, GatewayError, ImsError
@@ -23,12 +25,25 @@ _IMS_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
 
 
 class TokenIssuer:
-    """Issues opaque bearer tokens for one demo client; tracks expiry and revocation."""
+    """Issues opaque bearer tokens for one demo client; tracks expiry and revocation.
 
-    def __init__(self, client_id: str, client_secret: str, ttl: int) -> None:
+    ``clock`` (seconds, monotonic) decides expiry; tests pass a fake one to expire tokens
+    without waiting. ``org_id`` is the org the client (and so every token) belongs to.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        ttl: int,
+        clock: Callable[[], float] = time.monotonic,
+        org_id: str = "",
+    ) -> None:
         self.client_id = client_id
+        self.org_id = org_id
         self._client_secret = client_secret
         self.ttl = ttl
+        self._clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[str, tuple[str, float]] = {}
         self._issued_values: list[str] = []
@@ -37,6 +52,10 @@ class TokenIssuer:
     def issue(self, form: Mapping[str, str]) -> dict[str, object]:
         """Answer ``POST /ims/token/v3`` for the parsed form, or raise ImsError."""
         missing = [f for f in _IMS_FIELDS if not form.get(f)]
+        if missing == ["scope"]:
+            # Adobe's IMS names a missing or empty scope as a scope error (AdobeDocs'
+            # adobe-dev-console#54); the other fields are plain OAuth invalid_request.
+            raise ImsError(400, "invalid_scope", "invalid scope")
         if missing:
             raise ImsError(400, "invalid_request", f"Missing required parameter: {missing[0]}")
         if form["grant_type"] != "client_credentials":
@@ -47,7 +66,7 @@ class TokenIssuer:
             raise ImsError(401, "invalid_client", "Invalid client_id or client_secret.")
         token = secrets.token_urlsafe(32)
         with self._lock:
-            self._tokens[token] = (form["client_id"], time.monotonic() + self.ttl)
+            self._tokens[token] = (form["client_id"], self._clock() + self.ttl)
             self._issued_values.append(token)
             self.issued += 1
         return {"access_token": token, "token_type": "bearer", "expires_in": self.ttl}
@@ -63,7 +82,7 @@ class TokenIssuer:
             entry = self._tokens.get(token)
             if entry is None:
                 return None
-            if time.monotonic() >= entry[1]:
+            if self._clock() >= entry[1]:
                 del self._tokens[token]
                 return None
             return entry[0]
@@ -79,6 +98,7 @@ def authenticate(
     headers: Mapping[str, str],
     tokens: TokenIssuer,
     missing_sandbox: str,
+    sandboxes: Set[str] | None = None,
 ) -> Caller:
     """Run the gateway checks on a Flow Service request; return the caller or raise."""
     authorization = headers.get("authorization", "").strip()
@@ -96,14 +116,24 @@ def authenticate(
     org_id = headers.get("x-gw-ims-org-id", "").strip()
     if not org_id:
         raise GatewayError(400, "400003", "Missing header")
-    sandbox = sandbox_of(headers, missing_sandbox)
+    if tokens.org_id and org_id != tokens.org_id:
+        raise GatewayError(403, "403025", "Profile is not valid")
+    sandbox = sandbox_of(headers, missing_sandbox, sandboxes)
     if method in ("POST", "PATCH", "PUT") and not is_json(headers.get("content-type", "")):
         raise ContentTypeError()
     return Caller(client_id=client, org_id=org_id, sandbox=sandbox)
 
 
-def sandbox_of(headers: Mapping[str, str], missing_sandbox: str) -> str:
-    """The sandbox a request targets, per the ``missing_sandbox`` policy."""
+def sandbox_of(
+    headers: Mapping[str, str], missing_sandbox: str, sandboxes: Set[str] | None = None
+) -> str:
+    """The sandbox a request targets, per the ``missing_sandbox`` policy.
+
+    ``sandboxes`` are the names that exist (None: every well-formed name exists). Adobe's
+    catalogue lists both 2100-404 and 2101-404 for a sandbox name not found without saying which
+    case each covers; the emulator answers 2100-404 for a malformed name and 2101-404 for a
+    well-formed one that does not exist.
+    """
     sandbox = headers.get("x-sandbox-name")
     if sandbox is None or not sandbox.strip():
         if missing_sandbox == "error":
@@ -112,6 +142,8 @@ def sandbox_of(headers: Mapping[str, str], missing_sandbox: str) -> str:
     sandbox = sandbox.strip()
     if not _SANDBOX.match(sandbox):
         raise FlowError("2100-404", f"Sandbox with name '{sandbox}' not found.")
+    if sandboxes is not None and sandbox not in sandboxes:
+        raise FlowError("2101-404", f"Sandbox with name '{sandbox}' not found.")
     return sandbox
 
 

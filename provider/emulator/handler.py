@@ -51,6 +51,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.faults = faults
         self.recorder = recorder
         self.stopping = False
+        self.sleep: Callable[[float], None] = time.sleep  # latency and delay faults; injectable
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         # At most `workers` connections are served at once (one thread each); an idle
@@ -123,6 +124,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     """One connection; serves requests until the client or the server closes it."""
 
     protocol_version = "HTTP/1.1"
+    # The Server header names the emulator (tests validate its answers by it), no Python version.
+    server_version = "aep-flow-emulator"
+    sys_version = ""
     server: EmulatorServer
     timeout = 120  # idle keep-alive connections end eventually
     # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds ~40 ms.
@@ -197,7 +201,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             )
 
         if decision.latency > 0:
-            time.sleep(decision.latency)
+            self.server.sleep(decision.latency)
         if decision.drop == "before":
             record(0)
             self._reset()
@@ -211,7 +215,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self.command, url.path, query, headers, raw, request_id
             )
         if decision.delay > 0:
-            time.sleep(decision.delay)
+            self.server.sleep(decision.delay)
         if decision.drop == "after":
             record(0)
             self._reset()
@@ -254,9 +258,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _send(self, answer: Answer, request_id: str) -> None:
         payload = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+        content_type = "application/json" if answer.body is not None else None
+        if answer.raw is not None:
+            payload, content_type = answer.raw
         self.send_response(answer.status)
-        if answer.body is not None:
-            self.send_header("Content-Type", "application/json")
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
         if answer.status not in (204, 304):
             self.send_header("Content-Length", str(len(payload)))
         self.send_header("x-request-id", request_id)

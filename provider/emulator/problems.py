@@ -15,32 +15,48 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Titles of the catalogue codes the emulator uses (Flow Service error catalogue, [S6]).
-TITLES: dict[str, str] = {
-    "1100-400": "Bad request",
-    "1100-404": "Not found",
-    "1100-405": "Method not allowed",
-    "1100-422": "Unprocessable entity",
+# Titles, as Adobe's Flow Service error catalogue gives them (AdobeDocs/experience-platform.en
+# ``help/sources/errors/flow-service-errors.md``: "Resource not found", "Invalid request", ...).
+CATALOGUE_TITLES: dict[str, str] = {
+    "1100-400": "Invalid request",
     "1101-404": "Resource not found",
-    "1102-500": "Internal server error",
-    "1103-503": "Service unavailable",
-    "1104-504": "Gateway timeout",
-    "1401-400": "Invalid query parameters",
-    "1403-400": "Missing header",
+    "1102-500": "Internal Error",
+    "1103-503": "Service Unavailable",
+    "1104-504": "Gateway Timeout",
+    "1401-400": "Invalid request",
+    "1403-400": "Header is missing",
     "1404-412": "Version not matching",
-    "1405-400": "Invalid patch body",
-    "1413-400": "Invalid spec id",
-    "1414-400": "Connection spec change not allowed",
-    "1415-400": "Auth spec not found",
-    "1418-400": "Resource in use",
-    "1434-400": "Unsupported operation",
-    "1455-400": "Invalid patch instructions",
-    "2100-404": "Sandbox not found",
-    "2105-400": "Missing header",
+    "1405-400": "Invalid request",
+    "1413-400": "Invalid request",
+    "1414-400": "Invalid request",
+    "1415-400": "Invalid request",
+    "1418-400": "Invalid request",
+    "1434-400": "Invalid request",
+    "1455-400": "Invalid request",
 }
+# Codes the emulator answers whose title Adobe does not publish (the catalogue lists the sandbox
+# codes and the Destinations spec shows the 422 without a title): the emulator's own choice.
+UNPUBLISHED_TITLES: dict[str, str] = {
+    "1100-404": "Resource not found",
+    "1100-405": "Method not allowed",
+    "1413-422": "Invalid request",
+    "2100-404": "Resource not found",
+    "2101-404": "Resource not found",
+    "2105-400": "Header is missing",
+}
+TITLES: dict[str, str] = {**CATALOGUE_TITLES, **UNPUBLISHED_TITLES}
 
-# Codes for injected 5xx faults; 502 has no catalogue entry and borrows 500's.
-FAULT_CODES: dict[int, str] = {500: "1102-500", 502: "1102-500", 503: "1103-503", 504: "1104-504"}
+# Codes for injected 5xx faults. A 502 comes from the gateway, not from Flow Service (the
+# catalogue has no 5xx-502 code), so it has no Flow body: see ``BadGateway``.
+FAULT_CODES: dict[int, str] = {500: "1102-500", 503: "1103-503", 504: "1104-504"}
+FAULT_MESSAGES: dict[str, str] = {
+    "1102-500": "An internal error has occurred. Please try again. If the problem persists, "
+    "please contact customer support.",
+    "1103-503": "The service is temporarily unavailable. Please try again. If the problem "
+    "persists, please contact customer support.",
+    "1104-504": "A gateway timeout has occurred. Please try again. If the problem persists, "
+    "please contact customer support.",
+}
 
 
 class EmulatorHTTPError(Exception):
@@ -55,6 +71,33 @@ class EmulatorHTTPError(Exception):
     def body(self, request_id: str) -> JSON:
         """The JSON body of the answer."""
         raise NotImplementedError
+
+    def raw(self) -> tuple[bytes, str] | None:
+        """A non-JSON body and its content type, for answers that are not JSON (else None)."""
+        return None
+
+
+class BadGateway(EmulatorHTTPError):
+    """A 502 from the gateway in front of Flow Service: an HTML page, not a Flow error body.
+
+    Adobe documents no body for it; a proxy's HTML page is what clients must survive.
+    """
+
+    PAGE = (
+        b"<html><head><title>502 Bad Gateway</title></head>"
+        b"<body><h1>502 Bad Gateway</h1></body></html>"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(502, "Bad Gateway")
+
+    def body(self, request_id: str) -> JSON:
+        """Unused: the answer is ``raw()``."""
+        return {}
+
+    def raw(self) -> tuple[bytes, str] | None:
+        """The HTML page."""
+        return self.PAGE, "text/html"
 
 
 class FlowError(EmulatorHTTPError):
@@ -125,8 +168,10 @@ def throttled(retry_after: float) -> GatewayError:
 
 
 def server_fault(status: int) -> EmulatorHTTPError:
-    """An injected 5xx with a Flow error body (or a 429 from the gateway)."""
+    """An injected 5xx with a Flow error body (a 429 or 502 from the gateway)."""
     if status == 429:
         return throttled(0)
-    code = FAULT_CODES.get(status, f"1102-{status}")
-    return FlowError(code, "An internal error occurred. Please try again.", status=status)
+    if status == 502:
+        return BadGateway()
+    code = FAULT_CODES.get(status, "1102-500")
+    return FlowError(code, FAULT_MESSAGES[code], status=status)

@@ -26,15 +26,22 @@ _TEST = re.compile(r"^/connections/([^/]+)/test/?$")
 
 @dataclass(frozen=True)
 class Answer:
-    """An HTTP answer: status, JSON body (None for none) and extra headers."""
+    """An HTTP answer: status, JSON body (None for none), extra headers, or a raw body.
+
+    ``raw`` (bytes, content type) replaces the JSON body for the rare non-JSON answer.
+    """
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: tuple[bytes, str] | None = None
 
     @classmethod
     def from_error(cls, error: EmulatorHTTPError, request_id: str) -> Answer:
         """The answer an error renders to."""
+        raw = error.raw()
+        if raw is not None:
+            return cls(error.status, None, dict(error.headers), raw)
         return cls(error.status, error.body(request_id), dict(error.headers))
 
 
@@ -76,11 +83,13 @@ class Router:
         missing_sandbox: str = "prod",
         delete_status: int = 204,
         routes: Sequence[Routes] = (),
+        sandboxes: set[str] | None = None,
     ) -> None:
         self.routes = tuple(routes)
         self.service = service
         self.tokens = tokens
         self.missing_sandbox = missing_sandbox
+        self.sandboxes = sandboxes
         self.delete_status = delete_status
 
     def dispatch(
@@ -110,7 +119,7 @@ class Router:
             return self._ims(method, query, raw)
         if relative_path(path) == path and not any(r.serves(path) for r in self.routes):
             raise GatewayError(404, "404000", f"No API is served at {path}")
-        caller = authenticate(method, headers, self.tokens, self.missing_sandbox)
+        caller = authenticate(method, headers, self.tokens, self.missing_sandbox, self.sandboxes)
         for routes in self.routes:
             answer = routes.route(method, path, caller, query, headers, raw)
             if answer is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -23,6 +25,8 @@ ORG_ID = "EMULATOR0000000000000000@AdobeOrg"
 
 MISSING_SANDBOX_MODES = ("prod", "error")
 DELETE_STATUSES = (200, 202, 204)
+# The sandboxes that exist unless told otherwise: ``prod`` and the one the ``local`` stack uses.
+DEFAULT_SANDBOXES = ("prod", "dev")
 
 
 class Emulator(PipelineViews):
@@ -45,6 +49,9 @@ class Emulator(PipelineViews):
         delete_status: int = 204,
         workers: int = DEFAULT_WORKERS,
         pipeline: PipelineOptions | None = None,
+        sandboxes: Iterable[str] | None = DEFAULT_SANDBOXES,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if missing_sandbox not in MISSING_SANDBOX_MODES:
             raise ValueError(f"missing_sandbox must be one of {MISSING_SANDBOX_MODES}")
@@ -59,7 +66,8 @@ class Emulator(PipelineViews):
         self._requested_port = port
         self.faults = Faults()
         self._store = ConnectionStore(state_file)
-        self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl)
+        self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl, clock, ORG_ID)
+        self.sleep = sleep
         service = ConnectionService(
             self._store,
             mask=mask,
@@ -80,6 +88,7 @@ class Emulator(PipelineViews):
             missing_sandbox=missing_sandbox,
             delete_status=delete_status,
             routes=(self._pipeline,),
+            sandboxes=None if sandboxes is None else set(sandboxes),
         )
         self._log: list[RecordedRequest] = []
         self._log_lock = threading.Lock()
@@ -102,6 +111,7 @@ class Emulator(PipelineViews):
                 self._record,
                 workers=self._workers,
             )
+            server.sleep = self._sleep
         except OSError:
             self._store.unlock()
             raise
@@ -168,6 +178,17 @@ class Emulator(PipelineViews):
         """The stored connections of one org and sandbox, unmasked, oldest first."""
         return self._store.all((org_id or ORG_ID, sandbox))
 
+    @property
+    def sandboxes(self) -> frozenset[str] | None:
+        """The sandbox names that exist (None: every well-formed name does)."""
+        known = self._router.sandboxes
+        return None if known is None else frozenset(known)
+
+    def add_sandbox(self, *names: str) -> None:
+        """Make sandboxes exist (no effect when every name already does)."""
+        if self._router.sandboxes is not None:
+            self._router.sandboxes.update(names)
+
     def revoke_tokens(self) -> None:
         """Invalidate every issued token (the next Flow Service call gets 401 401013)."""
         self._tokens.revoke_all()
@@ -184,6 +205,10 @@ class Emulator(PipelineViews):
     def issued_token_values(self) -> tuple[str, ...]:
         """The value of every bearer token IMS issued, in order: tests search texts for them."""
         return self._tokens.issued_values()
+
+    def _sleep(self, seconds: float) -> None:
+        # Looked up on each call, so a test may replace ``emu.sleep`` on a running emulator.
+        self.sleep(seconds)
 
     def _record(self, entry: RecordedRequest) -> None:
         with self._log_lock:

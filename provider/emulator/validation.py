@@ -7,27 +7,30 @@ from typing import Any
 from provider.emulator.problems import FlowError
 from provider.emulator.specs import SPECS, AuthSpec, ConnectionSpec
 
+# The catalogue's text for 1413-400.
+INVALID_SPEC_ID = "The spec ID provided is invalid. Please provide a valid spec ID and try again."
+
 
 def check_create(body: object, *, require_version: bool) -> dict[str, Any]:
     """Validate a ``POST /connections`` body; return the fields to store.
 
-    Raises FlowError: 1100-400 (shape), 1455-400 (missing field), 1413-400 (unknown spec or
-    version), 1415-400 (unknown auth spec), and a 422 for a missing spec version when
-    ``require_version`` (as the Destinations spec documents; otherwise it defaults to "1.0").
+    Raises FlowError: 1100-400 (shape), 1413-400 (missing or unknown spec id, unknown
+    version), 1455-400 (missing name, auth or param), 1415-400 (unknown auth spec), and
+    1413-422 for a missing spec version when ``require_version`` (the Destinations spec's 422;
+    otherwise it defaults to "1.0").
     """
     if not isinstance(body, dict):
         raise FlowError("1100-400", "The request body must be a JSON object.")
     spec_info = body.get("connectionSpec")
-    if not isinstance(spec_info, dict) or not spec_info.get("id"):
-        raise FlowError("1455-400", 'Missing field "connectionSpec.id".')
-    spec = SPECS.get(str(spec_info["id"]))
-    if spec is None:
-        raise FlowError("1413-400", f"The spec ID '{spec_info['id']}' provided is invalid.")
+    spec_id = spec_info.get("id") if isinstance(spec_info, dict) else None
+    spec = SPECS.get(str(spec_id)) if spec_id else None
+    if spec is None or not isinstance(spec_info, dict):
+        raise FlowError("1413-400", INVALID_SPEC_ID)
     version = spec_info.get("version")
     if version is None:
         if require_version:
             raise FlowError(
-                "1100-422",
+                "1413-422",
                 "connectionSpec.version 'version' is required for spec info "
                 f'{spec.id}; version is usually "1.0".',
             )

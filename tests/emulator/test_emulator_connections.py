@@ -63,7 +63,29 @@ def test_get_missing_is_404_1101(api: Api, suffix: str) -> None:
     body = answer.json()
     assert body["status"] == 404
     assert body["report"]["request-id"] == answer.headers["x-request-id"]
-    assert "no-such-id" in body["errorMessage"]
+    assert body["title"] == "Resource not found"
+    assert body["errorMessage"] == "connections not found with id = [no-such-id]"
+    assert body["errorDetails"] == body["errorMessage"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "title"),
+    [
+        ({**create_body(), "connectionSpec": {"id": "not-a-spec", "version": "1.0"}},
+         "1413-400", "Invalid request"),
+        ({**create_body(), "name": ""}, "1455-400", "Invalid request"),
+        (create_body(warehouse="w"), "1100-400", "Invalid request"),
+    ],
+)
+def test_error_titles_follow_the_catalogue(api: Api, body: Any, code: str, title: str) -> None:
+    """Error bodies carry the title Adobe's catalogue gives the code, and its 1413-400 text."""
+    answer = api.create(body)
+    assert flow_code(answer) == code
+    assert answer.json()["title"] == title
+    if code == "1413-400":
+        assert answer.json()["errorMessage"] == (
+            "The spec ID provided is invalid. Please provide a valid spec ID and try again."
+        )
 
 
 def test_get_with_trailing_slash(api: Api) -> None:
@@ -87,7 +109,7 @@ def _without(body: dict[str, Any], *path: str) -> dict[str, Any]:
         (_without(create_body(), "auth"), 400, "1455-400"),
         (_without(create_body(), "auth", "specName"), 400, "1455-400"),
         (_without(create_body(), "auth", "params"), 400, "1455-400"),
-        (_without(create_body(), "connectionSpec"), 400, "1455-400"),
+        (_without(create_body(), "connectionSpec"), 400, "1413-400"),
         (create_body(database=None), 400, "1455-400"),
         (create_body(warehouse="w"), 400, "1100-400"),
         (create_body(clusterId=12), 400, "1100-400"),
@@ -98,7 +120,7 @@ def _without(body: dict[str, Any], *path: str) -> dict[str, Any]:
         ),
         ({**create_body(), "connectionSpec": {"id": SPEC_ID, "version": "9.9"}}, 400, "1413-400"),
         ({**create_body(), "auth": {"specName": "Basic", "params": params()}}, 400, "1415-400"),
-        (_without(create_body(), "connectionSpec", "version"), 422, "1100-422"),
+        (_without(create_body(), "connectionSpec", "version"), 422, "1413-422"),
         ([create_body()], 400, "1100-400"),
     ],
     ids=[
@@ -168,13 +190,17 @@ def test_sandboxes_are_isolated(emu: Emulator, make_api) -> None:  # type: ignor
     assert emu.connections(sandbox="dev") == []
 
 
-def test_orgs_are_isolated(emu: Emulator, make_api) -> None:  # type: ignore[no-untyped-def]
-    """Each org is its own tenant, even in a sandbox of the same name."""
+def test_another_orgs_header_is_the_gateways_403(
+    emu: Emulator, make_api  # type: ignore[no-untyped-def]
+) -> None:
+    """An org header other than the token's org is refused by the gateway, touching nothing."""
     ours, theirs = make_api(), make_api(org="OTHER000000000000000000@AdobeOrg")
-    id_, _ = theirs.created()
-    assert ours.get(id_).status_code == 404
-    assert emu.connections() == []
-    assert len(emu.connections("OTHER000000000000000000@AdobeOrg")) == 1
+    id_, _ = ours.created()
+    for answer in (theirs.get(id_), theirs.create()):
+        assert answer.status_code == 403
+        assert answer.json() == {"error_code": "403025", "message": "Profile is not valid"}
+    assert len(emu.connections()) == 1
+    assert emu.connections("OTHER000000000000000000@AdobeOrg") == []
 
 
 def test_patch_updates_fields_and_bumps_etag(emu: Emulator, api: Api) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 from emulator_support import BASE, Api, flow_code
@@ -42,13 +40,26 @@ def test_ims_rejects_wrong_secret_with_invalid_client(emu: Emulator) -> None:
     assert emu.issued_tokens == 0
 
 
-@pytest.mark.parametrize("field", ["grant_type", "client_id", "client_secret", "scope"])
+@pytest.mark.parametrize("field", ["grant_type", "client_id", "client_secret"])
 def test_ims_missing_field_is_invalid_request(emu: Emulator, field: str) -> None:
-    """Each of the four form fields is mandatory: 400 invalid_request."""
+    """grant_type, client_id and client_secret are mandatory: 400 invalid_request."""
     form = {k: v for k, v in IMS_FORM.items() if k != field}
     answer = ims(emu, form)
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_request"
+    assert emu.issued_tokens == 0
+
+
+@pytest.mark.parametrize("scope", [None, ""])
+def test_ims_without_scope_is_invalid_scope(emu: Emulator, scope: str | None) -> None:
+    """A missing or empty scope gets 400 invalid_scope, as Adobe's IMS answers."""
+    form = {k: v for k, v in IMS_FORM.items() if k != "scope"}
+    if scope is not None:
+        form["scope"] = scope
+    answer = ims(emu, form)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_scope"
+    assert emu.issued_tokens == 0
 
 
 def test_ims_rejects_other_grant_types(emu: Emulator) -> None:
@@ -97,14 +108,43 @@ def test_revoked_tokens_get_401_and_new_token_works(emu: Emulator, api: Api) -> 
 
 
 def test_tokens_expire_after_ttl() -> None:
-    """A token older than token_ttl seconds gets 401 401013."""
-    with Emulator(token_ttl=1) as emu:
+    """A token older than token_ttl seconds (on the issuer's clock) gets 401 401013."""
+    now = [1000.0]
+    with Emulator(token_ttl=60, clock=lambda: now[0]) as emu:
         client = Api(emu)
+        now[0] += 59.9
         assert client.call("GET", "/connections").status_code == 200
-        time.sleep(1.1)
+        now[0] += 0.1
         answer = client.call("GET", "/connections")
         assert answer.status_code == 401
         assert answer.json()["error_code"] == "401013"
+
+
+def test_sandboxes_default_to_prod_and_dev(emu: Emulator) -> None:
+    """Out of the box the emulator knows prod and the local stack's dev sandbox."""
+    assert emu.sandboxes == frozenset({"prod", "dev"})
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_sandbox_is_2101_404(emu: Emulator, method: str) -> None:
+    """A well-formed sandbox name that does not exist gets 404 2101-404, applying nothing."""
+    client = Api(emu, sandbox="staging")
+    answer = client.create() if method == "POST" else client.call("GET", "/connections")
+    assert answer.status_code == 404
+    assert flow_code(answer) == "2101-404"
+    assert "staging" in answer.json()["errorMessage"]
+    emu.add_sandbox("staging")
+    assert client.create().status_code == 201
+
+
+def test_sandboxes_are_configurable() -> None:
+    """sandboxes= sets the known names; None lets every well-formed name exist."""
+    with Emulator(sandboxes=["qa"]) as emu:
+        assert Api(emu, sandbox="qa").call("GET", "/connections").status_code == 200
+        assert Api(emu, sandbox="prod").call("GET", "/connections").status_code == 404
+    with Emulator(sandboxes=None) as emu:
+        assert emu.sandboxes is None
+        assert Api(emu, sandbox="anything-1").call("GET", "/connections").status_code == 200
 
 
 def test_missing_sandbox_defaults_to_prod(emu: Emulator, make_api) -> None:  # type: ignore[no-untyped-def]
@@ -169,3 +209,16 @@ def test_keep_alive_reuses_one_connection(emu: Emulator, api: Api) -> None:
     keys = manager.pools.keys()  # RecentlyUsedContainer is not iterable itself
     pools = [manager.pools[key] for key in keys]
     assert sum(pool.num_connections for pool in pools) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [([], frozenset({"prod", "dev"})), (["--sandbox", "qa", "--sandbox", "uat"],
+                                         frozenset({"qa", "uat"})), (["--any-sandbox"], None)],
+)
+def test_cli_sets_the_sandboxes(argv: list[str], expected: frozenset[str] | None) -> None:
+    """--sandbox (repeatable) and --any-sandbox reach the emulator as its known sandboxes."""
+    from provider.emulator.__main__ import build_parser, sandboxes_of
+
+    emu = Emulator(sandboxes=sandboxes_of(build_parser().parse_args(argv)))
+    assert emu.sandboxes == expected

@@ -20,7 +20,7 @@ from provider.auth import ImsTokenAuth
 from provider.client import FlowServiceClient
 from provider.emulator import Emulator
 from provider.testing import Engine, ProviderHost, urn_for
-from tests.conftest import flow_requests, open_door, stack_config
+from tests.conftest import ANY_SANDBOX, flow_requests, open_door, stack_config
 
 Props = Callable[..., dict[str, Any]]
 Declared = dict[str, dict[str, Any]]
@@ -57,7 +57,7 @@ def started_host(emu: Emulator, door: str, host_cls: type[ProviderHost] | None =
 @pytest.fixture(scope="module")
 def emu(door: str) -> Iterator[Emulator]:
     """One emulator per module and front door, so each door's run starts from nothing."""
-    with Emulator(port=0) as emulator:
+    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
         yield emulator
 
 

@@ -78,23 +78,25 @@ def test_four_threads_share_one_token(fresh: ProviderHost, emu: Emulator, props:
 
 
 def test_revocation_mid_run_costs_one_refresh(fresh: ProviderHost, emu: Emulator,
-                                              props: Props) -> None:
+                                              props: Props,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Tokens revoked while four threads create: every create succeeds, exactly one new token
     is fetched, and the cache still serves the next call without another."""
-    emu.faults.add(path="/connections", latency=0.01)
     revoked = threading.Event()
+    lock = threading.Lock()
 
-    def revoke_midway() -> None:
-        deadline = time.monotonic() + 30
-        while len(emu.connections(sandbox="conc-revoke")) < 15 and time.monotonic() < deadline:
-            time.sleep(0.005)
-        emu.revoke_tokens()
-        revoked.set()
+    def latency_then_revoke_at_15(seconds: float) -> None:
+        # The emulator calls this before each create: once 15 exist, tokens are revoked while
+        # the other creates are in flight (no polling thread).
+        time.sleep(seconds)
+        with lock:
+            if not revoked.is_set() and len(emu.connections(sandbox="conc-revoke")) >= 15:
+                emu.revoke_tokens()
+                revoked.set()
 
-    watcher = threading.Thread(target=revoke_midway)
-    watcher.start()
+    monkeypatch.setattr(emu, "sleep", latency_then_revoke_at_15)
+    emu.faults.add(path="/connections", latency=0.01)
     made = create_all(fresh, props, "conc-revoke", 60)
-    watcher.join()
     assert revoked.is_set()
     assert len({id_ for id_, _ in made.values()}) == 60
     assert len(emu.connections(sandbox="conc-revoke")) == 60
@@ -162,7 +164,8 @@ def test_out_of_band_edit_between_refresh_and_up_is_caught(
 
 
 def test_token_rotation_racing_an_edit_elsewhere_is_not_lost(
-        fresh: ProviderHost, emu: Emulator, sandbox: str, props: Props) -> None:
+        fresh: ProviderHost, emu: Emulator, sandbox: str, props: Props,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A token rotation whose first PATCH fails (503) while the token is changed elsewhere:
     the retry meets 412, and since a masked token cannot be verified the update is not taken as
     applied; it stops asking for a refresh, and refresh + up put the declared token in place."""
@@ -171,7 +174,18 @@ def test_token_rotation_racing_an_edit_elsewhere_is_not_lost(
     (entry,) = engine.state.values()
     rotated = declare(props, sandbox, ["race"], access_token="dapi-DECLARED-ROTATION-0001")
     emu.faults.add(method="PATCH", status=503, times=1)
-    slow = emu.faults.add(method="PATCH", latency=0.4, times=2)
+    slow = emu.faults.add(method="PATCH", latency=0.01, times=2)
+
+    def edit_elsewhere_before_the_retry(seconds: float) -> None:
+        # Called by the emulator before each of the two PATCHes is processed; before the
+        # second (the retry), the token is changed elsewhere, so the retry meets 412.
+        if slow.fired == 2:
+            (live,) = emu.connections(sandbox=sandbox)
+            params = {**live["auth"]["params"], "accessToken": "dapi-SOMEONE-ELSE-0002"}
+            patch_elsewhere(emu, sandbox, entry.id, live["etag"],
+                            [{"op": "replace", "path": "/auth/params", "value": params}])
+
+    monkeypatch.setattr(emu, "sleep", edit_elsewhere_before_the_retry)
     outcome: list[BaseException | None] = []
 
     def up() -> None:
@@ -183,13 +197,6 @@ def test_token_rotation_racing_an_edit_elsewhere_is_not_lost(
 
     runner = threading.Thread(target=up)
     runner.start()
-    deadline = time.monotonic() + 10
-    while slow.fired < 2 and time.monotonic() < deadline:
-        time.sleep(0.005)
-    (live,) = emu.connections(sandbox=sandbox)
-    params = {**live["auth"]["params"], "accessToken": "dapi-SOMEONE-ELSE-0002"}
-    patch_elsewhere(emu, sandbox, entry.id, live["etag"],
-                    [{"op": "replace", "path": "/auth/params", "value": params}])
     runner.join()
     assert slow.fired == 2
     (live,) = emu.connections(sandbox=sandbox)

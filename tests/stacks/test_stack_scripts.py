@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,19 @@ def policy(stack: str) -> list[str]:
     return ["--policy-pack", "policy", "--policy-pack-config", f"policy/config.{stack}.json"]
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
+@contextmanager
+def reserved_port() -> Iterator[int]:
+    """A loopback port held for the emulator the scripts start, with no free-then-reuse race.
+
+    The socket stays bound (SO_REUSEADDR, never listening) for as long as the port is in use:
+    the kernel hands it to no other ``bind(0)`` and refuses a plain bind to it, while the
+    emulator, which binds with SO_REUSEADDR and listens, may take it.
+    """
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
-        return port
+        yield port
 
 
 def port_answers(port: int) -> bool:
@@ -93,17 +101,18 @@ def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
     fake.write_text(FAKE_PULUMI)
     fake.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env.update(
-        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        PULUMI_CALLS=str(tmp / "calls.jsonl"),
-        AEP_VENV=sys.prefix,
-        EMULATOR_PORT=str(free_port()),
-        EMULATOR_STATE=str(tmp / "emulator-state.json"),
-        AEP_RUN_DIR=str(tmp / "run"),
-        AEP_LOCAL_BACKEND_DIR=str(tmp / "pulumi-state"),
-    )
-    yield env
-    run_make("emulator-stop", env)
+    with reserved_port() as port:
+        env.update(
+            PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            PULUMI_CALLS=str(tmp / "calls.jsonl"),
+            AEP_VENV=sys.prefix,
+            EMULATOR_PORT=str(port),
+            EMULATOR_STATE=str(tmp / "emulator-state.json"),
+            AEP_RUN_DIR=str(tmp / "run"),
+            AEP_LOCAL_BACKEND_DIR=str(tmp / "pulumi-state"),
+        )
+        yield env
+        run_make("emulator-stop", env)
 
 
 @pytest.fixture
