@@ -204,14 +204,15 @@ def test_ims_503_is_ridden_out(emu: Emulator) -> None:
 
 def test_ims_unreachable_gives_auth_error(emu: Emulator) -> None:
     """An IMS nobody answers on raises AuthError (after retries) naming the URL."""
+    # Held bound but not listening for the whole test: connections are refused, and no other
+    # bind(0) can take the port meanwhile (freeing it first would race).
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    auth = ImsTokenAuth(url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
-                        timeout=(0.5, 0.5), sleep=FakeTime().sleep)
-    with pytest.raises(AuthError, match="Could not get an access token") as caught:
-        auth.token()
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+        auth = ImsTokenAuth(url, emu.client_id, emu.client_secret, DEFAULT_SCOPES,
+                            timeout=(0.5, 0.5), sleep=FakeTime().sleep)
+        with pytest.raises(AuthError, match="Could not get an access token") as caught:
+            auth.token()
     assert url in str(caught.value)
     assert token_request_count() == 4
 

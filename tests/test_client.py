@@ -621,16 +621,17 @@ def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
 
 def test_create_against_a_refusing_host_was_never_sent() -> None:
     """Connection refused is not ambiguous: no lookup, and the error says it took no effect."""
+    # Held bound but not listening for the whole test: connections are refused, and no other
+    # bind(0) can take the port meanwhile (freeing it first would race).
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    client = FlowServiceClient(
-        f"http://127.0.0.1:{port}", org_id="org@AdobeOrg", api_key="key",
-        auth=StaticTokenAuth("static-token-0123456789"),
-        retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01),
-    )
-    with pytest.raises(TransientError) as caught:
-        client.create_connection("prod", databricks_body("x"))
+        client = FlowServiceClient(
+            f"http://127.0.0.1:{s.getsockname()[1]}", org_id="org@AdobeOrg", api_key="key",
+            auth=StaticTokenAuth("static-token-0123456789"),
+            retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01),
+        )
+        with pytest.raises(TransientError) as caught:
+            client.create_connection("prod", databricks_body("x"))
     text = str(caught.value)
     assert "no answer" in text
     assert not caught.value.may_have_taken_effect
