@@ -118,6 +118,13 @@ def from_api(
         inputs, id_=str(item["id"]), etag=str(item.get("etag") or item.get("version") or ""),
         state=item.get("state"), created_ms=item.get("createdAt"), updated_ms=item.get("updatedAt"),
     )
+    if prior.get("etag") and prior["etag"] == outs["etag"]:
+        # The live connection is the version state describes. Create and update took its times
+        # from their answer's Date header (see iso_time), another clock than the service's
+        # createdAt/updatedAt: the times in state stand, so a refresh reports no drift.
+        for field in ("created_at", "updated_at"):
+            if prior.get(field) is not None:
+                outs[field] = prior[field]
     return outs, inputs
 
 
@@ -181,7 +188,10 @@ def iso_time(epoch_ms: int | float | None) -> str | None:
     """Epoch milliseconds as an ISO-8601 UTC string to the second (``2026-11-28T15:03:01Z``).
 
     Seconds, because create and update take their time from the response's ``Date`` header
-    (saving a GET), which has no milliseconds: a refresh then finds the same value.
+    (saving a GET), which has no milliseconds. That header is the gateway's clock at the moment
+    it answers, not the instant Flow Service stamped: the two can fall in different seconds
+    (an answer sent just after a second boundary, clocks apart), so :func:`from_api` keeps the
+    times in state while the etag is unchanged rather than report that as drift.
     """
     if epoch_ms is None:
         return None

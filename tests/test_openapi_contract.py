@@ -71,3 +71,20 @@ def test_an_accepted_request_that_breaks_the_document_is_found(emulator: Emulato
     found = problems_of(answer)
     assert any("x-api-key" in p for p in found)
     assert any("colour" in p for p in found)
+
+
+def test_a_wrong_pipeline_answer_is_found(emulator: Emulator) -> None:
+    """A flow spec whose transformationSpecs is one object (not an array) breaks the document."""
+    from tests.client_fixtures import ims_auth
+
+    headers = {"x-api-key": emulator.client_id, "x-gw-ims-org-id": emulator.org_id,
+               "x-sandbox-name": "prod"}
+    answer = requests.get(f"{emulator.url}/data/foundation/flowservice/flowSpecs",
+                          headers=headers, auth=ims_auth(emulator), timeout=5)
+    assert answer.status_code == 200
+    assert problems_of(answer) == []
+    body = answer.json()
+    spec = body["items"][0]
+    spec["transformationSpecs"] = spec["transformationSpecs"][0]
+    answer._content = json.dumps(body).encode()
+    assert any("transformationSpecs" in p for p in problems_of(answer))

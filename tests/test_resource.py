@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from email.utils import formatdate
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from provider import model
 from provider.auth import ImsTokenAuth
 from provider.client import RetryPolicy
 from provider.emulator import Emulator
+from provider.emulator.handler import EmulatorHandler
 from provider.errors import ConfigurationError, ConflictError, InUseError
 from provider.resource import DatabricksBaseConnectionProvider
 from tests.conftest import TOKEN, configured, flow_requests, stack_config
@@ -287,3 +290,22 @@ def test_pre_issued_token_works(props: Props, emulator: Emulator) -> None:
     del config["aep:clientSecret"]
     outs = create(configured({**config, "aep:accessToken": token}), props())
     assert outs["connection_id"]
+
+
+def test_refresh_after_writes_finds_no_drift_when_the_date_header_is_a_second_later(
+        provider: DatabricksBaseConnectionProvider, props: Props,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Create and update take their times from the answer's Date header; a Date in a later
+    second than the stored createdAt/updatedAt (the answer sent just after a second boundary,
+    or the gateway's clock ahead of Flow Service's) does not make the next refresh report
+    drift."""
+    monkeypatch.setattr(EmulatorHandler, "date_time_string",
+                        lambda self, timestamp=None: formatdate(time.time() + 1, usegmt=True))
+    outs = create(provider, props())
+    read = provider.read(outs["connection_id"], outs)
+    assert read.outs == outs
+    updated = provider.update(outs["connection_id"], outs, props(database="other")).outs
+    assert updated is not None
+    assert updated["etag"] != outs["etag"]
+    again = provider.read(outs["connection_id"], updated)
+    assert again.outs == updated

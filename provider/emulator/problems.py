@@ -39,6 +39,7 @@ CATALOGUE_TITLES: dict[str, str] = {
 UNPUBLISHED_TITLES: dict[str, str] = {
     "1100-404": "Resource not found",
     "1100-405": "Method not allowed",
+    "1100-422": "Invalid request",
     "1413-422": "Invalid request",
     "2100-404": "Resource not found",
     "2101-404": "Resource not found",

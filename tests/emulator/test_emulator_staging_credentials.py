@@ -96,11 +96,14 @@ def test_expired_token_is_renewed_by_the_next_get(
     assert record["issued"] == 2
 
 
-def test_credentials_are_per_org_and_sandbox(make_api: Any) -> None:
+def test_credentials_are_per_org_and_sandbox(emu: Emulator, make_api: Any) -> None:
     """Each sandbox (and org) has its own account and token."""
-    prod, dev, other = make_api("prod"), make_api("dev"), make_api("prod", "OTHER0@AdobeOrg")
-    tokens = {get(a)["SASToken"] for a in (prod, dev, other)}
-    accounts = {get(a)["storageAccountName"] for a in (prod, dev, other)}
+    answers = [get(make_api("prod")), get(make_api("dev"))]
+    # The gateway refuses another org's header with the emulator's token (403025), so the
+    # other org's credentials come from the service itself.
+    answers.append(emu._pipeline.staging.current(("OTHER0@AdobeOrg", "prod")))
+    tokens = {a["SASToken"] for a in answers}
+    accounts = {a["storageAccountName"] for a in answers}
     assert len(tokens) == len(accounts) == 3
 
 
