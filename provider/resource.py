@@ -29,13 +29,13 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from provider import lifecycle
+from provider import lifecycle, model
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
 from provider.lifecycle import Lifecycle, client_for
 
 __all__ = ["TYPE_TOKEN", "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
-           "DatabricksBaseConnectionProvider", "client_for", "is_unknown"]
+           "DatabricksBaseConnectionProvider", "LifecycleProvider", "client_for", "is_unknown"]
 
 TYPE_TOKEN = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
@@ -50,14 +50,18 @@ def _plain(props: dict[str, Any]) -> dict[str, Any]:
     return {k: lifecycle.UNKNOWN if isinstance(v, Unknown) else v for k, v in props.items()}
 
 
-class DatabricksBaseConnectionProvider(ResourceProvider):
-    """The dynamic front door: Pulumi's dynamic provider hooks over ``provider.lifecycle``.
+class LifecycleProvider(ResourceProvider):
+    """The dynamic front door of any resource of ``lifecycle.APIS``: Pulumi's dynamic provider
+    hooks over ``provider.lifecycle``. A resource's provider class subclasses it in a module of
+    its own and names its API mapping in ``API`` (the class is pickled by reference: its name and
+    module are part of the state format).
 
     Hooks follow the engine's contract: ``diff``/``update``/``delete`` receive the *outputs* in
-    state as ``olds``/``props``; if ``create`` fails, no connection was left behind; if ``delete``
-    fails, the connection still exists.
+    state as ``olds``/``props``; if ``create`` fails, nothing was left behind; if ``delete``
+    fails, the resource still exists.
     """
 
+    API: lifecycle.ResourceApi = model
     # Instances are stateless when pickled: this class default is replaced in configure().
     _core: Lifecycle = Lifecycle(None, None)
 
@@ -65,44 +69,57 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
     def _client(self) -> FlowServiceClient | None:
         return self._core.client
 
+    def _props(self, props: dict[str, Any]) -> dict[str, Any]:
+        return self.API.SPEC.coerce(_plain(props))
+
     def configure(self, req: ConfigureRequest) -> None:
         """Build settings, auth and the client from stack config (env vars as fallback)."""
-        self._core, _ = Lifecycle.from_config(req.config.get, os.environ)
+        core, _ = Lifecycle.from_config(req.config.get, os.environ)
+        self._core = core.for_api(self.API)
 
     # -- hooks ---------------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs with no network; one failure per bad property."""
-        checked = self._core.check(_plain(news))
+        checked = self._core.for_api(self.API).check(self._props(news))
         inputs = {k: news[k] if isinstance(news.get(k), Unknown) else v
                   for k, v in checked.inputs.items()}
         return CheckResult(inputs, [CheckFailure(p, r) for p, r in checked.failures])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        """Replace on a sandbox change, update in place otherwise, nothing when equal."""
-        found = self._core.diff(_plain(_olds), _plain(_news))
+        """Replace where the API cannot update in place, update otherwise, nothing when equal."""
+        found = self._core.for_api(self.API).diff(self._props(_olds), self._props(_news))
         return DiffResult(changes=bool(found.changed), replaces=list(found.replaces),
                           stables=found.stables, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create the connection (or adopt the same-named one when ``adopt_existing``)."""
-        done = self._core.create(props)
+        """Create the resource (or adopt the same-named one when ``adopt_existing``)."""
+        done = self._core.for_api(self.API).create(self._props(props))
         return CreateResult(done.id, done.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh from the live connection; a connection that is gone leaves state."""
-        done = self._core.read(id_, props)
+        """Refresh from the live resource; one that is gone leaves state."""
+        done = self._core.for_api(self.API).read(id_, self._props(props))
         if not done.id:
             return ReadResult(id_="", outs={})
         return ReadResult(done.id, done.outputs, done.inputs)
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
-        """One PATCH with ``If-Match`` = the etag in state; a stale etag changes nothing."""
-        return UpdateResult(self._core.update(_id, _olds, _news).outputs)
+        """Update in place (``If-Match`` where the API has etags); a stale etag changes
+        nothing."""
+        done = self._core.for_api(self.API).update(_id, self._props(_olds), self._props(_news))
+        return UpdateResult(done.outputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        """Delete the connection; one that is already gone counts as deleted."""
-        self._core.delete(_id, _props)
+        """Delete the resource; one that is already gone counts as deleted."""
+        self._core.for_api(self.API).delete(_id, self._props(_props))
+
+
+class DatabricksBaseConnectionProvider(LifecycleProvider):
+    """The dynamic front door of ``DatabricksBaseConnection`` (its API mapping:
+    ``provider.model``)."""
+
+    API = model
 
 
 # -- the resource ------------------------------------------------------------------------------

@@ -76,3 +76,41 @@ def test_every_served_resource_has_its_table() -> None:
     from provider.lifecycle import APIS
 
     assert [api.SPEC for api in APIS] == list(RESOURCES)
+
+
+def test_nested_fields_rename_both_ways() -> None:
+    """Object and array-of-object fields rename their members; integral floats of integer
+    members become integers (gRPC carries every number as a float)."""
+    from provider.fields import DATAFLOW, MAPPING_SET
+
+    state = {"schedule": {"start_time": 1, "frequency": "hour", "interval": 2},
+             "delta_column": {"name": "u", "date_format": "YYYY"}, "mapping_version": 3}
+    wire = DATAFLOW.to_schema(state)
+    assert wire == {"schedule": {"startTime": 1, "frequency": "hour", "interval": 2},
+                    "deltaColumn": {"name": "u", "dateFormat": "YYYY"}, "mappingVersion": 3}
+    floats = {"schedule": {"startTime": 1, "frequency": "hour", "interval": 2.0},
+              "mappingVersion": 3.0}
+    back = DATAFLOW.from_schema(floats)
+    assert back == {"schedule": {"start_time": 1, "frequency": "hour", "interval": 2},
+                    "mapping_version": 3}
+    assert isinstance(back["schedule"]["interval"], int)
+    rules = MAPPING_SET.to_schema({"mappings": [{"source": "a", "source_type": "ATTRIBUTE"}]})
+    assert rules == {"mappings": [{"source": "a", "sourceType": "ATTRIBUTE"}]}
+
+
+def test_coerce_makes_integers_of_integral_floats_only() -> None:
+    """coerce turns 2.0 into 2 for integer fields, keeps 2.5 and non-integer fields as they are."""
+    from provider.fields import DATAFLOW
+
+    out = DATAFLOW.coerce({"mapping_version": 2.0, "schedule": {"interval": 2.5}, "name": "n"})
+    assert out == {"mapping_version": 2, "schedule": {"interval": 2.5}, "name": "n"}
+    assert isinstance(out["mapping_version"], int)
+
+
+def test_python_types_of_every_field_type() -> None:
+    """Every declared field type has its Python type."""
+    from provider.fields import DATAFLOW, MAPPING_SET
+
+    assert DATAFLOW.by_state("schedule").python_type is dict  # type: ignore[union-attr]
+    assert MAPPING_SET.by_state("mappings").python_type is list  # type: ignore[union-attr]
+    assert MAPPING_SET.by_state("version").python_type is int  # type: ignore[union-attr]
