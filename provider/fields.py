@@ -416,4 +416,5 @@ DATAFLOW = ResourceSpec(
     ),
 )
 
-RESOURCES: tuple[ResourceSpec, ...] = (DATABRICKS_BASE_CONNECTION,)
+RESOURCES: tuple[ResourceSpec, ...] = (DATABRICKS_BASE_CONNECTION, DATABRICKS_SOURCE_CONNECTION,
+                                       DATA_LAKE_TARGET_CONNECTION, MAPPING_SET, DATAFLOW)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from provider import advice, model
+from provider import advice, model, pipeline_api
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
 from provider.errors import AepError, ConfigurationError, NotFoundError
@@ -85,7 +85,7 @@ class ResourceApi(Protocol):
 
 
 # Every resource the provider serves, by its API mapping.
-APIS: tuple[ResourceApi, ...] = (model,)
+APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS)
 
 
 def is_unknown(value: object) -> bool:

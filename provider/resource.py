@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import pulumi
 from pulumi.dynamic import (
@@ -32,12 +32,14 @@ from pulumi.output import Unknown
 from provider import lifecycle, model
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, client_for
 
 __all__ = ["TYPE_TOKEN", "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
            "DatabricksBaseConnectionProvider", "LifecycleProvider", "client_for", "is_unknown"]
 
 TYPE_TOKEN = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+T = TypeVar("T")
 
 
 def is_unknown(value: object) -> bool:
@@ -182,41 +184,48 @@ class DatabricksBaseConnection(Resource, module="aep", name="DatabricksBaseConne
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksBaseConnectionArgs(...), opts)`` or, as in Pulumi's generated SDKs,
         ``(name, opts=None, name=..., domain=..., ...)`` with the inputs as keyword arguments."""
-        args, opts = _args_and_opts(args_or_opts, kwargs)
-        sandbox = args.sandbox_name
-        if sandbox is None:
-            sandbox = pulumi.Config("aep").get("sandboxName")
-        props: dict[str, Any] = {f.state: getattr(args, f.state) for f in SPEC.inputs}
-        props["sandbox_name"] = sandbox
-        secrets = [f.state for f in SPEC.fields if f.secret]
-        for name in secrets:
-            props[name] = pulumi.Output.secret(props[name])
-        props.update(dict.fromkeys(f.state for f in SPEC.outputs))
-        secret = pulumi.ResourceOptions(additional_secret_outputs=secrets)
+        args, opts = args_and_opts(DatabricksBaseConnectionArgs, "DatabricksBaseConnection",
+                                   args_or_opts, kwargs)
+        props, secret = program_props(SPEC, args)
         super().__init__(DatabricksBaseConnectionProvider(), resource_name, props,
                          pulumi.ResourceOptions.merge(opts, secret))
 
 
-def _args_and_opts(
-    args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[DatabricksBaseConnectionArgs, pulumi.ResourceOptions | None]:
-    """The Args object and options from either calling form of ``DatabricksBaseConnection``."""
+def program_props(spec: ResourceSpec, args: Any
+                  ) -> tuple[dict[str, Any], pulumi.ResourceOptions]:
+    """The props a program registers for ``args`` of the resource ``spec`` (in the program's
+    process): the sandbox from ``aep:sandboxName`` when unset, secret inputs wrapped, every
+    output declared; and the options that keep secret outputs secret."""
+    props: dict[str, Any] = {f.state: getattr(args, f.state) for f in spec.inputs}
+    if props.get("sandbox_name") is None:
+        props["sandbox_name"] = pulumi.Config("aep").get("sandboxName")
+    secrets = [f.state for f in spec.fields if f.secret]
+    for name in secrets:
+        if name in props:
+            props[name] = pulumi.Output.secret(props[name])
+    props.update(dict.fromkeys(f.state for f in spec.outputs))
+    return props, pulumi.ResourceOptions(additional_secret_outputs=secrets)
+
+
+def args_and_opts(
+    cls: type[T], label: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[T, pulumi.ResourceOptions | None]:
+    """The Args object (of ``cls``) and options from either calling form of resource
+    ``label``: ``(name, Args(...), opts)`` or ``(name, opts=None, **inputs)``."""
     given = args[0] if args else kwargs.get("args")
-    if isinstance(given, DatabricksBaseConnectionArgs):
+    if isinstance(given, cls):
         rest = list(args[1:])
         kwargs = {k: v for k, v in kwargs.items() if k != "args"}
         opts = rest.pop(0) if rest else kwargs.pop("opts", None)
         if rest or kwargs:
-            raise TypeError("DatabricksBaseConnection takes an Args object or keyword inputs, "
+            raise TypeError(f"{label} takes an Args object or keyword inputs, "
                             f"not both (extra: {sorted(kwargs) or rest})")
         return given, opts
     if len(args) > 1:
-        raise TypeError("DatabricksBaseConnection(resource_name, opts=None, **inputs) takes the "
+        raise TypeError(f"{label}(resource_name, opts=None, **inputs) takes the "
                         "inputs as keyword arguments")
     opts = args[0] if args else kwargs.pop("opts", None)
     if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
-        raise TypeError("DatabricksBaseConnection's second argument must be a "
-                        "DatabricksBaseConnectionArgs or pulumi.ResourceOptions, not "
-                        f"{type(opts).__name__}")
-    return DatabricksBaseConnectionArgs(**kwargs), opts
-
+        raise TypeError(f"{label}'s second argument must be a {cls.__name__} or "
+                        f"pulumi.ResourceOptions, not {type(opts).__name__}")
+    return cls(**kwargs), opts

@@ -1,0 +1,188 @@
+"""The whole ingestion path as the Pulumi engine drives it, through both front doors: base
+connection -> source and target connections, mapping set -> dataflow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from provider.emulator import Emulator
+from provider.testing import Engine, ProviderHost
+from provider.testing.engine import Ref, urn_for
+from tests.conftest import ANY_SANDBOX, TOKEN, flow_requests, open_door, stack_config
+
+SECRET_KEYS = ("aep:clientSecret",)
+DATASET_ID = "5c8c3c555033b814b69f947f"
+SCHEMA_ID = "https://ns.adobe.com/exampletenant/schemas/0123456789abcdef0123456789abcdef"
+START = "2027-01-15T08:00:00Z"
+START_EPOCH = 1_800_000_000  # the same instant, as Flow Service stores it
+
+BASE = urn_for("sales", kind="DatabricksBaseConnection")
+SOURCE = urn_for("orders-source", kind="DatabricksSourceConnection")
+TARGET = urn_for("orders-target", kind="DataLakeTargetConnection")
+MAPPING = urn_for("orders-mapping", kind="MappingSet")
+FLOW = urn_for("orders-flow", kind="Dataflow")
+
+
+@pytest.fixture(scope="module")
+def emu(door: str) -> Iterator[Emulator]:
+    """One emulator per front door."""
+    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
+    """The front door's host, configured like the engine."""
+    with open_door(door) as started:
+        started.configure(stack_config(emu, sandbox="pipe"), secret_keys=SECRET_KEYS)
+        yield started
+
+
+def pipeline(table: str = "sales.orders", **flow: Any) -> dict[str, dict[str, Any]]:
+    """One complete pipeline, in dependency order, wired from outputs."""
+    return {
+        BASE: {"name": "sales", "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
+               "cluster_id": "0123-456789-abcde123", "access_token": TOKEN, "database": "sales"},
+        SOURCE: {"name": "orders", "base_connection_id": Ref(BASE, "connection_id"),
+                 "table_name": table},
+        TARGET: {"name": "orders lake", "dataset_id": DATASET_ID, "schema_id": SCHEMA_ID},
+        MAPPING: {"schema_id": SCHEMA_ID, "mappings": [
+            {"source": "order_id", "destination": "_acme.orderId", "source_type": "ATTRIBUTE"},
+            {"source": "lower(customer_id)", "destination": "_acme.customerId",
+             "source_type": "EXPRESSION"}]},
+        FLOW: {"name": "orders flow", "source_connection_id": Ref(SOURCE, "source_connection_id"),
+               "target_connection_id": Ref(TARGET, "target_connection_id"),
+               "mapping_set_id": Ref(MAPPING, "mapping_set_id"),
+               "mapping_version": Ref(MAPPING, "version"),
+               "schedule": {"start_time": START, "frequency": "hour", "interval": 1}, **flow},
+    }
+
+
+@pytest.fixture(scope="module")
+def engine(host: ProviderHost, emu: Emulator) -> Engine:
+    """An engine whose first `up` made the whole pipeline."""
+    made = Engine(host)
+    plan = made.up(pipeline())
+    assert plan.failures == {}
+    return made
+
+
+def test_up_creates_every_resource_once(engine: Engine, emu: Emulator) -> None:
+    """One up makes one of each, wired: the flow names the source, target and mapping set."""
+    assert len(emu.source_connections(sandbox="pipe")) == 1
+    assert len(emu.target_connections(sandbox="pipe")) == 1
+    assert len(emu.mapping_sets(sandbox="pipe")) == 1
+    (flow,) = emu.flows(sandbox="pipe")
+    assert flow["sourceConnectionIds"] == [engine.state[SOURCE].id]
+    assert flow["targetConnectionIds"] == [engine.state[TARGET].id]
+    assert flow["transformations"][-1]["params"]["mappingId"] == engine.state[MAPPING].id
+    assert flow["scheduleParams"]["startTime"] == START_EPOCH
+    outs = engine.state[FLOW].outputs
+    assert outs["state"] == "enabled"
+    assert outs["flow_id"] == engine.state[FLOW].id
+    assert engine.state[MAPPING].outputs["version"] == 0
+
+
+def test_no_op_preview_sends_nothing(engine: Engine, emu: Emulator) -> None:
+    """An unchanged pipeline previews as all same with zero requests."""
+    emu.clear_requests()
+    plan = engine.preview(pipeline())
+    assert set(plan.steps.values()) == {"same"}
+    assert flow_requests(emu) == []
+
+
+def test_refresh_shows_a_flow_disabled_in_the_ui_and_up_enables_it(engine: Engine,
+                                                                   emu: Emulator,
+                                                                   host: ProviderHost) -> None:
+    """A flow disabled outside Pulumi refreshes as enabled=false; the next up enables it with
+    the action (If-Match the etag in state)."""
+    from provider.lifecycle import client_for
+    from provider.settings import ProviderSettings
+
+    settings = ProviderSettings.from_config(stack_config(emu, sandbox="pipe").get, {})
+    client = client_for(settings)
+    from provider.endpoints import FLOWS
+
+    flow_id = engine.state[FLOW].id
+    client.action(FLOWS, "pipe", flow_id, "disable")
+    assert engine.refresh(FLOW) == {FLOW: "changed"}
+    assert engine.state[FLOW].outputs["enabled"] is False
+    emu.clear_requests()
+    plan = engine.up(pipeline())
+    assert plan.steps[FLOW] == "update"
+    sent = [(r.method, r.path.rsplit("/", 1)[-1], r.query.get("op")) for r in flow_requests(emu)]
+    assert sent == [("POST", "action", ["enable"])]
+    assert emu.flows(sandbox="pipe")[0]["state"] == "enabled"
+    assert engine.state[FLOW].outputs["state"] == "enabled"
+
+
+def test_schedule_change_patches_in_place_with_if_match(engine: Engine, emu: Emulator) -> None:
+    """A new interval is one PATCH of /scheduleParams/interval with If-Match."""
+    etag = engine.state[FLOW].outputs["etag"]
+    emu.clear_requests()
+    plan = engine.up(pipeline(schedule={"start_time": START, "frequency": "hour",
+                                        "interval": 2}))
+    assert plan.steps[FLOW] == "update"
+    (patch,) = flow_requests(emu)
+    assert patch.method == "PATCH"
+    assert patch.headers["if-match"] == etag
+    assert patch.body == [{"op": "replace", "path": "/scheduleParams/interval", "value": "2"}]
+    assert emu.flows(sandbox="pipe")[0]["scheduleParams"]["interval"] in (2, "2")
+
+
+def test_disable_and_enable(engine: Engine, emu: Emulator) -> None:
+    """enabled=false disables through the action; true again enables."""
+    engine.up(pipeline(enabled=False, schedule={"start_time": START, "frequency": "hour",
+                                                "interval": 2}))
+    assert emu.flows(sandbox="pipe")[0]["state"] == "disabled"
+    assert engine.state[FLOW].outputs["state"] == "disabled"
+    engine.up(pipeline(schedule={"start_time": START, "frequency": "hour", "interval": 2}))
+    assert emu.flows(sandbox="pipe")[0]["state"] == "enabled"
+
+
+def test_mapping_change_puts_a_new_version_and_repoints_the_flow(engine: Engine,
+                                                                 emu: Emulator) -> None:
+    """A mapping change PUTs version 1 and the flow's mapping is patched to it."""
+    declared = pipeline(schedule={"start_time": START, "frequency": "hour", "interval": 2})
+    declared[MAPPING]["mappings"] = declared[MAPPING]["mappings"][:1]
+    plan = engine.up(declared)
+    assert plan.steps[MAPPING] == "update"
+    assert engine.state[MAPPING].outputs["version"] == 1
+    (flow,) = emu.flows(sandbox="pipe")
+    assert flow["transformations"][-1]["params"]["mappingVersion"] in (1, "1")
+
+
+def test_table_change_creates_before_it_deletes(engine: Engine, emu: Emulator) -> None:
+    """A new table replaces the source and the dataflow: both new ones exist before the old
+    ones are deleted, the old flow before the old source."""
+    declared = pipeline("sales.customers", schedule={"start_time": START, "frequency": "hour",
+                                                     "interval": 2})
+    declared[MAPPING]["mappings"] = declared[MAPPING]["mappings"][:1]
+    old_source, old_flow = engine.state[SOURCE].id, engine.state[FLOW].id
+    emu.clear_requests()
+    plan = engine.up(declared)
+    assert plan.steps[SOURCE] == "replace"
+    assert plan.steps[FLOW] == "replace"
+    order = [(r.method, r.path.split("/")[-2] if r.method == "DELETE" else r.path.split("/")[-1])
+             for r in flow_requests(emu) if r.method in ("POST", "DELETE")]
+    assert order == [("POST", "sourceConnections"), ("POST", "flows"),
+                     ("DELETE", "flows"), ("DELETE", "sourceConnections")]
+    assert [s["id"] for s in emu.source_connections(sandbox="pipe")] != [old_source]
+    assert [f["id"] for f in emu.flows(sandbox="pipe")] != [old_flow]
+
+
+def test_destroy_runs_in_dependency_order(engine: Engine, emu: Emulator,
+                                          host: ProviderHost) -> None:
+    """Destroy deletes the flow, then the rest; the mapping set is forgotten, and says so."""
+    emu.clear_requests()
+    engine.destroy()
+    deletes = [r.path.split("/")[-2] for r in flow_requests(emu) if r.method == "DELETE"]
+    assert deletes == ["flows", "targetConnections", "sourceConnections", "connections"]
+    assert emu.flows(sandbox="pipe") == []
+    assert emu.connections(sandbox="pipe") == []
+    assert len(emu.mapping_sets(sandbox="pipe")) == 1
+    assert "cannot delete mapping sets" in host.stderr
+    assert TOKEN not in host.stderr
