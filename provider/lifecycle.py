@@ -367,7 +367,7 @@ def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
     except AepError as error:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
-        advice.advise(error, action, name, sandbox)
+        advice.advise(error, action, name, sandbox, noun)
         raise short(error.with_context(
             f"{action} of {noun} {name!r} in sandbox {sandbox!r} failed"
         )) from None

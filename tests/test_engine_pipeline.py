@@ -186,3 +186,60 @@ def test_destroy_runs_in_dependency_order(engine: Engine, emu: Emulator,
     assert len(emu.mapping_sets(sandbox="pipe")) == 1
     assert "cannot delete mapping sets" in host.stderr
     assert TOKEN not in host.stderr
+
+
+def in_sandbox(declared: dict[str, dict[str, Any]], sandbox: str) -> dict[str, dict[str, Any]]:
+    """``declared`` with every resource in ``sandbox``."""
+    return {urn: {**props, "sandbox_name": sandbox} for urn, props in declared.items()}
+
+
+def test_lost_answers_on_every_create_make_nothing_twice(host: ProviderHost,
+                                                         emu: Emulator) -> None:
+    """Every create's answer is lost once: each resource still exists exactly once."""
+    emu.faults.clear()
+    for path in ("/connections", "/sourceConnections", "/targetConnections", "/flows",
+                 "/data/foundation/conversion/mappingSets"):
+        emu.faults.add(drop="after", method="POST", path=path, times=1)
+    engine = Engine(host)
+    try:
+        plan = engine.up(in_sandbox(pipeline(), "lost"))
+    finally:
+        emu.faults.clear()
+    assert plan.failures == {}
+    assert len(emu.connections(sandbox="lost")) == 1
+    assert len(emu.source_connections(sandbox="lost")) == 1
+    assert len(emu.target_connections(sandbox="lost")) == 1
+    assert len(emu.mapping_sets(sandbox="lost")) == 1
+    (flow,) = emu.flows(sandbox="lost")
+    assert flow["id"] == engine.state[FLOW].id
+    engine.destroy()
+
+
+def test_bad_schedule_stops_preview_with_no_request(host: ProviderHost, emu: Emulator,
+                                                    door: str) -> None:
+    """A minute schedule every 5 minutes fails check, naming the property, before any call."""
+    emu.clear_requests()
+    declared = in_sandbox(pipeline(schedule={"start_time": START, "frequency": "minute",
+                                             "interval": 5}), "bad")
+    plan = Engine(host).preview(declared)
+    (failures,) = plan.failures.values()
+    assert [prop for prop, _ in failures] == ["schedule.interval"]
+    assert "at least 15" in failures[0][1]
+    assert flow_requests(emu) == []
+
+
+def test_connection_in_use_says_delete_the_dataflow_first(host: ProviderHost,
+                                                         emu: Emulator) -> None:
+    """Deleting a base connection a dataflow uses fails with 1418-400 and the advice; nothing
+    is deleted, and destroy (dependency order) then succeeds."""
+    from provider.testing import HostError
+
+    engine = Engine(host)
+    engine.up(in_sandbox(pipeline(), "inuse"))
+    with pytest.raises(HostError) as raised:
+        engine.delete(BASE)
+    assert "delete the dataflow first" in str(raised.value)
+    assert "1418-400" in str(raised.value)
+    assert len(emu.connections(sandbox="inuse")) == 1
+    engine.destroy()
+    assert emu.connections(sandbox="inuse") == []
