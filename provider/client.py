@@ -367,6 +367,26 @@ class FlowServiceClient:
 
         return self._with_retries(method, path, attempt, base=base)
 
+    def explore(self, sandbox: str, connection_id: str,
+                params: Sequence[tuple[str, str]]) -> Any:
+        """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
+        ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
+        A 404 here proves nothing gone."""
+        path = f"/connections/{connection_id}/explore"
+
+        def attempt(state: Attempt) -> Any:
+            response = self._send("GET", path, sandbox, state, expected=(200,),
+                                  params=list(params), gone_proof=False)
+            if not response.content:
+                raise self._unexpected(response, "GET", path, "the answer body is empty")
+            try:
+                return response.json()
+            except ValueError:
+                raise self._unexpected(response, "GET", path,
+                                       "the answer body is not JSON") from None
+
+        return self._with_retries("GET", path, attempt)
+
     # -- base connections (thin wrappers kept for callers of the first API) ------------------
 
     def create_connection(self, sandbox: str, body: Mapping[str, Any]) -> Created:
