@@ -51,7 +51,7 @@ def test_stack_config_fields_come_from_the_table() -> None:
     """A stack's connection entries accept the table's stack fields plus tokenKey, protect and
     sharedTokenKey."""
     expected = {f.schema for f in SPEC.inputs if f.stack_config} | {
-        "tokenKey", "protect", "sharedTokenKey"}
+        "tokenKey", "protect", "sharedTokenKey", "dataflows"}
     assert set(CONNECTION_FIELDS) == expected
     assert CONNECTION_FIELDS["clusterId"] == (True, str)
     assert CONNECTION_FIELDS["adoptExisting"] == (False, bool)
