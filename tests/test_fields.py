@@ -114,3 +114,23 @@ def test_python_types_of_every_field_type() -> None:
     assert DATAFLOW.by_state("schedule").python_type is dict  # type: ignore[union-attr]
     assert MAPPING_SET.by_state("mappings").python_type is list  # type: ignore[union-attr]
     assert MAPPING_SET.by_state("version").python_type is int  # type: ignore[union-attr]
+
+
+def test_policy_pack_reads_the_resources_property_names() -> None:
+    """Every property the pipeline policies read exists in the field table of the resource it
+    concerns, under the snake_case name (camelCase comes from the table's schema name)."""
+    import re
+
+    from provider.fields import DATABRICKS_SOURCE_CONNECTION, DATAFLOW
+    from tests.conftest import ROOT
+
+    text = (ROOT / "policy" / "pipeline_policies.py").read_text()
+    read = set(re.findall(r'prop\([a-z._]+, "([a-z_]+)"\)', text)) - {"expiry_date"}
+    known = {f.state for f in (*DATAFLOW.fields, *DATABRICKS_SOURCE_CONNECTION.fields)}
+    assert read
+    assert read <= known
+    for name in read:
+        field = DATAFLOW.by_state(name) or DATABRICKS_SOURCE_CONNECTION.by_state(name)
+        assert field is not None
+        camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+        assert field.schema == camel
