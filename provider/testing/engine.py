@@ -71,6 +71,7 @@ class Engine:
     def __init__(self, host: ProviderHost, provider_blob: str | None = None) -> None:
         self.host = host
         self.provider_blob = provider_blob or host.provider_blob()
+        self._fixed_blob = provider_blob is not None
         self.state: dict[str, Entry] = {}
         self.replaced: list[tuple[str, Entry]] = []
 
@@ -78,7 +79,8 @@ class Engine:
         """Program-side inputs: the props (``Ref`` resolved) plus ``__provider`` (dynamic door
         only), ``None`` values dropped."""
         inputs = {k: self._resolve(v) for k, v in props.items() if v is not None}
-        blob = self.host.provider_blob(urn) if urn else self.provider_blob
+        blob = (self.host.provider_blob(urn) if urn and not self._fixed_blob
+                else self.provider_blob)
         if blob:
             inputs["__provider"] = blob
         return inputs
