@@ -22,6 +22,7 @@ from provider.fields import (
     DATABRICKS_SOURCE_CONNECTION,
     DATAFLOW,
     MAPPING_SET,
+    ResourceSpec,
 )
 from provider.resource import LifecycleProvider, args_and_opts, program_props
 
@@ -112,6 +113,16 @@ class DataflowArgs:
     sandbox_name: Str | None = None
 
 
+def _register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec,
+              args_cls: type[Any], resource_name: str, args_or_opts: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> None:
+    """Register ``resource`` from either calling form (Args object or keyword inputs)."""
+    args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
+    props, secret = program_props(spec, args)
+    Resource.__init__(resource, provider, resource_name, props,
+                      pulumi.ResourceOptions.merge(opts, secret))
+
+
 class DatabricksSourceConnection(Resource, module="aep", name="DatabricksSourceConnection"):
     """A Flow Service source connection to one Databricks table."""
 
@@ -120,11 +131,8 @@ class DatabricksSourceConnection(Resource, module="aep", name="DatabricksSourceC
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksSourceConnectionArgs(...), opts)`` or ``(name, opts, **inputs)``."""
-        args, opts = args_and_opts(DatabricksSourceConnectionArgs, "DatabricksSourceConnection",
-                                   args_or_opts, kwargs)
-        props, secret = program_props(DATABRICKS_SOURCE_CONNECTION, args)
-        super().__init__(DatabricksSourceConnectionProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        _register(self, DatabricksSourceConnectionProvider(), DATABRICKS_SOURCE_CONNECTION,
+                  DatabricksSourceConnectionArgs, resource_name, args_or_opts, kwargs)
 
 
 class DataLakeTargetConnection(Resource, module="aep", name="DataLakeTargetConnection"):
@@ -135,11 +143,8 @@ class DataLakeTargetConnection(Resource, module="aep", name="DataLakeTargetConne
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DataLakeTargetConnectionArgs(...), opts)`` or ``(name, opts, **inputs)``."""
-        args, opts = args_and_opts(DataLakeTargetConnectionArgs, "DataLakeTargetConnection",
-                                   args_or_opts, kwargs)
-        props, secret = program_props(DATA_LAKE_TARGET_CONNECTION, args)
-        super().__init__(DataLakeTargetConnectionProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        _register(self, DataLakeTargetConnectionProvider(), DATA_LAKE_TARGET_CONNECTION,
+                  DataLakeTargetConnectionArgs, resource_name, args_or_opts, kwargs)
 
 
 class MappingSet(Resource, module="aep", name="MappingSet"):
@@ -150,10 +155,8 @@ class MappingSet(Resource, module="aep", name="MappingSet"):
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, MappingSetArgs(...), opts)`` or ``(name, opts, **inputs)``."""
-        args, opts = args_and_opts(MappingSetArgs, "MappingSet", args_or_opts, kwargs)
-        props, secret = program_props(MAPPING_SET, args)
-        super().__init__(MappingSetProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        _register(self, MappingSetProvider(), MAPPING_SET,
+                  MappingSetArgs, resource_name, args_or_opts, kwargs)
 
 
 class Dataflow(Resource, module="aep", name="Dataflow"):
@@ -167,7 +170,5 @@ class Dataflow(Resource, module="aep", name="Dataflow"):
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DataflowArgs(...), opts)`` or ``(name, opts, **inputs)``."""
-        args, opts = args_and_opts(DataflowArgs, "Dataflow", args_or_opts, kwargs)
-        props, secret = program_props(DATAFLOW, args)
-        super().__init__(DataflowProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        _register(self, DataflowProvider(), DATAFLOW,
+                  DataflowArgs, resource_name, args_or_opts, kwargs)
