@@ -243,3 +243,53 @@ def test_connection_in_use_says_delete_the_dataflow_first(host: ProviderHost,
     assert len(emu.connections(sandbox="inuse")) == 1
     engine.destroy()
     assert emu.connections(sandbox="inuse") == []
+
+
+def test_import_reads_every_input_of_a_dataflow(host: ProviderHost, emu: Emulator) -> None:
+    """Read with an id only (import) returns the dataflow's inputs in the provider's sandbox."""
+    engine = Engine(host)
+    engine.up(pipeline())
+    flow_id = engine.state[FLOW].id
+    # The plugin imports from an id alone; the dynamic door gets only its provider reference
+    # (Pulumi cannot import dynamic resources, pulumi/pulumi#16175).
+    blob = host.provider_blob(FLOW)
+    id_, outs, inputs = host.read(flow_id, FLOW, {"__provider": blob} if blob else {}, {})
+    assert id_ == flow_id
+    assert inputs["source_connection_id"] == engine.state[SOURCE].id
+    assert inputs["schedule"]["frequency"] == "hour"
+    assert inputs["schedule"]["interval"] == 1
+    assert inputs["enabled"] is True
+    assert inputs["sandbox_name"] == "pipe"
+    assert outs["state"] == "enabled"
+    engine.destroy()
+
+
+def test_source_renamed_outside_pulumi_is_drift_undone_in_place(host: ProviderHost,
+                                                                emu: Emulator) -> None:
+    """A source connection renamed in AEP refreshes as changed; up renames it back with one
+    PATCH (If-Match), nothing replaced."""
+    from provider.endpoints import SOURCE_CONNECTIONS
+    from provider.lifecycle import client_for
+    from provider.settings import ProviderSettings
+
+    engine = Engine(host)
+    declared = in_sandbox(pipeline(), "drift")
+    engine.up(declared)
+    client = client_for(ProviderSettings.from_config(stack_config(emu, sandbox="drift").get, {}))
+    source_id = engine.state[SOURCE].id
+    live = client.get(SOURCE_CONNECTIONS, "drift", source_id)
+    client.patch(SOURCE_CONNECTIONS, "drift", source_id, live["etag"],
+                 [{"op": "replace", "path": "/name", "value": "renamed in the UI"}])
+    assert engine.refresh(SOURCE) == {SOURCE: "changed"}
+    refreshed_etag = engine.state[SOURCE].outputs["etag"]
+    assert refreshed_etag != live["etag"]
+    emu.clear_requests()
+    plan = engine.up(declared)
+    assert plan.steps[SOURCE] == "update"
+    assert plan.steps[FLOW] == "same"
+    (patch,) = flow_requests(emu)
+    assert patch.method == "PATCH"
+    assert patch.headers["if-match"] == refreshed_etag
+    assert emu.source_connections(sandbox="drift")[0]["name"] == "orders"
+    engine.destroy()
+
