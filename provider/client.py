@@ -323,15 +323,27 @@ class FlowServiceClient:
         self._with_retries("DELETE", path, attempt, base=coll.base)
 
     def action(self, coll: Collection, sandbox: str, id_: str, op: str,
-               etag: str | None = None) -> Patched:
+               etag: str | None = None, *,
+               applied: Callable[[Item], bool] | None = None) -> Patched:
         """``POST {coll}/{id}/action?op=op`` (Flow Service: enable, disable). Setting a state is
-        idempotent, so it is retried like a GET; ``If-Match`` is sent when ``etag`` is given.
-        Returns the item's etag after the action."""
+        idempotent, so it is retried; ``If-Match`` is sent when ``etag`` is given. If a retry
+        meets 412 after an attempt whose answer was lost, the item is read and, when
+        ``applied(item)`` shows the action done, its etag is returned. Returns the item's etag
+        after the action."""
         path = f"{coll.path}/{id_}/action"
 
         def attempt(state: Attempt) -> Patched:
-            response = self._send("POST", path, sandbox, state, expected=(200, 201, 202),
-                                  params=[("op", op)], if_match=etag, coll=coll)
+            try:
+                response = self._send("POST", path, sandbox, state, expected=(200, 201, 202),
+                                      params=[("op", op)], if_match=etag, coll=coll)
+            except ConflictError:
+                if not state.ambiguous or applied is None:
+                    raise
+                item = self._get_item(coll, sandbox, id_, state)
+                if not applied(item):
+                    raise
+                _log.info("POST %s?op=%s: answer was lost but the action is done", path, op)
+                return Patched(str(item.get("etag") or ""), _item_ms(item, coll.updated_at))
             payload = self._json(response, "POST", path, taken_effect=True, base=coll.base)
             new_etag = payload.get("etag")
             if not isinstance(new_etag, str) or not new_etag:

@@ -384,7 +384,8 @@ class DataflowApi(EntityApi):
         if olds.get("state") == want and olds.get("enabled", True) == news.get("enabled", True):
             return patched
         acted = client.action(self.COLL, sandbox, id_,
-                              "enable" if want == "enabled" else "disable", etag)
+                              "enable" if want == "enabled" else "disable", etag,
+                              applied=lambda item: item.get("state") == want)
         return Patched(acted.etag, acted.date_ms, {"state": want})
 
 
@@ -399,7 +400,8 @@ def disable_after_create(client: FlowServiceClient, sandbox: str, created: Creat
     from provider.client import Created as Made
 
     try:
-        acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag)
+        acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
+                              applied=lambda item: item.get("state") == "disabled")
     except ApiError:
         return Made(created.id, created.etag, created.date_ms, {"state": "enabled",
                                                                 "enabled": True})

@@ -185,3 +185,26 @@ def test_request_json_reaches_another_base(client: FlowServiceClient, sandbox: s
                                  "/credentials", sandbox,
                                  params=[("type", "dlz_databricks_source")])
     assert answer["containerName"]
+
+
+def test_lost_action_answer_is_resolved_by_reading(emu: Emulator, client: FlowServiceClient,
+                                                   sandbox: str) -> None:
+    """An action whose answer was lost meets 412 on the retry; the flow shows the state, so
+    the action counts as done."""
+    id_, etag = _flow(client, sandbox)
+    rule = emu.faults.add(drop="after", method="POST", path=f"/flows/{id_}/action", times=1)
+    done = client.action(FLOWS, sandbox, id_, "disable", etag,
+                         applied=lambda item: item.get("state") == "disabled")
+    assert rule.fired == 1
+    item = client.get(FLOWS, sandbox, id_)
+    assert item["state"] == "disabled"
+    assert done.etag == item["etag"]
+
+
+def test_lost_action_answer_unproven_is_a_conflict(emu: Emulator, client: FlowServiceClient,
+                                                   sandbox: str) -> None:
+    """Without proof that the action landed, the 412 stays a ConflictError."""
+    id_, etag = _flow(client, sandbox)
+    emu.faults.add(drop="after", method="POST", path=f"/flows/{id_}/action", times=1)
+    with pytest.raises(ConflictError):
+        client.action(FLOWS, sandbox, id_, "disable", etag, applied=lambda _item: False)
