@@ -246,7 +246,8 @@ class Lifecycle:
         # have moved because someone else edited it, and our secret never landed.
         applied = (None if api.secret_changed(olds, news)
                    else (lambda item: api.matches(item, news)))
-        with about(news, "update", api.NOUN):
+        with about({**news, "name": news.get("name") or olds.get(api.SPEC.id_field) or id_},
+                   "update", api.NOUN):
             patched = api.update(client, sandbox, id_, str(olds.get("etag") or ""), olds, news,
                                  applied)
         if patched is None:
@@ -271,7 +272,7 @@ class Lifecycle:
         """Delete the resource; one that is already gone counts as deleted. Returns the notice
         of a delete that makes no call (also written to stderr, which the engine shows)."""
         client, sandbox = self._target(props)
-        with about(props, "delete", self.api.NOUN):
+        with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN):
             try:
                 notice = self.api.delete(client, sandbox, id_)
             except NotFoundError:
