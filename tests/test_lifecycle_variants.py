@@ -99,3 +99,26 @@ def test_dataflow_created_disabled() -> None:
                              "sandbox_name": "dev"})
     assert client.calls == [("create", "/flows"), ("action", ("disable", '"e1"'))]
     assert done.outputs["state"] == "disabled"
+
+
+def test_failed_disable_after_create_keeps_the_flow_enabled_in_state() -> None:
+    """If disabling a new flow fails, the flow is kept (not orphaned) with enabled=true in
+    state, so the next preview shows the disable still to do."""
+    from provider.errors import ApiError
+
+    class Refusing(FakeClient):
+        def action(self, *args: Any, **kwargs: Any) -> Patched:
+            raise ApiError("POST", "/flows/id-1/action", 500, "down")
+
+    client = Refusing()
+    lifecycle = Lifecycle(client, "dev", api=DATAFLOW_API)  # type: ignore[arg-type]
+    done = lifecycle.create({"name": "f", "source_connection_id": "s",
+                             "target_connection_id": "t", "enabled": False,
+                             "schedule": {"start_time": 1, "frequency": "once"},
+                             "sandbox_name": "dev"})
+    assert done.id == "id-1"
+    assert done.outputs["state"] == "enabled"
+    assert done.outputs["enabled"] is True
+    found = lifecycle.diff(done.outputs, {**done.outputs, "enabled": False})
+    assert found.changed == ("enabled",)
+    assert found.replaces == ()
