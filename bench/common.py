@@ -87,18 +87,26 @@ def emulator(latency: float = 0.0) -> Iterator[Emulator]:
         emu.stop()
 
 
+DATA_PREP_PREFIX = "/data/foundation/conversion"
+COLLECTIONS = ("connections", "sourceConnections", "targetConnections", "flows", "mappingSets")
+
+
 def request_kind(request: RecordedRequest) -> str:
     """``token``, ``create``, ``read``, ``update``, ``delete``, ``list`` or ``other``."""
     if request.path == TOKEN_PATH:
         return "token"
-    if not request.path.startswith(FLOW_PREFIX):
+    for base in (FLOW_PREFIX, DATA_PREP_PREFIX):
+        if request.path.startswith(base):
+            rest = request.path[len(base):].rstrip("/")
+            break
+    else:
         return "other"
-    rest = request.path[len(FLOW_PREFIX):].rstrip("/")
-    if rest == "/connections":
+    parts = rest.split("/")
+    if len(parts) == 2 and parts[1] in COLLECTIONS:
         return {"POST": "create", "GET": "list"}.get(request.method, "other")
-    if rest.startswith("/connections/") and rest.count("/") == 2:
-        return {"GET": "read", "PATCH": "update", "DELETE": "delete"}.get(request.method,
-                                                                        "other")
+    if len(parts) == 3 and parts[1] in COLLECTIONS:
+        return {"GET": "read", "PATCH": "update", "PUT": "update",
+                "DELETE": "delete"}.get(request.method, "other")
     return "other"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, overhead, plugin, provider_blob, report, requests_per_op
+from bench import cold_start, overhead, pipeline, plugin, provider_blob, report, requests_per_op
 from bench.common import ROOT
 
 LATENCY = 0.05
@@ -57,6 +57,9 @@ def run(quick: bool) -> dict[str, Any]:
             "provider_blob_bytes": provider_blob.TARGET_BYTES,
             "cold_start_ratio": f"<= {report.COLD_START_TARGET}",
             "plugin_requests": "equal to the dynamic provider's: the minimum",
+            "pipeline_requests": f"{pipeline.RESOURCES_PER_PIPELINE} creates + 1 token per "
+                                 "pipeline up; 0 for a no-op preview of "
+                                 f"{pipeline.PREVIEW_PIPELINES} pipelines",
             "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
                                   f"{plugin.LATENCY * 1000:.0f} ms: plugin < "
                                   f"{report.PLUGIN_TARGET_SECONDS} s, dynamic host >= "
@@ -71,6 +74,7 @@ def run(quick: bool) -> dict[str, Any]:
             plan.ns, plan.repeats, plan.latency_n, LATENCY, plan.latency_repeats)),
         ("cold_start", lambda: cold_start.measure(plan.cold_runs)),
         ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
+        ("pipeline", pipeline.measure),
     ]
     for name, step in steps:
         begun = time.perf_counter()
@@ -97,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
           "request). floor = (bare + empty-provider host) / bare; minimal = a one-POST provider "
           "in the same host. Whole run: "
           f"{results['seconds']} s on {results['environment']['cpu_count']} CPUs.")
+    pipe = results["pipeline"]
+    print(f"Pipeline: up of one whole pipeline sent {pipe['up_one_pipeline']['requests']} "
+          f"requests (minimum {pipe['up_one_pipeline']['minimum']}); a no-op preview of "
+          f"{pipe['noop_preview']['pipelines']} pipelines sent "
+          f"{pipe['noop_preview']['requests']}.")
     report.write(results, args.out)
     print(f"JSON: {args.out}")
     return 0

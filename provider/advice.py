@@ -26,46 +26,50 @@ _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API 
                  "answers")
 
 
-def advise(error: AepError, action: str, name: object, sandbox: object) -> AepError:
+def advise(error: AepError, action: str, name: object, sandbox: object,
+           noun: str = "connection") -> AepError:
     """``error`` with the advice for its kind, unless it already carries a hint."""
     if isinstance(error, ApiError) and not error.hint:
-        error.with_hint(hint_for(error, action, name, sandbox))
+        error.with_hint(hint_for(error, action, name, sandbox, noun))
     return error
 
 
-def hint_for(error: ApiError, action: str, name: object, sandbox: object) -> str:
+def hint_for(error: ApiError, action: str, name: object, sandbox: object,
+             noun: str = "connection") -> str:
     """The advice for ``error``, raised by ``action`` (create, refresh, update, delete) on the
-    connection ``name`` in ``sandbox``."""
+    resource ``name`` (a ``noun``: connection, dataflow, mapping set...) in ``sandbox``."""
     if isinstance(error, TransientError):
-        return _transient(error, action, name, sandbox)
+        return _transient(error, action, name, sandbox, noun)
     if isinstance(error, UnexpectedAnswerError):
         state = ("The stack's state was left as it was"
                  if action in ("refresh", "delete") else "Nothing was concluded from it")
         after = ""
         if error.may_have_taken_effect:
-            after = (f". {_maybe_created(name, sandbox)}" if action == "create" else
+            after = (f". {_maybe_created(name, sandbox, noun)}" if action == "create" else
                      f"; the {action} may have taken effect, so run `pulumi refresh` before "
                      "`pulumi up` again")
         return (f"This answer does not come from Flow Service as expected. {state}: "
                 f"{_PLATFORM_URL}{after}")
     if isinstance(error, NotFoundError):
-        return (f"No such connection in sandbox {sandbox!r}: it was deleted outside Pulumi "
+        return (f"No such {noun} in sandbox {sandbox!r}: it was deleted outside Pulumi "
                 "or lives in another sandbox; `pulumi refresh` removes it from the stack.")
     if isinstance(error, ConflictError):
-        return ("The connection changed since the last refresh (outside Pulumi, or by an earlier "
+        return (f"The {noun} changed since the last refresh (outside Pulumi, or by an earlier "
                 "attempt of this update whose answer was lost), so Pulumi stopped rather than "
                 "overwrite it. Run `pulumi refresh` to see the live values, then `pulumi up`.")
     if isinstance(error, InUseError):
-        return ("Dataflows still use this connection: delete those dataflows first (Flow "
-                "Service /flows), then run `pulumi up` again; to stop managing the connection "
-                "without deleting it, run `pulumi state delete <urn>`.")
+        return (f"Dataflows still use this {noun}: delete the dataflow first (delete those "
+                "dataflows first: declare them in the same stack, so `pulumi destroy` deletes "
+                "them before what they use, or delete them in AEP), then run `pulumi up` again; "
+                f"to stop managing the {noun} without deleting it, run "
+                "`pulumi state delete <urn>`.")
     code = error.code or ""
     if error.status == 404 and code.startswith(("2100-", "2101-")):
         return (f"Sandbox {sandbox!r} was not found in the org: check sandbox_name or "
                 "aep:sandboxName (the sandbox's name, not its title) and aep:orgId.")
     if error.status == 404:
         return (f"Flow Service answered 404 for this {action}, which says nothing about the "
-                f"connection itself; {_PLATFORM_URL}.")
+                f"{noun} itself; {_PLATFORM_URL}.")
     if error.status == 401:
         return ("The access token was refused: if aep:accessToken is set it is expired or "
                 "invalid (IMS tokens last about 24 h), so set a fresh one or configure "
@@ -79,30 +83,32 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object) -> str
     if error.status in (400, 422):
         return "Flow Service rejected the request; correct the inputs it names and retry."
     if error.may_have_taken_effect and action == "create":
-        return _maybe_created(name, sandbox)
+        return _maybe_created(name, sandbox, noun)
     if error.may_have_taken_effect:
         return "The call may have taken effect; run `pulumi refresh`, then `pulumi up`."
     return "Nothing was changed; retry later."
 
 
-def _transient(error: TransientError, action: str, name: object, sandbox: object) -> str:
+def _transient(error: TransientError, action: str, name: object, sandbox: object,
+               noun: str) -> str:
     if not error.may_have_taken_effect:
         if action == "create":
             return "Nothing was created (the service refused every attempt); retry later."
         return "Nothing was changed; retry later."
     if action == "create":
-        return _maybe_created(name, sandbox)
+        return _maybe_created(name, sandbox, noun)
     if action == "update":
         return ("The update may or may not have been applied; run `pulumi refresh`, then "
                 "`pulumi up`.")
     if action == "delete":
-        return ("The connection may or may not have been deleted; retry later "
+        return (f"The {noun} may or may not have been deleted; retry later "
                 "(`pulumi refresh` shows which).")
     return "Nothing was changed; retry later."
 
 
-def _maybe_created(name: object, sandbox: object) -> str:
-    return (f"The create may or may not have happened: no connection named {name!r} made by "
-            f"this run could be identified in sandbox {sandbox!r}, and new connections can take "
-            "a moment to be listed. Look for it before running `pulumi up` again, and delete it "
-            "or adopt it (adopt_existing).")
+def _maybe_created(name: object, sandbox: object, noun: str = "connection") -> str:
+    adopt = " or adopt it (adopt_existing)" if noun == "connection" else ""
+    return (f"The create may or may not have happened: no {noun} named {name!r} made by "
+            f"this run could be identified in sandbox {sandbox!r}, and new ones can take "
+            f"a moment to be listed. Look for it before running `pulumi up` again, and delete "
+            f"it{adopt}.")

@@ -1,4 +1,4 @@
-"""Flow Service base connections over HTTP: one small function per operation.
+"""Flow Service (and Data Prep) collections over HTTP: one small function per operation.
 
 Every operation goes through one request function (``_send``) that knows the status it expects
 and turns anything else into the ``provider.errors`` tree. Each attempt goes through
@@ -29,17 +29,17 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 from provider import redaction, transport
+from provider.endpoints import CONNECTIONS, FLOW_SERVICE, Collection, GoneProof
 from provider.errors import (
     ApiError,
     ConflictError,
@@ -53,22 +53,16 @@ from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
 
-BASE_PATH = "/data/foundation/flowservice"
+BASE_PATH = FLOW_SERVICE
 
 # How far the service's clock (createdAt) may lag ours when deciding whether a connection found
 # after a lost create answer was made by this create.
 CLOCK_SKEW_MS = 120_000
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Auth params that identify a connection without being secret (Databricks).
-_IDENTITY_PARAMS = ("domain", "clusterId", "database", "catalog")
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key")
 # Name lookups ask for the largest page Flow Service documents, to cost as few requests as possible.
 _LOOKUP_PAGE_SIZE = 100
-# Flow Service's own "no such connection" answers (FLOW_SERVICE.md: catalog code and the
-# code-less example body). 1439-404 (hidden by access labels) is deliberately absent.
-_GONE_CODE = "1101-404"
-_GONE_MESSAGE = re.compile(r"connections? not found with id = \[([^\]]*)\]")
 
 _log = logging.getLogger("provider.client")
 _log.addFilter(redaction.RedactingFilter())
@@ -79,19 +73,24 @@ Item = dict[str, Any]
 
 @dataclass(frozen=True)
 class Created:
-    """A created connection: its id, its etag (quotes included) and the server time in epoch ms."""
+    """A created item: its id, its etag (quotes included; a Data Prep version as a string) and
+    the server time in epoch ms. ``extra``: outputs a resource's API mapping adds (state-named),
+    e.g. a dataflow's ``state`` or a mapping set's ``version``."""
 
     id: str
     etag: str
     date_ms: int
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Patched:
-    """The result of a PATCH: the new etag and the server time in epoch ms."""
+    """The result of an update: the new etag, the server time in epoch ms, and ``extra``
+    outputs as in :class:`Created`."""
 
     etag: str
     date_ms: int
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _Ids:
@@ -121,7 +120,8 @@ _ids = _Ids()
 
 
 class FlowServiceClient:
-    """Flow Service ``/connections`` for one org, authenticated by ``auth``.
+    """Flow Service collections (and the other platform bases, ``provider.endpoints``) for one
+    org, authenticated by ``auth``.
 
     ``auth`` is a ``requests`` auth object (``ImsTokenAuth`` or ``StaticTokenAuth``); its
     ``AuthError`` passes through unchanged. Every other failure is an ``ApiError`` subclass whose
@@ -167,28 +167,28 @@ class FlowServiceClient:
         """HTTP requests sent to Flow Service by this client, retries included, IMS excluded."""
         return self._adapter.sent
 
-    # -- operations ---------------------------------------------------------------------------
+    # -- operations on any collection (provider.endpoints) ----------------------------------
 
-    def create_connection(self, sandbox: str, body: Mapping[str, Any]) -> Created:
-        """Create a connection; never creates two, even when an answer is lost.
+    def create(self, coll: Collection, sandbox: str, body: Mapping[str, Any]) -> Created:
+        """Create an item of ``coll``; never creates two, even when an answer is lost.
 
-        Costs one request when nothing fails. After an ambiguous failure the name is looked up
-        and a connection is returned only if it is provably the one this call made: same name
-        and non-secret auth params, ``createdClient`` this client, created since the first attempt
-        minus ``CLOCK_SKEW_MS``, and not held by anything else this process created, adopted or
-        read. Several such candidates: an error listing them, nothing created. An unreadable
-        lookup answer is an error, never "nothing there". Creates of the same identity run one at
-        a time in this process. Residual risk: the list may lag a fresh create (eventual
+        Costs one request when nothing fails. After an ambiguous failure the collection is
+        searched and an item is returned only if it is provably the one this call made: same
+        ``coll.identity``, created by this client, created since the first attempt minus
+        ``CLOCK_SKEW_MS``, and not held by anything else this process created, adopted or read.
+        Several such candidates: an error listing them, nothing created. An unreadable lookup
+        answer is an error, never "nothing there". Creates of the same identity run one at a
+        time in this process. Residual risk: the list may lag a fresh create (eventual
         consistency).
         """
         _register_secret_params(body)
-        name = str(body.get("name", ""))
-        path = "/connections"
+        noun = coll.noun
+        path = coll.path
 
         def attempt(state: Attempt) -> Created:
             if state.ambiguous and state.first_sent_ms is not None:
                 try:
-                    found = self._find_created(sandbox, body, state)
+                    found = self._find_created(coll, sandbox, body, state)
                 except ApiError as unproven:
                     # The lookup proves nothing, but the earlier POST may have created it.
                     unproven.may_have_taken_effect = True
@@ -197,28 +197,218 @@ class FlowServiceClient:
                     return found
             if state.first_sent_ms is None:
                 state.first_sent_ms = _now_ms()
-            response = self._send("POST", path, sandbox, state, expected=(200, 201), body=body)
-            payload = self._json(response, "POST", path, taken_effect=True)
-            id_, etag = payload.get("id"), payload.get("etag")
+            response = self._send("POST", path, sandbox, state, expected=(200, 201), body=body,
+                                  coll=coll)
+            payload = self._json(response, "POST", path, taken_effect=True, base=coll.base)
+            id_, etag = payload.get("id"), coll.version_of(payload)
             if not isinstance(id_, str) or not id_:
                 raise self._unexpected(response, "POST", path,
-                                       f"the create answer has no id (a connection named {name!r} "
-                                       "may have been created)", taken_effect=True)
+                                       f"the create answer has no id (a {noun} may have been "
+                                       "created)", taken_effect=True, base=coll.base)
             _ids.hold(id_)
-            if not isinstance(etag, str) or not etag:
-                # The id is known: keep it, and read the etag back rather than orphan it.
-                item = self._get_item(sandbox, id_, state)
-                return Created(id_, str(item.get("etag") or ""), _item_ms(item, "createdAt"))
+            if etag is None:
+                # The id is known: keep it, and read the version back rather than orphan it.
+                item = self._get_item(coll, sandbox, id_, state)
+                return Created(id_, coll.version_of(item) or "", _item_ms(item, coll.created_at))
             return Created(id_, etag, _date_ms(response))
 
-        with _ids.create_lock((sandbox.lower(), *_identity(body))):
-            return self._with_retries("POST", path, attempt)
+        with _ids.create_lock((coll.path, sandbox.lower(), *coll.identity(body))):
+            return self._with_retries("POST", path, attempt, base=coll.base)
+
+    def get(self, coll: Collection, sandbox: str, id_: str) -> Item:
+        """The item ``id_`` of ``coll``; ``NotFoundError`` only when the service proves it does
+        not exist (``coll.gone``)."""
+        path = f"{coll.path}/{id_}"
+        return self._with_retries("GET", path, lambda s: self._get_item(coll, sandbox, id_, s),
+                                  base=coll.base)
+
+    def list_items(self, coll: Collection, sandbox: str, filters: Sequence[str] = (),
+             page_size: int | None = None) -> Iterator[Item]:
+        """Every item of ``coll`` matching all ``filters`` (``property`` expressions), page by
+        page. Lazy: requests are sent (and errors raised) as the iterator is consumed."""
+        return self._iter_items(coll, sandbox, filters, page_size)
+
+    def find(self, coll: Collection, sandbox: str, name: str) -> list[Item]:
+        """Items of ``coll`` whose name is exactly ``name`` (names are not unique)."""
+        return self._find_by_name(coll, sandbox, name)
+
+    def patch(
+        self, coll: Collection, sandbox: str, id_: str, etag: str,
+        ops: Sequence[Mapping[str, Any]], *, applied: Callable[[Item], bool] | None = None,
+    ) -> Patched:
+        """Apply JSON Patch ``ops`` if the item's etag is still ``etag`` (sent verbatim).
+
+        A 412 on the first attempt is a ``ConflictError``. If an attempt's answer was lost and a
+        retry meets 412, the item is re-read: when ``applied(item)`` is true the lost attempt
+        landed and its etag is returned; otherwise ``ConflictError`` (may have taken effect).
+        """
+        for op in ops:
+            _register_secret_value(str(op.get("path", "")), op.get("value"))
+        path = f"{coll.path}/{id_}"
+
+        def attempt(state: Attempt) -> Patched:
+            try:
+                response = self._send("PATCH", path, sandbox, state, expected=(200,),
+                                      body=list(ops), if_match=etag, coll=coll)
+            except ConflictError as conflict:
+                if not state.ambiguous:
+                    raise
+                if applied is not None:
+                    item = self._get_item(coll, sandbox, id_, state)
+                    if applied(item):
+                        _log.info("PATCH %s: answer was lost but the update is in place", path)
+                        return Patched(str(item.get("etag", "")), _item_ms(item, "updatedAt"))
+                raise ConflictError(
+                    "PATCH", path, 412,
+                    f"{conflict.detail} (an earlier attempt of this update, whose answer was "
+                    "lost, may have applied part of it)",
+                    code=conflict.code, request_id=conflict.request_id, url=conflict.url,
+                    may_have_taken_effect=True,
+                ) from None
+            payload = self._json(response, "PATCH", path, taken_effect=True, base=coll.base)
+            new_etag = payload.get("etag")
+            if not isinstance(new_etag, str):
+                raise self._unexpected(response, "PATCH", path, "the update answer has no etag",
+                                       taken_effect=True, base=coll.base)
+            _ids.hold(id_)
+            return Patched(new_etag, _date_ms(response))
+
+        return self._with_retries("PATCH", path, attempt, base=coll.base)
+
+    def replace(
+        self, coll: Collection, sandbox: str, id_: str, body: Mapping[str, Any], *,
+        applied: Callable[[Item], bool],
+    ) -> Patched:
+        """``PUT`` the item whole (Data Prep: a new version). Not idempotent, so never repeated
+        on a guess: after an attempt whose answer was lost, the item is read first and, if
+        ``applied(item)`` shows the body in place, that version is returned instead."""
+        path = f"{coll.path}/{id_}"
+
+        def attempt(state: Attempt) -> Patched:
+            if state.ambiguous:
+                item = self._get_item(coll, sandbox, id_, state)
+                if applied(item):
+                    _log.info("PUT %s: answer was lost but the new version is in place", path)
+                    return Patched(coll.version_of(item) or "", _item_ms(item, coll.updated_at))
+            response = self._send("PUT", path, sandbox, state, expected=(200, 201), body=body,
+                                  coll=coll)
+            payload = self._json(response, "PUT", path, taken_effect=True, base=coll.base)
+            version = coll.version_of(payload)
+            if version is None:
+                raise self._unexpected(response, "PUT", path,
+                                       f"the update answer has no {coll.version_key}",
+                                       taken_effect=True, base=coll.base)
+            return Patched(version, _date_ms(response))
+
+        return self._with_retries("PUT", path, attempt, base=coll.base)
+
+    def delete(self, coll: Collection, sandbox: str, id_: str) -> None:
+        """Delete the item (any 2xx with no body or a JSON body). ``NotFoundError`` if the
+        service proves it was already gone, ``InUseError`` if something still uses it."""
+        path = f"{coll.path}/{id_}"
+
+        def attempt(state: Attempt) -> None:
+            try:
+                response = self._send("DELETE", path, sandbox, state, expected=range(200, 300),
+                                      coll=coll)
+                if response.content:
+                    # Flow Service answers a delete with no body; a page (a proxy's, a login
+                    # form) proves nothing was deleted.
+                    self._json(response, "DELETE", path, taken_effect=True, base=coll.base)
+            except NotFoundError:
+                if not state.ambiguous:
+                    raise
+                _log.info("DELETE %s: answer was lost; the %s is gone", path, coll.noun)
+
+        self._with_retries("DELETE", path, attempt, base=coll.base)
+
+    def action(self, coll: Collection, sandbox: str, id_: str, op: str,
+               etag: str | None = None, *,
+               applied: Callable[[Item], bool] | None = None) -> Patched:
+        """``POST {coll}/{id}/action?op=op`` (Flow Service: enable, disable). Setting a state is
+        idempotent, so it is retried; ``If-Match`` is sent when ``etag`` is given. If a retry
+        meets 412 after an attempt whose answer was lost, the item is read and, when
+        ``applied(item)`` shows the action done, its etag is returned. Returns the item's etag
+        after the action."""
+        path = f"{coll.path}/{id_}/action"
+
+        def attempt(state: Attempt) -> Patched:
+            try:
+                response = self._send("POST", path, sandbox, state, expected=(200, 201, 202),
+                                      params=[("op", op)], if_match=etag, coll=coll)
+            except ConflictError:
+                if not state.ambiguous or applied is None:
+                    raise
+                item = self._get_item(coll, sandbox, id_, state)
+                if not applied(item):
+                    raise
+                _log.info("POST %s?op=%s: answer was lost but the action is done", path, op)
+                return Patched(str(item.get("etag") or ""), _item_ms(item, coll.updated_at))
+            payload = self._json(response, "POST", path, taken_effect=True, base=coll.base)
+            new_etag = payload.get("etag")
+            if not isinstance(new_etag, str) or not new_etag:
+                item = self._get_item(coll, sandbox, id_, state)
+                new_etag = str(item.get("etag") or "")
+            return Patched(new_etag, _date_ms(response))
+
+        return self._with_retries("POST", path, attempt, base=coll.base)
+
+    def request_json(
+        self, method: str, base: str, path: str, sandbox: str, *,
+        params: Sequence[tuple[str, str]] = (), body: object = None,
+        expected: Container[int] = (200,), idempotent: bool | None = None,
+    ) -> dict[str, Any]:
+        """One call under any platform base path (``base`` + ``path``, e.g.
+        ``/data/foundation/connectors/landingzone`` + ``/credentials``), answering a JSON object.
+
+        Same transport, auth, headers, bounded retries and error tree as every other call;
+        a 404 never proves anything gone here. ``idempotent`` (default: GET only) says whether
+        an attempt whose answer was lost may simply be repeated.
+        """
+        repeat = method == "GET" if idempotent is None else idempotent
+        coll = Collection(path, "resource", lambda _item: (), base=base)
+
+        def attempt(state: Attempt) -> dict[str, Any]:
+            if state.ambiguous and not repeat:
+                raise ApiError(method, path, None,
+                               "the answer was lost and the call is not repeated on a guess",
+                               url=self._url(base, path), may_have_taken_effect=True)
+            response = self._send(method, path, sandbox, state, expected=expected,
+                                  params=list(params), body=body, coll=coll, gone_proof=False)
+            return self._json(response, method, path, taken_effect=method != "GET", base=base)
+
+        return self._with_retries(method, path, attempt, base=base)
+
+    def explore(self, sandbox: str, connection_id: str,
+                params: Sequence[tuple[str, str]]) -> Any:
+        """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
+        ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
+        A 404 here proves nothing gone."""
+        path = f"/connections/{connection_id}/explore"
+
+        def attempt(state: Attempt) -> Any:
+            response = self._send("GET", path, sandbox, state, expected=(200,),
+                                  params=list(params), gone_proof=False)
+            if not response.content:
+                raise self._unexpected(response, "GET", path, "the answer body is empty")
+            try:
+                return response.json()
+            except ValueError:
+                raise self._unexpected(response, "GET", path,
+                                       "the answer body is not JSON") from None
+
+        return self._with_retries("GET", path, attempt)
+
+    # -- base connections (thin wrappers kept for callers of the first API) ------------------
+
+    def create_connection(self, sandbox: str, body: Mapping[str, Any]) -> Created:
+        """Create a base connection (see :meth:`create`)."""
+        return self.create(CONNECTIONS, sandbox, body)
 
     def get_connection(self, sandbox: str, id_: str) -> Item:
         """The connection ``id_`` (``items[0]``); ``NotFoundError`` only when Flow Service says
         it does not exist."""
-        path = f"/connections/{id_}"
-        return self._with_retries("GET", path, lambda s: self._get_item(sandbox, id_, s))
+        return self.get(CONNECTIONS, sandbox, id_)
 
     def list_connections(
         self, sandbox: str, filters: Sequence[str] = (), page_size: int | None = None,
@@ -227,7 +417,7 @@ class FlowServiceClient:
 
         Lazy: requests are sent (and errors raised) as the iterator is consumed.
         """
-        return self._iter_items(sandbox, filters, page_size)
+        return self.list_items(CONNECTIONS, sandbox, filters, page_size)
 
     def count_connections(self, sandbox: str, filters: Sequence[str] = ()) -> int:
         """How many connections match all ``filters``."""
@@ -241,70 +431,19 @@ class FlowServiceClient:
 
     def find_by_name(self, sandbox: str, name: str) -> list[Item]:
         """Connections whose name is exactly ``name`` (names are not unique in Flow Service)."""
-        return self._find_by_name(sandbox, name)
+        return self.find(CONNECTIONS, sandbox, name)
 
     def patch_connection(
         self, sandbox: str, id_: str, etag: str, ops: Sequence[Mapping[str, Any]], *,
         applied: Callable[[Item], bool] | None = None,
     ) -> Patched:
-        """Apply JSON Patch ``ops`` if the connection's etag is still ``etag`` (sent verbatim).
-
-        A 412 on the first attempt is a ``ConflictError``. If an attempt's answer was lost and a
-        retry meets 412, the connection is re-read: when ``applied(item)`` is true the lost
-        attempt landed and its etag is returned; otherwise ``ConflictError`` (may have taken
-        effect).
-        """
-        for op in ops:
-            _register_secret_value(str(op.get("path", "")), op.get("value"))
-        path = f"/connections/{id_}"
-
-        def attempt(state: Attempt) -> Patched:
-            try:
-                response = self._send("PATCH", path, sandbox, state, expected=(200,),
-                                      body=list(ops), if_match=etag)
-            except ConflictError as conflict:
-                if not state.ambiguous:
-                    raise
-                if applied is not None:
-                    item = self._get_item(sandbox, id_, state)
-                    if applied(item):
-                        _log.info("PATCH %s: answer was lost but the update is in place", path)
-                        return Patched(str(item.get("etag", "")), _item_ms(item, "updatedAt"))
-                raise ConflictError(
-                    "PATCH", path, 412,
-                    f"{conflict.detail} (an earlier attempt of this update, whose answer was "
-                    "lost, may have applied part of it)",
-                    code=conflict.code, request_id=conflict.request_id, url=conflict.url,
-                    may_have_taken_effect=True,
-                ) from None
-            payload = self._json(response, "PATCH", path, taken_effect=True)
-            new_etag = payload.get("etag")
-            if not isinstance(new_etag, str):
-                raise self._unexpected(response, "PATCH", path, "the update answer has no etag",
-                                       taken_effect=True)
-            _ids.hold(id_)
-            return Patched(new_etag, _date_ms(response))
-
-        return self._with_retries("PATCH", path, attempt)
+        """Patch a base connection with ``If-Match`` (see :meth:`patch`)."""
+        return self.patch(CONNECTIONS, sandbox, id_, etag, ops, applied=applied)
 
     def delete_connection(self, sandbox: str, id_: str) -> None:
         """Delete the connection (any 2xx with no body or a JSON body). ``NotFoundError`` if Flow
         Service says it was already gone, ``InUseError`` if dataflows still use it."""
-        path = f"/connections/{id_}"
-
-        def attempt(state: Attempt) -> None:
-            try:
-                response = self._send("DELETE", path, sandbox, state, expected=range(200, 300))
-                if response.content:
-                    # Flow Service answers a delete with no body; a page (a proxy's, a login
-                    # form) proves nothing was deleted.
-                    self._json(response, "DELETE", path, taken_effect=True)
-            except NotFoundError:
-                if not state.ambiguous:
-                    raise
-                _log.info("DELETE %s: answer was lost; the connection is gone", path)
-
-        self._with_retries("DELETE", path, attempt)
+        self.delete(CONNECTIONS, sandbox, id_)
 
     def test_connection(self, sandbox: str, id_: str) -> bool:
         """Whether Flow Service can reach the source with the connection's credentials.
@@ -317,107 +456,135 @@ class FlowServiceClient:
 
     # -- building blocks ----------------------------------------------------------------------
 
-    def _find_by_name(self, sandbox: str, name: str, *, within: Attempt | None = None
-                      ) -> list[Item]:
+    def _find_by_name(self, coll: Collection, sandbox: str, name: str, *,
+                      within: Attempt | None = None) -> list[Item]:
         # The service reads a comma in a filter value as OR, so "a,b" would match "a" or "b"
         # and miss "a,b" itself: scan everything for such names.
-        filters = () if "," in name else (f"name=={name}",)
-        items = self._iter_items(sandbox, filters, _LOOKUP_PAGE_SIZE, within=within)
+        filters = () if "," in name or not coll.by_name else (f"name=={name}",)
+        items = self._iter_items(coll, sandbox, filters, _LOOKUP_PAGE_SIZE, within=within)
         return [item for item in items if item.get("name") == name]
 
     def _find_created(
-        self, sandbox: str, body: Mapping[str, Any], state: Attempt,
+        self, coll: Collection, sandbox: str, body: Mapping[str, Any], state: Attempt,
     ) -> Created | None:
-        """The connection an earlier, unanswered create attempt provably made, if listed."""
-        name = str(body.get("name", ""))
-        wanted = _identity(body)
+        """The item an earlier, unanswered create attempt provably made, if listed."""
+        name = body.get("name")
+        wanted = coll.identity(body)
         since = (state.first_sent_ms or 0) - CLOCK_SKEW_MS
+        listed = (self._find_by_name(coll, sandbox, str(name), within=state)
+                  if coll.by_name and isinstance(name, str)
+                  else self._iter_items(coll, sandbox, (), _LOOKUP_PAGE_SIZE, within=state))
         candidates = [
-            item for item in self._find_by_name(sandbox, name, within=state)
-            if _identity(item) == wanted
-            and item.get("createdClient") == self.api_key
-            and _item_ms(item, "createdAt", default=0) >= since
+            item for item in listed
+            if coll.identity(item) == wanted
+            and item.get(coll.created_by) == self.api_key
+            and _item_ms(item, coll.created_at, default=0) >= since
             and not _ids.held(item.get("id"))
         ]
+        url = self._url(coll.base, coll.path)
+        what = f"{coll.noun}s named {name!r}" if isinstance(name, str) else f"{coll.noun}s"
         if not candidates:
             return None
         if len(candidates) > 1:
             ids = ", ".join(sorted(str(item.get("id")) for item in candidates))
             raise ApiError(
-                "POST", "/connections", None,
-                f"the create's answer was lost and {len(candidates)} connections named {name!r} "
-                f"could each be the one it made ({ids}); none was taken and nothing more was "
-                "created", url=self.base_url + "/connections", may_have_taken_effect=True)
+                "POST", coll.path, None,
+                f"the create's answer was lost and {len(candidates)} {what} could each be the "
+                f"one it made ({ids}); none was taken and nothing more was created",
+                url=url, may_have_taken_effect=True)
         (found,) = candidates
         _ids.hold(found.get("id"))
-        _log.info("POST /connections: answer was lost; connection %s was created by it",
+        _log.info("POST %s: answer was lost; %s %s was created by it", coll.path, coll.noun,
                   found.get("id"))
-        etag = found.get("etag")
-        if not isinstance(etag, str) or not etag:
-            raise ApiError("POST", "/connections", None,
-                           f"the create's answer was lost; connection {found.get('id')} was "
-                           "made by it but the list shows no etag",
-                           url=self.base_url + "/connections", may_have_taken_effect=True)
-        return Created(str(found["id"]), etag, _item_ms(found, "createdAt"))
+        etag = coll.version_of(found)
+        if etag is None:
+            raise ApiError("POST", coll.path, None,
+                           f"the create's answer was lost; {coll.noun} {found.get('id')} was "
+                           f"made by it but the list shows no {coll.version_key}",
+                           url=url, may_have_taken_effect=True)
+        return Created(str(found["id"]), etag, _item_ms(found, coll.created_at))
 
-    def _get_item(self, sandbox: str, id_: str, state: Attempt) -> Item:
-        path = f"/connections/{id_}"
-        response = self._send("GET", path, sandbox, state, expected=(200,))
-        items = self._json(response, "GET", path).get("items")
-        if not isinstance(items, list) or not items:
-            raise self._unexpected(response, "GET", path,
-                                   "the answer has no items (Flow Service answers a missing "
-                                   "connection with 404)")
+    def _get_item(self, coll: Collection, sandbox: str, id_: str, state: Attempt) -> Item:
+        path = f"{coll.path}/{id_}"
+        response = self._send("GET", path, sandbox, state, expected=(200,), coll=coll)
+        payload = self._json(response, "GET", path, base=coll.base)
+        if coll.wrapped:
+            items = payload.get("items")
+            if not isinstance(items, list) or not items:
+                raise self._unexpected(response, "GET", path,
+                                       f"the answer has no items (Flow Service answers a "
+                                       f"missing {coll.noun} with 404)", base=coll.base)
+        else:
+            items = [payload]
         item = next((i for i in items if isinstance(i, dict) and i.get("id") == id_), None)
         if item is None:
-            raise self._unexpected(response, "GET", path, f"the answer holds no connection {id_}")
+            raise self._unexpected(response, "GET", path, f"the answer holds no {coll.noun} {id_}",
+                                   base=coll.base)
         _ids.hold(id_)
         return dict(item)
 
     def _iter_items(
-        self, sandbox: str, filters: Sequence[str], page_size: int | None, *,
+        self, coll: Collection, sandbox: str, filters: Sequence[str], page_size: int | None, *,
         within: Attempt | None = None,
     ) -> Iterator[Item]:
         params: list[tuple[str, str]] = [("property", f) for f in filters]
+        url = self._url(coll.base, coll.path)
+        if coll.paging == "offset":
+            limit = page_size or _LOOKUP_PAGE_SIZE
+            start = 0
+            while True:
+                page = [*params, ("start", str(start)), ("limit", str(limit))]
+                payload = self._get_json(coll.path, sandbox, page, within=within, coll=coll)
+                items = payload.get(coll.list_key)
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    raise UnexpectedAnswerError("GET", coll.path, 200,
+                                                f"the list answer has no {coll.list_key} list",
+                                                url=url)
+                yield from items
+                if len(items) < limit:
+                    return
+                start += len(items)
         if page_size is not None:
             params.append(("limit", str(page_size)))
         token: str | None = None
         tokens_seen: set[str] = set()
         while True:
             page = params + ([("continuationToken", token)] if token else [])
-            payload = self._get_json("/connections", sandbox, page, within=within)
-            items = payload.get("items")
+            payload = self._get_json(coll.path, sandbox, page, within=within, coll=coll)
+            items = payload.get(coll.list_key)
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                raise UnexpectedAnswerError("GET", "/connections", 200,
-                                            "the list answer has no items list",
-                                            url=self.base_url + "/connections")
+                raise UnexpectedAnswerError("GET", coll.path, 200,
+                                            "the list answer has no items list", url=url)
             yield from items
             token = _next_token(payload)
             if token is None:
                 return
             if token in tokens_seen:
                 raise UnexpectedAnswerError(
-                    "GET", "/connections", 200,
-                    "the service returned the same continuation token twice",
-                    url=self.base_url + "/connections")
+                    "GET", coll.path, 200,
+                    "the service returned the same continuation token twice", url=url)
             tokens_seen.add(token)
 
     def _get_json(
         self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *,
-        within: Attempt | None = None, gone_proof: bool = True,
+        within: Attempt | None = None, gone_proof: bool = True, coll: Collection = CONNECTIONS,
     ) -> dict[str, Any]:
         """One GET's JSON object: retried under the budget, or, ``within`` another call's
         attempt, tried once within that attempt's deadline."""
         def attempt(state: Attempt) -> dict[str, Any]:
             response = self._send("GET", path, sandbox, state, expected=(200,), params=params,
-                                  gone_proof=gone_proof)
-            return self._json(response, "GET", path)
+                                  gone_proof=gone_proof, coll=coll)
+            return self._json(response, "GET", path, base=coll.base)
 
         if within is None:
-            return self._with_retries("GET", path, attempt)
+            return self._with_retries("GET", path, attempt, base=coll.base)
         return attempt(within)
 
-    def _with_retries(self, method: str, path: str, attempt: Callable[[Attempt], T]) -> T:
+    def _url(self, base: str, path: str) -> str:
+        return self.platform_url + base + path
+
+    def _with_retries(self, method: str, path: str, attempt: Callable[[Attempt], T], *,
+                      base: str = BASE_PATH) -> T:
         """Run ``attempt`` until it returns, raises a non-retryable error, or the budget ends."""
         retrier = Retrier(self.retry, timeout=self.timeout[1], clock=self._clock,
                           sleep=self._sleep)
@@ -428,7 +595,7 @@ class FlowServiceClient:
             raise TransientError(
                 method, path, last.status, f"{last.detail}; {spent.reason}",
                 code=last.code, request_id=last.request_id,
-                url=self.base_url + path if last.status is not None else None,
+                url=self._url(base, path) if last.status is not None else None,
                 may_have_taken_effect=method != "GET" and spent.attempt.ambiguous,
             ) from None
 
@@ -436,6 +603,7 @@ class FlowServiceClient:
         self, method: str, path: str, sandbox: str, state: Attempt, *,
         expected: Container[int], params: list[tuple[str, str]] | None = None,
         body: object = None, if_match: str | None = None, gone_proof: bool = True,
+        coll: Collection = CONNECTIONS,
     ) -> requests.Response:
         """Send one request. Returns the response if its status is ``expected``; raises
         ``Retryable`` for 429/5xx/transport failures and an ``ApiError`` for anything else."""
@@ -448,10 +616,12 @@ class FlowServiceClient:
         data: bytes | None = None
         if body is not None:
             data = json.dumps(body).encode()
+        if body is not None or method in ("POST", "PUT", "PATCH"):
+            # The gateway wants a JSON content type on every write, bodyless actions included.
             headers["Content-Type"] = "application/json"
         if if_match is not None:
             headers["If-Match"] = if_match
-        url = self.base_url + path
+        url = self._url(coll.base, path)
         try:
             response = transport.send(
                 self._session, method, url, deadline=state.deadline,
@@ -478,13 +648,15 @@ class FlowServiceClient:
             raise Retryable(status, detail, ambiguous=status != 429, code=code,
                             request_id=request_id, retry_after=retry_after(response))
         cls: type[ApiError] = ApiError
-        if status == 404 and gone_proof and not (code or "").startswith(("2100-", "2101-")):
-            # A sandbox 404 stays a plain ApiError; only Flow Service's own answer is "gone".
-            if _proves_gone(response, code, path):
+        gone = coll.gone if gone_proof else None
+        if status == 404 and gone is not None \
+                and not (code or "").startswith(("2100-", "2101-")):
+            # A sandbox 404 stays a plain ApiError; only the service's own answer is "gone".
+            if _proves_gone(response, code, path, gone):
                 cls = NotFoundError
             else:
                 cls = UnexpectedAnswerError
-                detail = (f"HTTP 404 that is not Flow Service's 'no such connection' answer: "
+                detail = (f"HTTP 404 that is not the service's 'no such {coll.noun}' answer: "
                           f"{detail}")
         elif status == 412:
             cls = ConflictError
@@ -493,34 +665,29 @@ class FlowServiceClient:
         raise cls(method, path, status, detail, code=code, request_id=request_id, url=url)
 
     def _json(self, response: requests.Response, method: str, path: str, *,
-              taken_effect: bool = False) -> dict[str, Any]:
+              taken_effect: bool = False, base: str = BASE_PATH) -> dict[str, Any]:
         try:
             return expect_json_object(response)
         except Unreadable as unreadable:
             raise self._unexpected(response, method, path, str(unreadable),
-                                   taken_effect=taken_effect) from None
+                                   taken_effect=taken_effect, base=base) from None
 
     def _unexpected(self, response: requests.Response, method: str, path: str, detail: str, *,
-                    taken_effect: bool = False) -> UnexpectedAnswerError:
+                    taken_effect: bool = False, base: str = BASE_PATH) -> UnexpectedAnswerError:
         return UnexpectedAnswerError(
             method, path, response.status_code, detail,
-            request_id=response.headers.get("x-request-id"), url=self.base_url + path,
+            request_id=response.headers.get("x-request-id"), url=self._url(base, path),
             may_have_taken_effect=taken_effect)
 
 
-def _proves_gone(response: requests.Response, code: str | None, path: str) -> bool:
-    """Whether a 404 is Flow Service's own "no such connection" answer for ``path``'s id."""
+def _proves_gone(response: requests.Response, code: str | None, path: str,
+                 gone: GoneProof) -> bool:
+    """Whether a 404 is the service's own "no such item" answer for ``path``'s id."""
     try:
         payload = expect_json_object(response)
     except Unreadable:
         return False
-    if code == _GONE_CODE:
-        return True
-    if code is not None:
-        return False
-    message = payload.get("errorMessage")
-    found = _GONE_MESSAGE.search(message) if isinstance(message, str) else None
-    return found is not None and path.rstrip("/").rsplit("/", 1)[-1] == found.group(1)
+    return gone(payload, code, path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def _parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
@@ -573,13 +740,6 @@ def _next_token(payload: Mapping[str, Any]) -> str | None:
         _log.warning("next page link without a continuationToken ignored: %s", href)
         return None
     return tokens[0]
-
-
-def _identity(connection: Mapping[str, Any]) -> tuple[object, ...]:
-    auth = connection.get("auth")
-    params = auth.get("params") if isinstance(auth, dict) else None
-    params = params if isinstance(params, dict) else {}
-    return (connection.get("name"), *(params.get(k) or None for k in _IDENTITY_PARAMS))
 
 
 def _item_ms(item: Mapping[str, Any], field: str, default: int | None = None) -> int:

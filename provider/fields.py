@@ -31,6 +31,14 @@ class Field:
     ``provider.validation``); ``stack_config``: also a field of a ``connections`` entry in a stack
     file; ``default``: the provider config key that fills it when unset (then it is required
     after defaulting, not in the schema).
+
+    ``type`` is one of :data:`TYPES`. An ``object`` field, and an ``array`` of objects, list
+    their members in ``items`` (Field rows, the same two spellings, ``api`` unused) and name
+    their schema type in ``type_name`` (``DataflowSchedule`` -> ``aep:index:DataflowSchedule``);
+    an ``array`` without ``items`` holds strings. A ``map`` is string keys to string values,
+    kept as they are in both spellings (e.g. Spark config keys). ``value_default``: the value
+    ``check`` fills in when the input is unset (it is then in state, so a read-back showing
+    the service's default is no drift).
     """
 
     state: str
@@ -45,6 +53,9 @@ class Field:
     rule: str = ""
     stack_config: bool = False
     default: str | None = None
+    items: tuple[Field, ...] = ()
+    type_name: str | None = None
+    value_default: Any = None
 
     @property
     def param(self) -> str | None:
@@ -55,7 +66,43 @@ class Field:
     @property
     def python_type(self) -> builtins.type:
         """The Python type of a value of this field."""
-        return bool if self.type == "boolean" else str
+        return _PYTHON_TYPES[self.type]
+
+    def to_schema_value(self, value: Any) -> Any:
+        """A state-spelled value of this field with its members' schema names."""
+        return _rename(self, value, to_schema=True)
+
+    def from_schema_value(self, value: Any) -> Any:
+        """A schema-spelled value of this field with state names; integral floats (as gRPC
+        carries every number) become integers where the table says ``integer``."""
+        return _rename(self, value, to_schema=False)
+
+
+TYPES = ("string", "boolean", "integer", "object", "array", "map")
+_PYTHON_TYPES: dict[str, builtins.type] = {
+    "string": str, "boolean": bool, "integer": int, "object": dict, "array": list, "map": dict}
+
+
+def _rename(field: Field, value: Any, *, to_schema: bool) -> Any:
+    if field.type == "integer" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not field.items:
+        return value
+    if field.type == "array" and isinstance(value, list | tuple):
+        member = dataclasses.replace(field, type="object")
+        return [_rename(member, v, to_schema=to_schema) for v in value]
+    if field.type == "object" and isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            sub = next((f for f in field.items
+                        if (f.state if to_schema else f.schema) == key), None)
+            if sub is None:
+                out[key] = inner
+            else:
+                out[sub.schema if to_schema else sub.state] = _rename(sub, inner,
+                                                                      to_schema=to_schema)
+        return out
+    return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +147,7 @@ class ResourceSpec:
         out: dict[str, Any] = {}
         for key, value in values.items():
             field = self.by_state(key)
-            out[field.schema if field else key] = value
+            out[field.schema if field else key] = field.to_schema_value(value) if field else value
         return out
 
     def from_schema(self, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,12 +155,22 @@ class ResourceSpec:
         out: dict[str, Any] = {}
         for key, value in values.items():
             field = self.by_schema(key)
-            out[field.state if field else key] = value
+            out[field.state if field else key] = (field.from_schema_value(value) if field
+                                                  else value)
+        return out
+
+    def coerce(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """State-named ``values`` with integral floats made integers where the table says
+        ``integer`` (the dynamic door receives every number as a float)."""
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            field = self.by_state(key)
+            out[key] = field.from_schema_value(field.to_schema_value(value)) if field else value
         return out
 
     def schema_words(self, text: str) -> str:
         """``text`` with every state name written as its schema name (for check reasons)."""
-        for field in self.fields:
+        for field in (*self.fields, *(sub for f in self.fields for sub in f.items)):
             if field.state != field.schema:
                 text = re.sub(rf"\b{re.escape(field.state)}\b", field.schema, text)
         return text
@@ -174,4 +231,190 @@ DATABRICKS_BASE_CONNECTION = ResourceSpec(
     ),
 )
 
-RESOURCES: tuple[ResourceSpec, ...] = (DATABRICKS_BASE_CONNECTION,)
+_SANDBOX_RULE = "lowercase letters, digits and hyphens, as AEP shows the sandbox name"
+_FLOW_ID_RULE = "a Flow Service id (a lower-case UUID)"
+
+
+def _named(noun: str) -> tuple[Field, ...]:
+    return (
+        Field("name", "name", "name", f"The {noun}'s name as AEP shows it.", required=True,
+              rule=f"{_TEXT}, at most 256 characters"),
+        Field("description", "description", "description", "Free text shown in AEP.",
+              rule="a non-empty string, at most 4096 characters; line breaks allowed"),
+    )
+
+
+def _sandbox(noun: str) -> Field:
+    return Field("sandbox_name", "sandboxName", "header:x-sandbox-name",
+                 f"The AEP sandbox of the {noun}; defaults to the provider's `aep:sandboxName`. "
+                 f"Changing it replaces the {noun}.",
+                 replace=True, default="aep:sandboxName", rule=_SANDBOX_RULE)
+
+
+def _flow_outputs(noun: str, id_state: str, id_schema: str) -> tuple[Field, ...]:
+    return (
+        Field(id_state, id_schema, "id", f"The Flow Service {noun} id.", input=False),
+        Field("etag", "etag", "etag", f"The {noun}'s etag; every update sends it as `If-Match`.",
+              input=False),
+    )
+
+
+DATABRICKS_SOURCE_CONNECTION = ResourceSpec(
+    module="aep",
+    name="DatabricksSourceConnection",
+    description="A Flow Service source connection naming one Databricks table of a base "
+                "connection (`POST /sourceConnections`, data format `tabular`).",
+    id_field="source_connection_id",
+    fields=(
+        *_named("source connection"),
+        Field("base_connection_id", "baseConnectionId", "baseConnectionId",
+              "The id of the `DatabricksBaseConnection` to read from. Changing it replaces the "
+              "source connection.", required=True, replace=True, rule=_FLOW_ID_RULE),
+        Field("table_name", "tableName", "params.tableName",
+              "The table path as `python -m provider.explore tables` lists it, e.g. "
+              "`sales.orders`. Changing it replaces the source connection.",
+              required=True, replace=True,
+              rule="one to three dot-separated parts (catalog.schema.table), each letters, "
+                   "digits and `_` or back-quoted"),
+        Field("cdc_enabled", "cdcEnabled", "params.cdcEnabled",
+              "Read the table's change data feed (Azure Databricks; the table needs "
+              "`delta.enableChangeDataFeed=true`). Changing it replaces the source connection.",
+              type="boolean", replace=True, rule="true or false"),
+        _sandbox("source connection"),
+        *_flow_outputs("source connection", "source_connection_id", "sourceConnectionId"),
+    ),
+)
+
+DATA_LAKE_TARGET_CONNECTION = ResourceSpec(
+    module="aep",
+    name="DataLakeTargetConnection",
+    description="A Flow Service target connection to an AEP dataset in the Data Lake "
+                "(connection spec `c604ff05-7f1a-43c0-8e18-33bf874cb11c`).",
+    id_field="target_connection_id",
+    fields=(
+        *_named("target connection"),
+        Field("dataset_id", "datasetId", "params.dataSetId",
+              "The Catalog dataset id the data lands in. Changing it replaces the target "
+              "connection.", required=True, replace=True,
+              rule="24 lower-case hex digits"),
+        Field("schema_id", "schemaId", "data.schema.id",
+              "The `$id` of the dataset's XDM schema. Changing it replaces the target "
+              "connection.", required=True, replace=True, rule="an XDM schema `$id` URI"),
+        Field("schema_version", "schemaVersion", "data.schema.version",
+              "The schema's content type, default "
+              "`application/vnd.adobe.xed-full+json;version=1`. Changing it replaces the target "
+              "connection.", replace=True, rule="an XDM schema content type",
+              value_default="application/vnd.adobe.xed-full+json;version=1"),
+        Field("format", "format", "data.format",
+              "The data format, default `parquet_xdm`. Changing it replaces the target "
+              "connection.", replace=True, rule="a non-empty string", value_default="parquet_xdm"),
+        _sandbox("target connection"),
+        *_flow_outputs("target connection", "target_connection_id", "targetConnectionId"),
+    ),
+)
+
+MAPPING_RULE_FIELDS = (
+    Field("source", "source", None, "A source column, or an expression with `EXPRESSION`.",
+          required=True, rule="a non-empty string"),
+    Field("destination", "destination", None, "The XDM field path, e.g. `_acme.orderId`.",
+          required=True, rule="an XDM field path, each mapped once"),
+    Field("source_type", "sourceType", None, "`ATTRIBUTE` (a column) or `EXPRESSION`.",
+          required=True, rule="ATTRIBUTE or EXPRESSION"),
+)
+
+MAPPING_SET = ResourceSpec(
+    module="aep",
+    name="MappingSet",
+    description="A Data Prep mapping set (`/data/foundation/conversion/mappingSets`): how "
+                "source columns become XDM fields. An update stores a new version; Adobe has "
+                "no DELETE, so deleting it only removes it from the stack (and says so).",
+    id_field="mapping_set_id",
+    fields=(
+        Field("schema_id", "schemaId", "outputSchema.schemaRef.id",
+              "The `$id` of the XDM schema the mappings write.", required=True,
+              rule="an XDM schema `$id` URI"),
+        Field("mappings", "mappings", "mappings",
+              "The mapping rules, each `{source, destination, source_type}`.",
+              type="array", items=MAPPING_RULE_FIELDS, type_name="MappingRule", required=True,
+              rule="a non-empty list; `source_type` ATTRIBUTE or EXPRESSION; destinations "
+                   "distinct"),
+        _sandbox("mapping set"),
+        Field("mapping_set_id", "mappingSetId", "id", "The Data Prep mapping set id.",
+              input=False),
+        Field("version", "version", "version",
+              "The mapping set's current version (0 at create, +1 per update); a dataflow "
+              "names it as `mapping_version`.", type="integer", input=False),
+    ),
+)
+
+SCHEDULE_FIELDS = (
+    Field("start_time", "startTime", None,
+          "When the first run starts: UTC ISO-8601 (`2026-01-01T00:00:00Z`) or epoch seconds. "
+          "Changing it replaces the dataflow.", required=True, rule="UTC ISO-8601 or epoch "
+                                                                   "seconds"),
+    Field("frequency", "frequency", None, "`once`, `minute`, `hour`, `day` or `week`.",
+          required=True, rule="once, minute, hour, day or week"),
+    Field("interval", "interval", None, "Runs every `interval` frequency units.",
+          type="integer", rule="required unless once; at least 15 for minute, 1 otherwise"),
+    Field("backfill", "backfill", None, "Ingest the table's history on the first run "
+          "(Adobe's default: true). Changing it replaces the dataflow.", type="boolean",
+          rule="true or false; not with once"),
+)
+
+DELTA_COLUMN_FIELDS = (
+    Field("name", "name", None, "The column that orders changes, e.g. `updated_at`.",
+          required=True, rule="a non-empty string"),
+    Field("date_format", "dateFormat", None, "Its date format, e.g. `YYYY-MM-DD`.",
+          rule="a non-empty string"),
+    Field("timezone", "timezone", None, "Its time zone, e.g. `UTC`.", rule="a non-empty string"),
+)
+
+DATAFLOW = ResourceSpec(
+    module="aep",
+    name="Dataflow",
+    description="A Flow Service dataflow bringing one source connection into one target "
+                "connection on a schedule (flow spec `CRMToAEP` by default).",
+    id_field="flow_id",
+    fields=(
+        *_named("dataflow"),
+        Field("source_connection_id", "sourceConnectionId", "sourceConnectionIds",
+              "The `DatabricksSourceConnection` id. Changing it replaces the dataflow.",
+              required=True, replace=True, rule=_FLOW_ID_RULE),
+        Field("target_connection_id", "targetConnectionId", "targetConnectionIds",
+              "The `DataLakeTargetConnection` id. Changing it replaces the dataflow.",
+              required=True, replace=True, rule=_FLOW_ID_RULE),
+        Field("flow_spec_id", "flowSpecId", "flowSpec.id",
+              "The flow spec, default `CRMToAEP` (`14518937-270c-4525-bdec-c2ba7cce3860`). "
+              "Changing it replaces the dataflow.", replace=True, rule=_FLOW_ID_RULE,
+              value_default="14518937-270c-4525-bdec-c2ba7cce3860"),
+        Field("schedule", "schedule", "scheduleParams",
+              "When it runs. `frequency` and `interval` update in place; `start_time` and "
+              "`backfill` (and a change to or from `once`) replace the dataflow.",
+              type="object", items=SCHEDULE_FIELDS, type_name="DataflowSchedule",
+              required=True, rule="Adobe's schedule rules (see `schedule.*`)"),
+        Field("delta_column", "deltaColumn", "transformations.Copy",
+              "The column incremental runs order by. Changing it replaces the dataflow.",
+              type="object", items=DELTA_COLUMN_FIELDS, type_name="DeltaColumn", replace=True,
+              rule="`{name, date_format?, timezone?}`"),
+        Field("mapping_set_id", "mappingSetId", "transformations.Mapping",
+              "The `MappingSet` id (updates in place).", rule="32 hex digits"),
+        Field("mapping_version", "mappingVersion", "transformations.Mapping",
+              "The mapping set version (updates in place), e.g. the `MappingSet`'s `version`.",
+              type="integer", rule="an integer, at least 0"),
+        Field("enabled", "enabled", "state",
+              "Whether it runs (default true); changed through Flow Service's enable/disable "
+              "action. A dataflow disabled in the AEP UI shows as a change to undo.",
+              type="boolean", rule="true or false", value_default=True),
+        _sandbox("dataflow"),
+        *_flow_outputs("dataflow", "flow_id", "flowId"),
+        Field("state", "state", "state", "`enabled` or `disabled`, as Flow Service reports it.",
+              input=False),
+        Field("created_at", "createdAt", "createdAt",
+              "When the dataflow was created (ISO-8601 UTC, to the second).", input=False),
+        Field("updated_at", "updatedAt", "updatedAt",
+              "When the dataflow was last changed (ISO-8601 UTC, to the second).", input=False),
+    ),
+)
+
+RESOURCES: tuple[ResourceSpec, ...] = (DATABRICKS_BASE_CONNECTION, DATABRICKS_SOURCE_CONNECTION,
+                                       DATA_LAKE_TARGET_CONNECTION, MAPPING_SET, DATAFLOW)

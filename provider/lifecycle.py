@@ -7,8 +7,15 @@ the client's lookup after an ambiguous create), read with "gone only on proof", 
 as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
 
 What differs between resources is their :class:`ResourceApi`: a field table and one small
-module of API mapping (``provider.model`` for the Databricks base connection). A new resource
-adds those two and is listed in :data:`APIS`; this module and both doors stay as they are.
+module (or object) of API mapping (``provider.model`` for the Databricks base connection,
+``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed in
+:data:`APIS`; this module and both doors stay as they are. An entity that is not plain Flow
+Service CRUD says so through its mapping's calls, not here: ``create``/``get``/``update``/
+``delete`` may make any client call (``FlowServiceClient.request_json`` reaches another base
+path); ``update`` returns ``None`` when nothing is to be sent; ``Created.extra``/
+``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a mapping set's
+``version``, credentials); ``delete`` may make no call and return a notice, which is written
+where the engine shows a provider's diagnostics (the provider's stderr) during ``pulumi up``.
 
 This module knows neither ``pulumi.dynamic`` nor the plugin API: ``provider.resource`` (the
 dynamic door) and ``provider.native`` (the plugin door) adapt it. It calls the Flow Service
@@ -19,11 +26,12 @@ operation raises, from ``provider.advice``, the one place it is written.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from provider import advice, model
+from provider import advice, model, pipeline_api
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
 from provider.errors import AepError, ConfigurationError, NotFoundError
@@ -45,6 +53,8 @@ class ResourceApi(Protocol):
     INPUT_FIELDS: tuple[str, ...]
     OUTPUT_FIELDS: tuple[str, ...]
     SECRET_FIELDS: tuple[str, ...]
+    # Outputs an update may change (unknown in its preview).
+    CHANGING_OUTPUTS: tuple[str, ...]
 
     def check_inputs(self, props: Mapping[str, Any],
                      is_unknown: Callable[[Any], bool]) -> list[tuple[str, str]]: ...
@@ -66,13 +76,16 @@ class ResourceApi(Protocol):
     def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]: ...
     def patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
               ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched: ...
-    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> None: ...
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Mapping[str, Any], news: Mapping[str, Any],
+               applied: Callable[[Any], bool] | None) -> Patched | None: ...
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None: ...
     def find_by_name(self, client: FlowServiceClient, sandbox: str,
                      name: str) -> list[dict[str, Any]]: ...
 
 
 # Every resource the provider serves, by its API mapping.
-APIS: tuple[ResourceApi, ...] = (model,)
+APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS)
 
 
 def is_unknown(value: object) -> bool:
@@ -158,6 +171,8 @@ class Lifecycle:
             if field.default == "aep:sandboxName" and inputs.get(field.state) is None \
                     and self.default_sandbox:
                 inputs[field.state] = self.default_sandbox
+            if field.value_default is not None and inputs.get(field.state) is None:
+                inputs[field.state] = field.value_default
         domain = inputs.get("domain")
         if isinstance(domain, str) and domain.endswith("/"):
             inputs["domain"] = domain.rstrip("/")
@@ -194,6 +209,7 @@ class Lifecycle:
             created = api.create(client, sandbox, api.create_body(props))
             outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
                                  created_ms=created.date_ms, updated_ms=created.date_ms)
+            outs.update(created.extra)
             return Outcome(created.id, outs)
 
     def preview_create(self, props: Mapping[str, Any]) -> Outcome:
@@ -221,35 +237,49 @@ class Lifecycle:
             return Outcome(id_, outs, inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
-        """One PATCH with ``If-Match`` = the etag in state; a stale etag changes nothing."""
+        """Update in place (for Flow Service: one PATCH with ``If-Match`` = the etag in state;
+        a stale etag changes nothing). No request when nothing is to be sent."""
         client, sandbox = self._target(news)
         api = self.api
-        ops = api.patch_ops(olds, news)
-        if not ops:
+        # After a lost answer, a 412 on the retry is taken as "already applied" only if the live
+        # item shows it. The API masks secrets, so a secret change cannot be seen: the etag may
+        # have moved because someone else edited it, and our secret never landed.
+        applied = (None if api.secret_changed(olds, news)
+                   else (lambda item: api.matches(item, news)))
+        with about({**news, "name": news.get("name") or olds.get(api.SPEC.id_field) or id_},
+                   "update", api.NOUN):
+            patched = api.update(client, sandbox, id_, str(olds.get("etag") or ""), olds, news,
+                                 applied)
+        if patched is None:
             outs = {**olds, **api.inputs_of(news)}
             return Outcome(id_, {k: v for k, v in outs.items() if not k.startswith("__")})
-        with about(news, "update", api.NOUN):
-            patched = self._patch(client, sandbox, id_, str(olds.get("etag") or ""), ops, news,
-                                  secret_changed=api.secret_changed(olds, news))
         outs = api.outputs(news, id_=id_, etag=patched.etag, state=olds.get("state"),
                              created_ms=None, updated_ms=patched.date_ms)
         outs["created_at"] = olds.get("created_at")
-        return Outcome(id_, outs)
+        outs.update(patched.extra)
+        return Outcome(id_, {k: v for k, v in outs.items() if k in api.OUTPUT_FIELDS
+                             or k in api.INPUT_FIELDS})
 
     def preview_update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
         """What an update will produce before it runs: the etag and update time unknown."""
         outs = {k: v for k, v in olds.items() if k in self.api.OUTPUT_FIELDS}
-        outs.update(self.api.inputs_of(news), etag=UNKNOWN, updated_at=UNKNOWN)
+        outs.update(self.api.inputs_of(news))
+        outs.update({k: UNKNOWN for k in ("etag", "updated_at", "version", "state")
+                     if k in self.api.OUTPUT_FIELDS and k in self.api.CHANGING_OUTPUTS})
         return Outcome(str(olds.get(self.api.SPEC.id_field) or ""), outs)
 
-    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
-        """Delete the connection; one that is already gone counts as deleted."""
+    def delete(self, id_: str, props: Mapping[str, Any]) -> str | None:
+        """Delete the resource; one that is already gone counts as deleted. Returns the notice
+        of a delete that makes no call (also written to stderr, which the engine shows)."""
         client, sandbox = self._target(props)
-        with about(props, "delete", self.api.NOUN):
+        with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN):
             try:
-                self.api.delete(client, sandbox, id_)
+                notice = self.api.delete(client, sandbox, id_)
             except NotFoundError:
-                return
+                return None
+        if notice:
+            print(f"warning: {notice}", file=sys.stderr, flush=True)
+        return notice
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -338,7 +368,7 @@ def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
     except AepError as error:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
-        advice.advise(error, action, name, sandbox)
+        advice.advise(error, action, name, sandbox, noun)
         raise short(error.with_context(
             f"{action} of {noun} {name!r} in sandbox {sandbox!r} failed"
         )) from None

@@ -38,6 +38,7 @@ UPDATE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api and not f.replace)
 PROVIDER_ONLY_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api is None)
 INPUT_FIELDS = REPLACE_FIELDS + UPDATE_FIELDS + PROVIDER_ONLY_FIELDS
 OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
+CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at")
 # How errors and messages name one of these.
 NOUN = "Databricks connection"
 # The check rules (one failure per bad property, no network).
@@ -218,9 +219,19 @@ def patch(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
     return client.patch_connection(sandbox, id_, etag, ops, applied=applied)
 
 
-def delete(client: FlowServiceClient, sandbox: str, id_: str) -> None:
-    """DELETE the connection."""
+def update(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+           olds: Mapping[str, Any], news: Mapping[str, Any],
+           applied: Callable[[Any], bool] | None) -> Patched | None:
+    """One PATCH with ``If-Match: etag`` taking the connection from ``olds`` to ``news``;
+    ``None`` (and no request) when nothing differs."""
+    ops = patch_ops(olds, news)
+    return patch(client, sandbox, id_, etag, ops, applied) if ops else None
+
+
+def delete(client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+    """DELETE the connection (nothing to tell the user beyond success)."""
     client.delete_connection(sandbox, id_)
+    return None
 
 
 def find_by_name(client: FlowServiceClient, sandbox: str, name: str) -> list[dict[str, Any]]:

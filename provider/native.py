@@ -81,7 +81,8 @@ def wire_values(spec: ResourceSpec, values: Mapping[str, Any],
             continue
         field = spec.by_state(key)
         secret = key in secrets or bool(field and field.secret)
-        out[field.schema if field else key] = PropertyValue(_wire(value), is_secret=secret)
+        wired = _wire(field.to_schema_value(value) if field else value)
+        out[field.schema if field else key] = PropertyValue(wired, is_secret=secret)
     return out
 
 

@@ -255,10 +255,8 @@ def flow_body(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def flow_patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ``PATCH /flows/{id}`` instructions for the in-place changes from ``olds`` to
-    ``news`` (name, description, frequency, interval, mapping). Replace-only changes and
-    ``enabled`` are not here (see the module docstring)."""
+def name_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The JSON Patch of a ``name``/``description`` change (any Flow Service entity)."""
     ops: list[dict[str, Any]] = []
     if olds.get("name") != news.get("name"):
         ops.append({"op": "replace", "path": "/name", "value": news["name"]})
@@ -268,6 +266,14 @@ def flow_patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dic
         else:
             op = "add" if olds.get("description") is None else "replace"
             ops.append({"op": op, "path": "/description", "value": news["description"]})
+    return ops
+
+
+def flow_patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``PATCH /flows/{id}`` instructions for the in-place changes from ``olds`` to
+    ``news`` (name, description, frequency, interval, mapping). Replace-only changes and
+    ``enabled`` are not here (see the module docstring)."""
+    ops = name_ops(olds, news)
     old_schedule, new_schedule = olds.get("schedule") or {}, news.get("schedule") or {}
     new_params = schedule_params(new_schedule)
     for key in ("frequency", "interval"):

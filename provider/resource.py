@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import pulumi
 from pulumi.dynamic import (
@@ -29,15 +29,17 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from provider import lifecycle
+from provider import lifecycle, model
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, client_for
 
 __all__ = ["TYPE_TOKEN", "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
-           "DatabricksBaseConnectionProvider", "client_for", "is_unknown"]
+           "DatabricksBaseConnectionProvider", "LifecycleProvider", "client_for", "is_unknown"]
 
 TYPE_TOKEN = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+T = TypeVar("T")
 
 
 def is_unknown(value: object) -> bool:
@@ -50,14 +52,18 @@ def _plain(props: dict[str, Any]) -> dict[str, Any]:
     return {k: lifecycle.UNKNOWN if isinstance(v, Unknown) else v for k, v in props.items()}
 
 
-class DatabricksBaseConnectionProvider(ResourceProvider):
-    """The dynamic front door: Pulumi's dynamic provider hooks over ``provider.lifecycle``.
+class LifecycleProvider(ResourceProvider):
+    """The dynamic front door of any resource of ``lifecycle.APIS``: Pulumi's dynamic provider
+    hooks over ``provider.lifecycle``. A resource's provider class subclasses it in a module of
+    its own and names its API mapping in ``API`` (the class is pickled by reference: its name and
+    module are part of the state format).
 
     Hooks follow the engine's contract: ``diff``/``update``/``delete`` receive the *outputs* in
-    state as ``olds``/``props``; if ``create`` fails, no connection was left behind; if ``delete``
-    fails, the connection still exists.
+    state as ``olds``/``props``; if ``create`` fails, nothing was left behind; if ``delete``
+    fails, the resource still exists.
     """
 
+    API: lifecycle.ResourceApi = model
     # Instances are stateless when pickled: this class default is replaced in configure().
     _core: Lifecycle = Lifecycle(None, None)
 
@@ -65,44 +71,57 @@ class DatabricksBaseConnectionProvider(ResourceProvider):
     def _client(self) -> FlowServiceClient | None:
         return self._core.client
 
+    def _props(self, props: dict[str, Any]) -> dict[str, Any]:
+        return self.API.SPEC.coerce(_plain(props))
+
     def configure(self, req: ConfigureRequest) -> None:
         """Build settings, auth and the client from stack config (env vars as fallback)."""
-        self._core, _ = Lifecycle.from_config(req.config.get, os.environ)
+        core, _ = Lifecycle.from_config(req.config.get, os.environ)
+        self._core = core.for_api(self.API)
 
     # -- hooks ---------------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs with no network; one failure per bad property."""
-        checked = self._core.check(_plain(news))
+        checked = self._core.for_api(self.API).check(self._props(news))
         inputs = {k: news[k] if isinstance(news.get(k), Unknown) else v
                   for k, v in checked.inputs.items()}
         return CheckResult(inputs, [CheckFailure(p, r) for p, r in checked.failures])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        """Replace on a sandbox change, update in place otherwise, nothing when equal."""
-        found = self._core.diff(_plain(_olds), _plain(_news))
+        """Replace where the API cannot update in place, update otherwise, nothing when equal."""
+        found = self._core.for_api(self.API).diff(self._props(_olds), self._props(_news))
         return DiffResult(changes=bool(found.changed), replaces=list(found.replaces),
                           stables=found.stables, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create the connection (or adopt the same-named one when ``adopt_existing``)."""
-        done = self._core.create(props)
+        """Create the resource (or adopt the same-named one when ``adopt_existing``)."""
+        done = self._core.for_api(self.API).create(self._props(props))
         return CreateResult(done.id, done.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh from the live connection; a connection that is gone leaves state."""
-        done = self._core.read(id_, props)
+        """Refresh from the live resource; one that is gone leaves state."""
+        done = self._core.for_api(self.API).read(id_, self._props(props))
         if not done.id:
             return ReadResult(id_="", outs={})
         return ReadResult(done.id, done.outputs, done.inputs)
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
-        """One PATCH with ``If-Match`` = the etag in state; a stale etag changes nothing."""
-        return UpdateResult(self._core.update(_id, _olds, _news).outputs)
+        """Update in place (``If-Match`` where the API has etags); a stale etag changes
+        nothing."""
+        done = self._core.for_api(self.API).update(_id, self._props(_olds), self._props(_news))
+        return UpdateResult(done.outputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        """Delete the connection; one that is already gone counts as deleted."""
-        self._core.delete(_id, _props)
+        """Delete the resource; one that is already gone counts as deleted."""
+        self._core.for_api(self.API).delete(_id, self._props(_props))
+
+
+class DatabricksBaseConnectionProvider(LifecycleProvider):
+    """The dynamic front door of ``DatabricksBaseConnection`` (its API mapping:
+    ``provider.model``)."""
+
+    API = model
 
 
 # -- the resource ------------------------------------------------------------------------------
@@ -165,41 +184,48 @@ class DatabricksBaseConnection(Resource, module="aep", name="DatabricksBaseConne
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksBaseConnectionArgs(...), opts)`` or, as in Pulumi's generated SDKs,
         ``(name, opts=None, name=..., domain=..., ...)`` with the inputs as keyword arguments."""
-        args, opts = _args_and_opts(args_or_opts, kwargs)
-        sandbox = args.sandbox_name
-        if sandbox is None:
-            sandbox = pulumi.Config("aep").get("sandboxName")
-        props: dict[str, Any] = {f.state: getattr(args, f.state) for f in SPEC.inputs}
-        props["sandbox_name"] = sandbox
-        secrets = [f.state for f in SPEC.fields if f.secret]
-        for name in secrets:
-            props[name] = pulumi.Output.secret(props[name])
-        props.update(dict.fromkeys(f.state for f in SPEC.outputs))
-        secret = pulumi.ResourceOptions(additional_secret_outputs=secrets)
+        args, opts = args_and_opts(DatabricksBaseConnectionArgs, "DatabricksBaseConnection",
+                                   args_or_opts, kwargs)
+        props, secret = program_props(SPEC, args)
         super().__init__(DatabricksBaseConnectionProvider(), resource_name, props,
                          pulumi.ResourceOptions.merge(opts, secret))
 
 
-def _args_and_opts(
-    args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[DatabricksBaseConnectionArgs, pulumi.ResourceOptions | None]:
-    """The Args object and options from either calling form of ``DatabricksBaseConnection``."""
+def program_props(spec: ResourceSpec, args: Any
+                  ) -> tuple[dict[str, Any], pulumi.ResourceOptions]:
+    """The props a program registers for ``args`` of the resource ``spec`` (in the program's
+    process): the sandbox from ``aep:sandboxName`` when unset, secret inputs wrapped, every
+    output declared; and the options that keep secret outputs secret."""
+    props: dict[str, Any] = {f.state: getattr(args, f.state) for f in spec.inputs}
+    if props.get("sandbox_name") is None:
+        props["sandbox_name"] = pulumi.Config("aep").get("sandboxName")
+    secrets = [f.state for f in spec.fields if f.secret]
+    for name in secrets:
+        if name in props:
+            props[name] = pulumi.Output.secret(props[name])
+    props.update(dict.fromkeys(f.state for f in spec.outputs))
+    return props, pulumi.ResourceOptions(additional_secret_outputs=secrets)
+
+
+def args_and_opts(
+    cls: type[T], label: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[T, pulumi.ResourceOptions | None]:
+    """The Args object (of ``cls``) and options from either calling form of resource
+    ``label``: ``(name, Args(...), opts)`` or ``(name, opts=None, **inputs)``."""
     given = args[0] if args else kwargs.get("args")
-    if isinstance(given, DatabricksBaseConnectionArgs):
+    if isinstance(given, cls):
         rest = list(args[1:])
         kwargs = {k: v for k, v in kwargs.items() if k != "args"}
         opts = rest.pop(0) if rest else kwargs.pop("opts", None)
         if rest or kwargs:
-            raise TypeError("DatabricksBaseConnection takes an Args object or keyword inputs, "
+            raise TypeError(f"{label} takes an Args object or keyword inputs, "
                             f"not both (extra: {sorted(kwargs) or rest})")
         return given, opts
     if len(args) > 1:
-        raise TypeError("DatabricksBaseConnection(resource_name, opts=None, **inputs) takes the "
+        raise TypeError(f"{label}(resource_name, opts=None, **inputs) takes the "
                         "inputs as keyword arguments")
     opts = args[0] if args else kwargs.pop("opts", None)
     if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
-        raise TypeError("DatabricksBaseConnection's second argument must be a "
-                        "DatabricksBaseConnectionArgs or pulumi.ResourceOptions, not "
-                        f"{type(opts).__name__}")
-    return DatabricksBaseConnectionArgs(**kwargs), opts
-
+        raise TypeError(f"{label}'s second argument must be a {cls.__name__} or "
+                        f"pulumi.ResourceOptions, not {type(opts).__name__}")
+    return cls(**kwargs), opts

@@ -81,8 +81,26 @@ def _config_properties() -> dict[str, Any]:
     return props
 
 
+def _type_token(field: Field) -> str:
+    return f"{PACKAGE}:index:{field.type_name}"
+
+
+def _shape(field: Field) -> dict[str, Any]:
+    """The schema type of ``field``: plain, a ``$ref`` to an object type, an array, a map."""
+    if field.type == "object":
+        return {"$ref": f"#/types/{_type_token(field)}"}
+    if field.type == "array":
+        inner = {"$ref": f"#/types/{_type_token(field)}"} if field.items else {"type": "string"}
+        return {"type": "array", "items": inner}
+    if field.type == "map":
+        return {"type": "object", "additionalProperties": {"type": "string"}}
+    return {"type": field.type}
+
+
 def _property(field: Field) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": field.type, "description": field.description}
+    spec: dict[str, Any] = {**_shape(field), "description": field.description}
+    if field.value_default is not None:
+        spec["default"] = field.value_default
     if field.secret:
         spec["secret"] = True
     if field.replace:
@@ -103,6 +121,20 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
     }
 
 
+def _types() -> dict[str, Any]:
+    """The object types the resources' object and array-of-object fields refer to."""
+    types: dict[str, Any] = {}
+    for spec in RESOURCES:
+        for field in spec.fields:
+            if field.items:
+                types[_type_token(field)] = {
+                    "type": "object", "description": field.description,
+                    "properties": {f.schema: _property(f) for f in field.items},
+                    "required": [f.schema for f in field.items if f.required],
+                }
+    return types
+
+
 def package_schema() -> dict[str, Any]:
     """The complete Pulumi package schema of the ``aep`` plugin."""
     config = _config_properties()
@@ -120,6 +152,7 @@ def package_schema() -> dict[str, Any]:
             "description": "The aep provider: credentials, endpoints, default sandbox, retries.",
             "inputProperties": config,
         },
+        "types": _types(),
         "resources": {spec.token: _resource(spec) for spec in RESOURCES},
     }
 
@@ -141,13 +174,17 @@ def fields_markdown() -> str:
         ]
         for f in spec.fields:
             kind = "input" if f.input else "output"
-            required = "yes" if f.required else (f"default `{f.default}`" if f.default else "")
-            lines.append(
-                f"| `{f.state}` | `{f.schema}` | {kind} | {required} | "
-                f"{'yes' if f.secret else ''} | {'yes' if f.replace else ''} | {f.rule} | "
-                f"{f.description} |")
+            lines.append(_row(f, f.state, f.schema, kind))
+            lines += [_row(sub, f"{f.state}.{sub.state}", f"{f.schema}.{sub.schema}", kind)
+                      for sub in f.items]
         lines.append("")
     return "\n".join(lines).rstrip("\n")
+
+
+def _row(f: Field, state: str, schema: str, kind: str) -> str:
+    required = "yes" if f.required else (f"default `{f.default}`" if f.default else "")
+    return (f"| `{state}` | `{schema}` | {kind} | {required} | {'yes' if f.secret else ''} | "
+            f"{'yes' if f.replace else ''} | {f.rule} | {f.description} |")
 
 
 def readme_with_table(text: str) -> str:

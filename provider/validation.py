@@ -8,7 +8,7 @@ are skipped: the caller passes ``is_unknown``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,22 +41,36 @@ Failure = tuple[str, str]
 
 def check_inputs(props: Mapping[str, Any], is_unknown: Callable[[Any], bool]) -> list[Failure]:
     """Every rule broken by ``props``, one failure per property, in a stable order."""
+    return check_props(props, _RULES, REQUIRED, is_unknown)
+
+
+Rule = Callable[[object], "str | list[Failure] | None"]
+
+
+def check_props(props: Mapping[str, Any], rules: Mapping[str, Rule], required: Sequence[str],
+                is_unknown: Callable[[Any], bool]) -> list[Failure]:
+    """Every rule of ``rules`` (property -> reason, or failures of its parts) broken by
+    ``props``: unknown properties, missing required ones, then each rule in table order.
+    Values the engine does not know yet are not judged."""
+    known = tuple(rules)
     failures: list[Failure] = []
     for key in sorted(props):
-        if key not in KNOWN and not key.startswith("__"):
+        if key not in rules and not key.startswith("__"):
             failures.append((key, f"unknown property {key!r}; the known ones are "
-                                  f"{', '.join(KNOWN)}"))
-    for key in KNOWN:
+                                  f"{', '.join(known)}"))
+    for key in known:
         value = props.get(key)
         if is_unknown(value):
             continue
         if value is None:
-            if key in REQUIRED:
+            if key in required:
                 failures.append((key, f"{key} is required"))
             continue
-        reason = _RULES[key](value)
-        if reason:
-            failures.append((key, reason))
+        found = rules[key](value)
+        if isinstance(found, str):
+            failures.append((key, found))
+        elif found:
+            failures += found
     return failures
 
 
@@ -168,3 +182,7 @@ _RULES: dict[str, Callable[[object], str | None]] = {
     "sandbox_name": sandbox_problem,
     "adopt_existing": _boolean,
 }
+
+# Rules other resources' check tables reuse.
+text_rule = _text
+boolean_problem = _boolean

@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from provider.fields import DATABRICKS_BASE_CONNECTION
@@ -75,12 +75,13 @@ CONNECTION_FIELDS: Mapping[str, tuple[bool, type]] = {
     "tokenKey": (True, str),
     "sharedTokenKey": (False, bool),
     "protect": (False, bool),
+    "dataflows": (False, list),
 }
 
 # A config key name as `pulumi config set` accepts it, optionally namespaced ("ns:key").
 _KEY_RE = re.compile(r"^(?:[A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$")
 
-_TYPE_NAMES = {str: "a string", bool: "true or false"}
+_TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list"}
 
 
 class StackConfigError(ValueError):
@@ -145,6 +146,8 @@ class ConnectionSpec:
     protect: bool = False
     adopt_existing: bool | None = None
     shared_token_key: bool = False
+    dataflows: tuple[Any, ...] = ()
+    """``stacks.pipeline_config.DataflowSpec`` per table to ingest."""
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,9 @@ def _parse_entry(
             example,
         )
     adopt = values.get("adoptExisting")
+    from stacks.pipeline_config import parse_dataflows  # imports this module
+
+    dataflows = parse_dataflows(entry.get("dataflows"), index, project)
     return ConnectionSpec(
         name=str(values["name"]),
         domain=str(values["domain"]),
@@ -300,6 +306,7 @@ def _parse_entry(
         protect=bool(values.get("protect", False)),
         adopt_existing=None if adopt is None else bool(adopt),
         shared_token_key=bool(values.get("sharedTokenKey", False)),
+        dataflows=dataflows,
     )
 
 

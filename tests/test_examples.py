@@ -37,6 +37,27 @@ def test_yaml_example_uses_schema_properties_and_the_local_plugin() -> None:
     assert set(read) <= set(resource_schema()["properties"])
 
 
+def test_yaml_example_pipeline_uses_each_resource_schema() -> None:
+    """Every resource of the YAML example (the ingestion path too) sets only inputs of its own
+    type's schema, every required one, and nested members its object types declare."""
+    full = schema.package_schema()
+    program = yaml.safe_load(YAML_EXAMPLE.read_text())
+    kinds = {r["type"] for r in program["resources"].values()}
+    assert {"aep:index:Dataflow", "aep:index:MappingSet"} <= kinds
+    for resource in program["resources"].values():
+        spec = full["resources"][resource["type"]]
+        props = resource["properties"]
+        assert set(props) <= set(spec["inputProperties"])
+        assert set(spec["requiredInputs"]) <= set(props)
+        for key, value in props.items():
+            ref = spec["inputProperties"][key].get("$ref") or (
+                spec["inputProperties"][key].get("items") or {}).get("$ref")
+            if ref:
+                members = full["types"][ref.rsplit("/", 1)[-1]]["properties"]
+                for item in value if isinstance(value, list) else [value]:
+                    assert set(item) <= set(members), (key, item)
+
+
 def test_typescript_example_uses_schema_properties() -> None:
     """Every argument the TypeScript example passes is a schema input; every output it reads
     is a schema property."""

@@ -78,3 +78,19 @@ def test_package_identity() -> None:
     assert found is not None
     assert (package["name"], package["version"]) == ("aep", found.group(1))
     assert SPEC.token == "aep:index:DatabricksBaseConnection"
+
+
+def test_complex_field_types_in_the_schema() -> None:
+    """Objects refer to a type under `types`, arrays of objects to their item type, maps are
+    objects of strings, integers are integers."""
+    from provider import schema
+    from provider.fields import DATAFLOW, MAPPING_SET, Field
+
+    dataflow = schema._resource(DATAFLOW)["inputProperties"]
+    assert dataflow["schedule"]["$ref"] == "#/types/aep:index:DataflowSchedule"
+    assert dataflow["mappingVersion"]["type"] == "integer"
+    mappings = schema._resource(MAPPING_SET)["inputProperties"]["mappings"]
+    assert mappings["items"] == {"$ref": "#/types/aep:index:MappingRule"}
+    conf = schema._property(Field("spark_conf", "sparkConf", None, "d", type="map", secret=True))
+    assert conf["additionalProperties"] == {"type": "string"}
+    assert conf["secret"] is True

@@ -23,14 +23,28 @@ from typing import Any
 
 from pulumi.runtime.proto import provider_pb2
 
+from provider.lifecycle import UNKNOWN
 from provider.testing.host import ProviderHost
 
 TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
 
-def urn_for(name: str, stack: str = "local", project: str = "aep-connections") -> str:
-    """The URN the engine gives a ``DatabricksBaseConnection`` named ``name``."""
-    return f"urn:pulumi:{stack}::{project}::{TYPE}::{name}"
+def urn_for(name: str, stack: str = "local", project: str = "aep-connections",
+            kind: str = "DatabricksBaseConnection") -> str:
+    """The URN the engine gives a resource of type ``kind`` (default
+    ``DatabricksBaseConnection``) named ``name``."""
+    return f"urn:pulumi:{stack}::{project}::pulumi-python:dynamic/aep:{kind}::{name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    """An input wired from another resource's output (``Ref(urn, "connection_id")``): the
+    output once that resource is in state, unknown before (as the engine previews it). Wiring
+    also makes the dependency: resources are declared in dependency order, and destroy runs in
+    reverse."""
+
+    urn: str
+    output: str
 
 
 @dataclasses.dataclass
@@ -57,21 +71,32 @@ class Engine:
     def __init__(self, host: ProviderHost, provider_blob: str | None = None) -> None:
         self.host = host
         self.provider_blob = provider_blob or host.provider_blob()
+        self._fixed_blob = provider_blob is not None
         self.state: dict[str, Entry] = {}
+        self.replaced: list[tuple[str, Entry]] = []
 
-    def declare(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Program-side inputs: the props plus ``__provider`` (dynamic door only), ``None``
-        values dropped."""
-        inputs = {k: v for k, v in props.items() if v is not None}
-        if self.provider_blob:
-            inputs["__provider"] = self.provider_blob
+    def declare(self, props: Mapping[str, Any], urn: str = "") -> dict[str, Any]:
+        """Program-side inputs: the props (``Ref`` resolved) plus ``__provider`` (dynamic door
+        only), ``None`` values dropped."""
+        inputs = {k: self._resolve(v) for k, v in props.items() if v is not None}
+        blob = (self.host.provider_blob(urn) if urn and not self._fixed_blob
+                else self.provider_blob)
+        if blob:
+            inputs["__provider"] = blob
         return inputs
+
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            entry = self.state.get(value.urn)
+            found = entry.outputs.get(value.output) if entry else None
+            return UNKNOWN if found is None else found
+        return value
 
     def check(self, urn: str, props: Mapping[str, Any]) -> tuple[dict[str, Any],
                                                                  list[tuple[str, str]]]:
         """Check the declared props against the old inputs in state."""
         old = self.state.get(urn)
-        return self.host.check(urn, old.inputs if old else {}, self.declare(props))
+        return self.host.check(urn, old.inputs if old else {}, self.declare(props, urn))
 
     def preview(self, declared: Mapping[str, Mapping[str, Any]]) -> Plan:
         """Check and Diff every declared resource; no changes are made."""
@@ -81,8 +106,13 @@ class Engine:
         """Bring state to ``declared`` (URN -> props); stops before any change on a check
         failure. With ``prune``, resources no longer declared are deleted."""
         plan = self._run(declared, apply=True)
+        # Replaced resources are deleted after every step, dependents first (as the engine
+        # deletes them once nothing uses them any more).
+        for urn, entry in reversed(self.replaced):
+            self.host.delete(entry.id, urn, entry.outputs)
+        self.replaced.clear()
         if prune and not plan.failures:
-            for urn in [u for u in self.state if u not in declared]:
+            for urn in reversed([u for u in self.state if u not in declared]):
                 self.delete(urn)
                 plan.steps[urn] = "delete"
         return plan
@@ -98,6 +128,13 @@ class Engine:
         if plan.failures:
             return plan
         for urn, inputs in checked.items():
+            if apply and any(isinstance(v, Ref) for v in declared[urn].values()):
+                # Checked again once the outputs it is wired from are known (as the engine
+                # checks a resource when the program registers it, after its dependencies).
+                inputs, failures = self.check(urn, declared[urn])
+                if failures:
+                    plan.failures[urn] = failures
+                    return plan
             plan.steps[urn] = self._step(urn, inputs, apply=apply)
         return plan
 
@@ -116,7 +153,7 @@ class Engine:
         if list(diff.replaces):
             if apply:
                 id_, outs = self.host.create(urn, inputs)
-                self.host.delete(old.id, urn, old.outputs)
+                self.replaced.append((urn, old))
                 self.state[urn] = Entry(id_, inputs, outs)
             return "replace"
         if apply:
@@ -147,5 +184,5 @@ class Engine:
 
     def destroy(self) -> None:
         """Delete every resource in state."""
-        for urn in list(self.state):
+        for urn in reversed(list(self.state)):
             self.delete(urn)

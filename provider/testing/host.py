@@ -78,6 +78,25 @@ def serialized_provider(provider: object | None = None) -> str:
     return str(blob)
 
 
+def type_name(urn: str) -> str:
+    """The resource type's name in a URN (``DatabricksBaseConnection`` when ``urn`` is empty
+    or names no type)."""
+    parts = urn.split("::")
+    token = parts[2] if len(parts) > 3 else ""
+    return token.rsplit(":", 1)[-1] if token else "DatabricksBaseConnection"
+
+
+def provider_for(urn: str) -> object:
+    """A dynamic provider instance of the resource type ``urn`` names."""
+    if type_name(urn) == "DatabricksBaseConnection":
+        from provider.resource import DatabricksBaseConnectionProvider
+
+        return DatabricksBaseConnectionProvider()
+    from provider import pipeline_resources
+
+    return getattr(pipeline_resources, f"{type_name(urn)}Provider")()
+
+
 def decode_provider(blob: str) -> bytes:
     """The pickled bytes inside a ``__provider`` value."""
     return base64.b64decode(blob)
@@ -159,18 +178,19 @@ class ProviderHost:
         """The host's argv, as the Pulumi CLI's ``pulumi-resource-pulumi-python`` shim runs it."""
         return [self.python, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"]
 
-    def provider_blob(self) -> str:
-        """The ``__provider`` input a program adds to every resource of this door."""
-        return serialized_provider()
+    def provider_blob(self, urn: str = "") -> str:
+        """The ``__provider`` input a program adds to every resource of this door (of the
+        resource type ``urn`` names; the base connection by default)."""
+        return serialized_provider(provider_for(urn))
 
-    def wire_name(self, name: str) -> str:
+    def wire_name(self, name: str, urn: str = "") -> str:
         """The name a property has on the wire (the dynamic door: its state name)."""
         return name
 
-    def _encode(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
+    def _encode(self, props: Mapping[str, Any], urn: str = "") -> struct_pb2.Struct:
         return to_struct(props)
 
-    def _decode(self, message: struct_pb2.Struct) -> dict[str, Any]:
+    def _decode(self, message: struct_pb2.Struct, urn: str = "") -> dict[str, Any]:
         return from_struct(message)
 
     def _urn(self, urn: str) -> str:
@@ -234,40 +254,43 @@ class ProviderHost:
               news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Check: ``(checked inputs, [(property, reason)])``."""
         response = self._call("Check", provider_pb2.CheckRequest(
-            urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
+            urn=self._urn(urn), olds=self._encode(olds, urn), news=self._encode(news, urn)))
         failures = [(f.property, f.reason) for f in response.failures]
-        return self._decode(response.inputs), failures
+        return self._decode(response.inputs, urn), failures
 
     def diff(self, id_: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
         """Diff with ``olds`` = the outputs in state."""
         return self._call("Diff", provider_pb2.DiffRequest(
-            id=id_, urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
+            id=id_, urn=self._urn(urn), olds=self._encode(olds, urn),
+            news=self._encode(news, urn)))
 
     def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create: ``(id, outputs)``."""
         response = self._call("Create", provider_pb2.CreateRequest(
-            urn=self._urn(urn), properties=self._encode(props)))
-        return response.id, self._decode(response.properties)
+            urn=self._urn(urn), properties=self._encode(props, urn)))
+        return response.id, self._decode(response.properties, urn)
 
     def read(self, id_: str, urn: str, props: Mapping[str, Any],
              inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
         """Read (refresh): ``(id, outputs, inputs)``; id ``""`` means the resource is gone."""
         response = self._call("Read", provider_pb2.ReadRequest(
-            id=id_, urn=self._urn(urn), properties=self._encode(props),
-            inputs=self._encode(inputs)))
-        return response.id, self._decode(response.properties), self._decode(response.inputs)
+            id=id_, urn=self._urn(urn), properties=self._encode(props, urn),
+            inputs=self._encode(inputs, urn)))
+        return (response.id, self._decode(response.properties, urn),
+                self._decode(response.inputs, urn))
 
     def update(self, id_: str, urn: str, olds: Mapping[str, Any],
                news: Mapping[str, Any]) -> dict[str, Any]:
         """Update with ``olds`` = the outputs in state; returns the new outputs."""
         response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=self._urn(urn), olds=self._encode(olds), news=self._encode(news)))
-        return self._decode(response.properties)
+            id=id_, urn=self._urn(urn), olds=self._encode(olds, urn),
+            news=self._encode(news, urn)))
+        return self._decode(response.properties, urn)
 
     def delete(self, id_: str, urn: str, props: Mapping[str, Any]) -> None:
         """Delete with ``props`` = the outputs in state."""
         self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=self._urn(urn),
-                                                        properties=self._encode(props)))
+                                                        properties=self._encode(props, urn)))
 
 
 def _drain(stream: Any, sink: list[bytes]) -> None:

@@ -33,6 +33,7 @@ import yaml
 from google.protobuf import struct_pb2
 
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.fields import RESOURCES, ResourceSpec
 from provider.testing.host import (
     SECRET_SIG,
     SECRET_VALUE,
@@ -40,6 +41,7 @@ from provider.testing.host import (
     ProviderHost,
     from_struct,
     to_struct,
+    type_name,
 )
 
 PLUGIN_DIR = Path(__file__).resolve().parents[2] / "plugin"
@@ -113,13 +115,13 @@ class PluginHost(ProviderHost):
             self._tmp.cleanup()
             self._tmp = None
 
-    def provider_blob(self) -> str:
+    def provider_blob(self, urn: str = "") -> str:
         """A plugin's resources carry no ``__provider``."""
         return ""
 
-    def wire_name(self, name: str) -> str:
+    def wire_name(self, name: str, urn: str = "") -> str:
         """The schema (camelCase) name of a property."""
-        field = SPEC.by_state(name)
+        field = spec_for(urn).by_state(name)
         return field.schema if field else name
 
     def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = (),
@@ -147,29 +149,41 @@ class PluginHost(ProviderHost):
         return dict(json.loads(self._call("GetSchema",
                                           provider_pb2.GetSchemaRequest(version=0)).schema))
 
-    def _encode(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
+    def _encode(self, props: Mapping[str, Any], urn: str = "") -> struct_pb2.Struct:
+        spec = spec_for(urn)
         wire = {}
         for key, value in props.items():
-            field = SPEC.by_state(key)
-            if field is not None and field.secret and value is not None:
-                value = _envelope(value)
-            wire[self.wire_name(key)] = value
+            field = spec.by_state(key)
+            if field is not None and value is not None:
+                value = field.to_schema_value(value)
+                if field.secret:
+                    value = _envelope(value)
+            wire[self.wire_name(key, urn)] = value
         return to_struct(wire)
 
-    def _decode(self, message: struct_pb2.Struct) -> dict[str, Any]:
+    def _decode(self, message: struct_pb2.Struct, urn: str = "") -> dict[str, Any]:
         values = {}
         for key, value in from_struct(message).items():
             if isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE:
                 value = value.get("value")
                 self.secret_outputs.add(key)
             values[key] = value
-        return SPEC.from_schema(values)
+        return spec_for(urn).from_schema(values)
 
     def _urn(self, urn: str) -> str:
-        return urn.replace(ProviderHost.type_token, SPEC.token)
+        return urn.replace(DYNAMIC_PREFIX, f"{SPEC.module}:index:")
 
     def _error(self, method: str, code: grpc.StatusCode, details: str) -> HostError:
         return PluginError(method, code, details)
+
+
+DYNAMIC_PREFIX = "pulumi-python:dynamic/aep:"
+
+
+def spec_for(urn: str) -> ResourceSpec:
+    """The field table of the resource type ``urn`` names (the base connection by default)."""
+    name = type_name(urn)
+    return next((spec for spec in RESOURCES if spec.name == name), SPEC)
 
 
 def _envelope(value: Any) -> dict[str, Any]:

@@ -48,6 +48,13 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert blob["by_reference"] is True
     assert 0 < blob["pickle_bytes"] < blob["base64_bytes"] <= 1024
 
+    pipe = results["pipeline"]
+    assert pipe["up_one_pipeline"]["meets_minimum"] is True
+    assert pipe["up_one_pipeline"]["requests"] == 6
+    assert pipe["noop_preview"]["resources"] == 100
+    assert pipe["noop_preview"]["requests"] == 0
+    assert pipe["noop_preview"]["steps"] == ["same"]
+
     plug = results["plugin"]
     for run in plug["requests_per_op"]["runs"]:
         assert run["meets_minimum"] is True, "the plugin sends what the dynamic provider sends"

@@ -384,3 +384,37 @@ def test_settings_refused_at_check_leak_nothing(emu: Emulator, props: Props, key
     assert key in reasons
     assert CANARY not in reasons
     assert "\r" not in reasons
+
+
+def test_pipeline_paths_leak_nothing(recording: RecordingHost, emu: Emulator) -> None:
+    """The whole ingestion path (source, target, mapping set, dataflow), with lost answers,
+    throttling and 5xx on every pipeline collection, an in-use refusal, a disable/enable and
+    destroy, leaks no secret anywhere."""
+    from tests.test_engine_pipeline import BASE, FLOW, in_sandbox, pipeline
+
+    def declared(**flow: Any) -> Declared:
+        found = in_sandbox(pipeline(**flow), "leak-pipe")
+        found[BASE]["access_token"] = TOKEN
+        return found
+
+    for path in ("/sourceConnections", "/targetConnections", "/flows",
+                 "/data/foundation/conversion/mappingSets"):
+        for method in ("POST", "GET"):
+            emu.faults.add(method=method, path=path, drop="after", times=1)
+            emu.faults.add(method=method, path=path, status=503, times=1)
+            emu.faults.add(method=method, path=path, status=429, times=1)
+    engine = Engine(recording)
+    engine.up(declared())
+    engine.refresh()
+    engine.preview(declared())
+    engine.up(declared(enabled=False))
+    errors: list[HostError] = []
+    failing(errors, lambda: engine.delete(BASE))  # 1418-400: a dataflow uses it
+    assert "delete the dataflow first" in errors[0].details
+    engine.up(declared(enabled=False, schedule={"start_time": "2027-01-15T08:00:00Z",
+                                                "frequency": "day", "interval": 1}))
+    assert engine.state[FLOW].outputs["state"] == "disabled"
+    texts = host_texts(recording, emu, engine, errors)
+    engine.destroy()
+    texts["host stderr after destroy"] = recording.stderr
+    assert_nothing_leaked(texts, emu)

@@ -25,11 +25,21 @@ class Mocks(pulumi.runtime.Mocks):
     """Echo inputs as outputs and add the outputs the real provider computes."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        id_field = {
+            "DatabricksSourceConnection": "source_connection_id",
+            "DataLakeTargetConnection": "target_connection_id",
+            "MappingSet": "mapping_set_id",
+            "Dataflow": "flow_id",
+        }.get(args.typ.rsplit(":", 1)[-1], "connection_id")
         state = {
             **args.inputs,
-            "connection_id": f"{args.name}-0001",
+            id_field: f"{args.name}-0001",
             "etag": '"0a000000-0000-0000-0000-000000000000"',
         }
+        if id_field == "mapping_set_id":
+            state["version"] = 0
+        if id_field == "flow_id":
+            state["state"] = "enabled"
         return f"{args.name}-0001", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:

@@ -63,8 +63,8 @@ def test_one_resource_per_connection_with_the_dynamic_type_token(
     """Each stack declares exactly its connections, as DatabricksBaseConnection resources."""
     stack, result = deployed
     _, expected = EXPECTED[stack]
-    assert sorted(r["name"] for r in result["resources"]) == sorted(expected)
-    assert {r["type"] for r in result["resources"]} == {TYPE_TOKEN}
+    bases = [r for r in result["resources"] if r["type"] == TYPE_TOKEN]
+    assert sorted(r["name"] for r in bases) == sorted(expected)
 
 
 def test_inputs_are_the_stack_file_values_in_snake_case(
@@ -74,7 +74,7 @@ def test_inputs_are_the_stack_file_values_in_snake_case(
     stack, result = deployed
     sandbox, _ = EXPECTED[stack]
     entries = {e["name"]: e for e in stack_yaml(stack)[f"{PROJECT}:connections"]}
-    for resource in result["resources"]:
+    for resource in [r for r in result["resources"] if r["type"] == TYPE_TOKEN]:
         entry = entries[resource["name"]]
         inputs = resource["inputs"]
         assert inputs["name"] == entry["name"]
@@ -95,7 +95,7 @@ def test_access_token_is_a_secret_input_with_the_configured_value(
     stack, result = deployed
     config, _ = engine_config(stack)
     entries = {e["name"]: e for e in stack_yaml(stack)[f"{PROJECT}:connections"]}
-    for resource in result["resources"]:
+    for resource in [r for r in result["resources"] if r["type"] == TYPE_TOKEN]:
         token = resource["inputs"]["access_token"]
         assert isinstance(token, dict)
         assert SECRET_SIG in token
@@ -107,7 +107,8 @@ def test_protect_follows_the_stack_file(deployed: tuple[str, dict[str, Any]]) ->
     """`protect: true` in the stack file reaches the engine as the protect resource option."""
     stack, result = deployed
     _, expected = EXPECTED[stack]
-    assert {r["name"]: r["protect"] for r in result["resources"]} == expected
+    assert {r["name"]: r["protect"] for r in result["resources"]
+            if r["type"] == TYPE_TOKEN} == expected
 
 
 def test_exports_connection_ids_and_etags_by_name(deployed: tuple[str, dict[str, Any]]) -> None:
@@ -175,3 +176,27 @@ def test_a_provider_credential_as_token_key_stops_the_program() -> None:
     assert result["resources"] == []
     assert "provider's settings namespace" in result["error"]["message"]
     assert config["aep:clientSecret"] not in result["error"]["message"]
+
+
+def test_local_stack_declares_one_wired_pipeline(deployed: tuple[str, dict[str, Any]]) -> None:
+    """The local stack's dataflow becomes source, target, mapping set and dataflow, wired from
+    outputs, with snake_case nested inputs; other stacks declare none."""
+    stack, result = deployed
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for resource in result["resources"]:
+        by_type.setdefault(resource["type"].rsplit(":", 1)[-1], []).append(resource)
+    if stack != "local":
+        assert "Dataflow" not in by_type
+        return
+    (source,) = by_type["DatabricksSourceConnection"]
+    (target,) = by_type["DataLakeTargetConnection"]
+    (mapping,) = by_type["MappingSet"]
+    (flow,) = by_type["Dataflow"]
+    assert source["inputs"]["base_connection_id"] == "sales-lakehouse-0001"
+    assert source["inputs"]["table_name"] == "sales.orders"
+    assert flow["inputs"]["source_connection_id"] == source["name"] + "-0001"
+    assert flow["inputs"]["target_connection_id"] == target["name"] + "-0001"
+    assert flow["inputs"]["mapping_set_id"] == mapping["name"] + "-0001"
+    assert flow["inputs"]["schedule"]["start_time"] == "2027-01-15T08:00:00Z"
+    assert mapping["inputs"]["mappings"][0]["source_type"] == "ATTRIBUTE"
+    assert set(result["exports"]["dataflows"]) == {"sales-lakehouse/sales.orders"}

@@ -1,0 +1,142 @@
+"""The API collections the client operates on, each described once: where it lives, how a list
+pages, how an item proves it is the one a lost create made, and how "gone" is proven.
+
+``provider.client`` performs create / get / patch / replace / delete / action over any
+:class:`Collection`; this module holds the facts that differ between them. Pure data and pure
+functions: no network, no Pulumi.
+
+Flow Service collections (``/connections``, ``/sourceConnections``, ``/targetConnections``,
+``/flows``) share one shape: GET answers ``{"items": [item]}``, lists page with a
+``continuationToken`` in ``_links.next.href``, items carry ``createdClient``/``createdAt`` and an
+etag, and a missing entity is a 404 with code ``1101-404`` or the code-less
+``{"errorMessage": "<kind> not found with id = [<id>]"}``. Data Prep mapping sets
+(``/data/foundation/conversion/mappingSets``) answer the object itself, page with
+``start``/``limit`` over ``data``, carry ``createdBy``/``createdDate`` and a ``version`` instead
+of an etag, and say a set is missing with a 404 whose ``detail`` reads ``Mapping set <id> not
+found`` (Adobe's Data Prep error catalogue is not published: UNCONFIRMED, matched narrowly).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+FLOW_SERVICE = "/data/foundation/flowservice"
+DATA_PREP = "/data/foundation/conversion"
+
+Identity = Callable[[Mapping[str, Any]], tuple[object, ...]]
+# (404 JSON payload, Adobe code, the id the path names) -> whether it proves the item is gone.
+GoneProof = Callable[[Mapping[str, Any], "str | None", str], bool]
+
+# Flow Service's catalogue code for "no such entity" (1439-404, hidden by access labels, is not).
+FLOW_GONE_CODE = "1101-404"
+
+
+def _sub(item: Mapping[str, Any], *keys: str) -> Any:
+    value: Any = item
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
+def flow_gone(kind: str) -> GoneProof:
+    """The "gone" proof of Flow Service collection ``kind`` (``connections``, ``flows``...)."""
+    message = re.compile(rf"{re.escape(kind.rstrip('s'))}s? not found with id = \[([^\]]*)\]")
+
+    def proves(payload: Mapping[str, Any], code: str | None, id_: str) -> bool:
+        if code == FLOW_GONE_CODE:
+            return True
+        if code is not None:
+            return False
+        text = payload.get("errorMessage")
+        found = message.search(text) if isinstance(text, str) else None
+        return found is not None and found.group(1) == id_
+
+    return proves
+
+
+def mapping_set_gone(payload: Mapping[str, Any], code: str | None, id_: str) -> bool:
+    """Data Prep's "no such mapping set" answer (its ``detail``, naming the id)."""
+    detail = payload.get("detail")
+    return isinstance(detail, str) and re.fullmatch(
+        rf"Mapping set {re.escape(id_)} not found\.?", detail.strip()) is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class Collection:
+    """One API collection. ``path`` is relative to ``base`` (``/flows`` under Flow Service).
+
+    ``identity`` gives what a create body and a listed item share when the item is the one that
+    body made (the name and the non-secret references); ``gone`` is the proof that a 404 means
+    the item does not exist (``None``: no 404 ever proves it, e.g. a non-entity call).
+    """
+
+    path: str
+    noun: str
+    identity: Identity
+    base: str = FLOW_SERVICE
+    gone: GoneProof | None = None
+    paging: str = "token"  # "token": Flow Service continuationToken; "offset": start/limit
+    list_key: str = "items"
+    wrapped: bool = True  # GET /{id} answers {"items": [item]} (Flow Service) or the item
+    created_by: str = "createdClient"
+    created_at: str = "createdAt"
+    updated_at: str = "updatedAt"
+    version_key: str = "etag"  # what a create/update answer carries as the item's version
+    by_name: bool = True  # the list filters by name (property=name==...)
+
+    def version_of(self, item: Mapping[str, Any]) -> str | None:
+        """The item's etag (Flow Service) or version (Data Prep) as a string, if present."""
+        value = item.get(self.version_key)
+        if isinstance(value, bool) or value is None or value == "":
+            return None
+        return str(value) if isinstance(value, (str, int)) else None
+
+
+def connection_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
+    """Name and the non-secret Databricks params of a base connection."""
+    params = _sub(item, "auth", "params")
+    params = params if isinstance(params, Mapping) else {}
+    return (item.get("name"),
+            *(params.get(k) or None for k in ("domain", "clusterId", "database", "catalog")))
+
+
+def source_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
+    """Name, base connection and table of a source connection."""
+    return (item.get("name"), item.get("baseConnectionId"), _sub(item, "params", "tableName"))
+
+
+def target_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
+    """Name, dataset and schema of a target connection."""
+    return (item.get("name"), _sub(item, "params", "dataSetId"), _sub(item, "data", "schema", "id"))
+
+
+def flow_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
+    """Name, flow spec, sources and targets of a dataflow."""
+    return (item.get("name"), _sub(item, "flowSpec", "id"),
+            tuple(item.get("sourceConnectionIds") or ()),
+            tuple(item.get("targetConnectionIds") or ()))
+
+
+def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
+    """Output schema and mapping rules of a mapping set (it has no name)."""
+    raw = item.get("mappings")
+    rules: list[Any] = raw if isinstance(raw, list) else []
+    return (_sub(item, "outputSchema", "schemaRef", "id"),
+            tuple((m.get("sourceType"), m.get("source"), m.get("destination"))
+                  for m in rules if isinstance(m, Mapping)))
+
+
+CONNECTIONS = Collection("/connections", "connection", connection_identity,
+                         gone=flow_gone("connections"))
+SOURCE_CONNECTIONS = Collection("/sourceConnections", "source connection", source_identity,
+                                gone=flow_gone("sourceConnections"))
+TARGET_CONNECTIONS = Collection("/targetConnections", "target connection", target_identity,
+                                gone=flow_gone("targetConnections"))
+FLOWS = Collection("/flows", "dataflow", flow_identity, gone=flow_gone("flows"))
+MAPPING_SETS = Collection(
+    "/mappingSets", "mapping set", mapping_set_identity, base=DATA_PREP, gone=mapping_set_gone,
+    paging="offset", list_key="data", wrapped=False, created_by="createdBy",
+    created_at="createdDate", updated_at="updatedDate", version_key="version", by_name=False)

@@ -1,0 +1,415 @@
+"""The API mappings of the ingestion-path resources, one object each, for ``provider.lifecycle``.
+
+``DatabricksSourceConnection``, ``DataLakeTargetConnection``, ``MappingSet`` and ``Dataflow``:
+each object satisfies ``lifecycle.ResourceApi`` over one collection of ``provider.endpoints``,
+with the bodies, read-backs and update/replace rules of ``provider.pipeline_model`` and the check
+rules of ``provider.pipeline_rules``. What is not plain Flow Service CRUD lives here:
+
+- a mapping set is updated by ``PUT`` (a new version, never repeated on a guess) and has no
+  DELETE: deleting it makes no call and returns the notice the core writes for the user;
+- a dataflow's ``enabled`` is changed by ``POST /flows/{id}/action?op=enable|disable`` after
+  any PATCH, and a create with ``enabled: false`` disables the new flow at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from provider import endpoints, pipeline_model, pipeline_rules, validation
+from provider.endpoints import Collection
+from provider.errors import ApiError
+from provider.fields import (
+    DATA_LAKE_TARGET_CONNECTION,
+    DATABRICKS_SOURCE_CONNECTION,
+    DATAFLOW,
+    MAPPING_SET,
+    ResourceSpec,
+)
+from provider.model import Diff, iso_time
+from provider.pipeline_model import (
+    FLOW_REPLACE_FIELDS,
+    FLOW_UPDATE_FIELDS,
+    SOURCE_REPLACE_FIELDS,
+    TARGET_REPLACE_FIELDS,
+)
+from provider.validation import Failure, Rule
+
+if TYPE_CHECKING:
+    from provider.client import Created, FlowServiceClient, Patched
+
+Props = Mapping[str, Any]
+_DISABLE = "_disable"
+IsUnknown = Callable[[Any], bool]
+
+_NAMED: dict[str, Rule] = {
+    "name": validation.text_rule("name", validation.MAX_NAME),
+    "description": validation.text_rule("description", validation.MAX_DESCRIPTION,
+                                        multiline=True),
+}
+_SANDBOX: dict[str, Rule] = {"sandbox_name": validation.sandbox_problem}
+
+
+def _keyed(problem: Callable[[object, str], str | None], key: str) -> Rule:
+    return lambda value: problem(value, key)
+
+
+def _mapping_version(value: object) -> str | None:
+    number = pipeline_rules.as_integer(value)
+    return None if number is not None and number >= 0 else (
+        f"mapping_version must be an integer, at least 0, got {value!r}")
+
+
+class EntityApi:
+    """The ``ResourceApi`` of one entity over one collection: inputs named as in its field
+    table, outputs = inputs + id + etag. Subclasses give the body, the read-back, the rules."""
+
+    SPEC: ResourceSpec
+    NOUN: str
+    COLL: Collection
+    RULES: dict[str, Rule]
+    REPLACE: tuple[str, ...] = ()
+    CHANGING_OUTPUTS: tuple[str, ...] = ("etag",)
+    SECRET_FIELDS: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.INPUT_FIELDS = self.SPEC.names(self.SPEC.inputs)
+        self.OUTPUT_FIELDS = self.SPEC.names(self.SPEC.outputs)
+        self.REQUIRED = self.SPEC.names(f for f in self.SPEC.inputs if f.required or f.default)
+
+    # -- pure mapping ----------------------------------------------------------------------
+
+    def check_inputs(self, props: Props, is_unknown: IsUnknown) -> list[Failure]:
+        """One failure per bad property (nested ones name their path, e.g. schedule.interval)."""
+        return validation.check_props(props, self.RULES, self.REQUIRED, is_unknown)
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """The create request's body."""
+        raise NotImplementedError
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """The inputs a live item shows (the sandbox from ``prior``)."""
+        raise NotImplementedError
+
+    def inputs_of(self, props: Props) -> dict[str, Any]:
+        """Only the input properties of ``props``."""
+        return {k: props[k] for k in self.INPUT_FIELDS if props.get(k) is not None}
+
+    def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
+                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
+        """Inputs, the id and the etag."""
+        return {**self.inputs_of(inputs), self.SPEC.id_field: id_, "etag": etag}
+
+    def from_api(self, item: Props, prior: Props) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(outputs, inputs)`` of a live item."""
+        inputs = {**{k: v for k, v in prior.items() if k in self.INPUT_FIELDS
+                     and self.SPEC.by_state(k) is not None
+                     and self.SPEC.by_state(k).api is None},  # type: ignore[union-attr]
+                  **self.live_inputs(item, prior)}
+        etag = self.COLL.version_of(item) or ""
+        outs = self.outputs(inputs, id_=str(item["id"]), etag=etag, state=item.get("state"),
+                            created_ms=item.get(self.COLL.created_at),
+                            updated_ms=item.get(self.COLL.updated_at))
+        return outs, inputs
+
+    def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
+        """(changed inputs, whether a replace is needed)."""
+        changed = {f for f in self.INPUT_FIELDS
+                   if is_unknown(news.get(f)) or olds.get(f) != news.get(f)}
+        return changed, bool(changed & set(self.REPLACE))
+
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
+        """Which inputs differ, and which of them replace."""
+        changed, replace = self.changes(olds, news, is_unknown)
+        ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
+        replaces = tuple(f for f in ordered if f in self.REPLACE)
+        if replace and not replaces:
+            replaces = ordered
+        return Diff(changed=ordered, replaces=replaces)
+
+    def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
+        """The JSON Patch of an in-place update (name and description)."""
+        return pipeline_model.name_ops(olds, news)
+
+    def secret_changed(self, olds: Props, news: Props) -> bool:
+        """No secret inputs."""
+        return False
+
+    def matches(self, item: Props, props: Props) -> bool:
+        """Whether the live item shows the declared inputs."""
+        live = self.live_inputs(item, props)
+        return not self.changes(live, props, lambda _v: False)[0] - {"sandbox_name"}
+
+    def is_own_kind(self, item: Props) -> bool:
+        """Every item of the collection is of this kind."""
+        return True
+
+    # -- client calls ------------------------------------------------------------------------
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """POST the item (never duplicated when an answer is lost)."""
+        return client.create(self.COLL, sandbox, body)
+
+    def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
+        """GET the item; ``NotFoundError`` only on the service's own proof."""
+        return client.get(self.COLL, sandbox, id_)
+
+    def patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+              ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched:
+        """PATCH with ``If-Match``."""
+        return client.patch(self.COLL, sandbox, id_, etag, ops, applied=applied)
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """One PATCH of the in-place changes, none when there are none."""
+        ops = self.patch_ops(olds, news)
+        return self.patch(client, sandbox, id_, etag, ops, applied) if ops else None
+
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+        """DELETE the item."""
+        client.delete(self.COLL, sandbox, id_)
+        return None
+
+    def find_by_name(self, client: FlowServiceClient, sandbox: str,
+                     name: str) -> list[dict[str, Any]]:
+        """Items named ``name``."""
+        return client.find(self.COLL, sandbox, name)
+
+
+class SourceConnectionApi(EntityApi):
+    """``DatabricksSourceConnection``: name and description in place, the rest replaces."""
+
+    SPEC = DATABRICKS_SOURCE_CONNECTION
+    NOUN = "Databricks source connection"
+    COLL = endpoints.SOURCE_CONNECTIONS
+    REPLACE = SOURCE_REPLACE_FIELDS
+    RULES = {
+        **_NAMED,
+        "base_connection_id": _keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
+        "table_name": pipeline_rules.table_path_problem,
+        "cdc_enabled": validation.boolean_problem,
+        **_SANDBOX,
+    }
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /sourceConnections`` (Databricks spec, format tabular)."""
+        return pipeline_model.source_connection_body(props)
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Name, description, base connection, table, CDC, sandbox."""
+        return pipeline_model.source_connection_inputs(item, prior)
+
+
+class TargetConnectionApi(EntityApi):
+    """``DataLakeTargetConnection``: name and description in place, the rest replaces."""
+
+    SPEC = DATA_LAKE_TARGET_CONNECTION
+    NOUN = "Data Lake target connection"
+    COLL = endpoints.TARGET_CONNECTIONS
+    REPLACE = TARGET_REPLACE_FIELDS
+    RULES = {
+        **_NAMED,
+        "dataset_id": _keyed(pipeline_rules.dataset_id_problem, "dataset_id"),
+        "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),
+        "schema_version": _keyed(pipeline_rules.schema_version_problem, "schema_version"),
+        "format": validation.text_rule("format", validation.MAX_IDENTIFIER),
+        **_SANDBOX,
+    }
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /targetConnections`` (Data Lake spec)."""
+        return pipeline_model.target_connection_body(props)
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Name, description, dataset, schema and its version, format, sandbox."""
+        return pipeline_model.target_connection_inputs(item, prior)
+
+
+class MappingSetApi(EntityApi):
+    """``MappingSet`` (Data Prep): PUT makes a new version; no DELETE, so delete forgets."""
+
+    SPEC = MAPPING_SET
+    NOUN = "mapping set"
+    COLL = endpoints.MAPPING_SETS
+    REPLACE: tuple[str, ...] = ("sandbox_name",)
+    CHANGING_OUTPUTS: tuple[str, ...] = ("version",)
+    RULES = {
+        "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),
+        "mappings": pipeline_rules.mapping_problems,
+        **_SANDBOX,
+    }
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /mappingSets`` (current Data Prep shape)."""
+        return pipeline_model.mapping_set_body(props)
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Schema and mapping rules of the latest version, sandbox."""
+        return pipeline_model.mapping_set_inputs(item, prior)
+
+    def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
+                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
+        """Inputs, the id and the version (Data Prep's version stands where an etag would)."""
+        version = int(etag) if etag.isdigit() else None
+        return {**self.inputs_of(inputs), "mapping_set_id": id_, "version": version}
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """POST the mapping set; version 0."""
+        created = super().create(client, sandbox, body)
+        return _with_version(created)
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """PUT the whole set (a new version); after a lost answer, a newer version already
+        showing the declared rules is taken instead of making another."""
+        if not self.changes(olds, news, lambda _v: False)[0]:
+            return None
+        body = self.create_body(news)
+        known = pipeline_rules.as_integer(olds.get("version"))
+        wanted = endpoints.mapping_set_identity(body)
+
+        def landed(item: Any) -> bool:
+            version = pipeline_rules.as_integer(item.get("version"))
+            return (endpoints.mapping_set_identity(item) == wanted and version is not None
+                    and (known is None or version > known))
+
+        return _with_version(client.replace(self.COLL, sandbox, id_, body, applied=landed))
+
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+        """No call: Adobe's Data Prep API has no DELETE. Returns what the user is told."""
+        return (f"mapping set {id_} in sandbox {sandbox!r} was removed from the stack but not "
+                "deleted: Adobe's Data Prep API cannot delete mapping sets, so it stays in AEP "
+                "(unused, harmless)")
+
+
+class DataflowApi(EntityApi):
+    """``Dataflow``: PATCH name/description/frequency/interval/mapping with ``If-Match``,
+    enable/disable through the action, replace on the rest."""
+
+    SPEC = DATAFLOW
+    NOUN = "dataflow"
+    COLL = endpoints.FLOWS
+    REPLACE = FLOW_REPLACE_FIELDS
+    CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")
+    RULES = {
+        **_NAMED,
+        "source_connection_id": _keyed(pipeline_rules.flow_object_id_problem,
+                                       "source_connection_id"),
+        "target_connection_id": _keyed(pipeline_rules.flow_object_id_problem,
+                                       "target_connection_id"),
+        "flow_spec_id": _keyed(pipeline_rules.flow_object_id_problem, "flow_spec_id"),
+        "schedule": pipeline_rules.schedule_problems,
+        "delta_column": pipeline_rules.delta_column_problems,
+        "mapping_set_id": _keyed(pipeline_rules.mapping_set_id_problem, "mapping_set_id"),
+        "mapping_version": _mapping_version,
+        "enabled": validation.boolean_problem,
+        **_SANDBOX,
+    }
+
+    def check_inputs(self, props: Props, is_unknown: IsUnknown) -> list[Failure]:
+        """The table's rules, and a mapping version only with a mapping set."""
+        failures = super().check_inputs(props, is_unknown)
+        if props.get("mapping_version") is not None and props.get("mapping_set_id") is None:
+            failures.append(("mapping_version", "mapping_version needs mapping_set_id"))
+        return failures
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /flows`` (CRMToAEP unless told otherwise); ``_disable`` (never sent) when the
+        flow is declared disabled."""
+        body = pipeline_model.flow_body(props)
+        if props.get("enabled") is False:
+            body[_DISABLE] = True
+        return body
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Everything the flow shows; ``enabled`` from its state."""
+        return pipeline_model.flow_inputs(item, prior)
+
+    def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
+                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
+        """Inputs, id, etag, state and times."""
+        return {**self.inputs_of(inputs), "flow_id": id_, "etag": etag, "state": state,
+                "created_at": iso_time(created_ms), "updated_at": iso_time(updated_ms)}
+
+    def from_api(self, item: Props, prior: Props) -> tuple[dict[str, Any], dict[str, Any]]:
+        """As for every entity; while the live etag is the one in state, the times in state
+        are kept (they came from the answer's Date header, which may be a second off)."""
+        outs, inputs = super().from_api(item, prior)
+        if prior.get("etag") and prior.get("etag") == outs.get("etag"):
+            for key in ("created_at", "updated_at"):
+                if prior.get(key):
+                    outs[key] = prior[key]
+        return outs, inputs
+
+    def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
+        """The schedule's parts count as ``schedule``; an unknown source, target or spec
+        replaces, an unknown schedule updates."""
+        unknown = {f for f in self.INPUT_FIELDS if is_unknown(news.get(f))}
+        known_news = {k: (olds.get(k) if k in unknown else v) for k, v in news.items()}
+        found, replace = pipeline_model.flow_changes(olds, known_news)
+        parts = {"start_time", "frequency", "interval", "backfill"}
+        changed = (found - parts) | ({"schedule"} if found & parts else set()) | unknown
+        return changed, replace or bool(unknown & set(self.REPLACE))
+
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
+        """As for every entity, with the schedule replacing when its replace-only parts do."""
+        changed, replace = self.changes(olds, news, is_unknown)
+        ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
+        if not replace:
+            return Diff(changed=ordered, replaces=())
+        updates = set(FLOW_UPDATE_FIELDS) | {"enabled"}
+        replaces = tuple(f for f in ordered if f not in updates) or ordered
+        return Diff(changed=ordered, replaces=replaces)
+
+    def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
+        """Name, description, frequency, interval, mapping."""
+        return pipeline_model.flow_patch_ops(olds, news)
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """POST the flow (enabled, as Flow Service makes it), then disable it if so declared."""
+        disable = bool(body.pop(_DISABLE, False))
+        created = client.create(self.COLL, sandbox, body)
+        return disable_after_create(client, sandbox, created) if disable else created
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """PATCH the in-place changes, then enable or disable when ``enabled`` differs from
+        the state in state."""
+        from provider.client import Patched
+
+        patched = super().update(client, sandbox, id_, etag, olds, news, applied)
+        if patched is not None:
+            etag = patched.etag
+        want = "enabled" if news.get("enabled", True) else "disabled"
+        if olds.get("state") == want and olds.get("enabled", True) == news.get("enabled", True):
+            return patched
+        acted = client.action(self.COLL, sandbox, id_,
+                              "enable" if want == "enabled" else "disable", etag,
+                              applied=lambda item: item.get("state") == want)
+        return Patched(acted.etag, acted.date_ms, {"state": want})
+
+
+def _with_version(done: Any) -> Any:
+    done.extra["version"] = int(done.etag) if str(done.etag).isdigit() else None
+    return done
+
+
+def disable_after_create(client: FlowServiceClient, sandbox: str, created: Created) -> Created:
+    """Disable a flow just created with ``enabled: false``. If that fails the flow stays
+    (enabled, so the next ``pulumi up`` disables it) rather than be orphaned by an error."""
+    from provider.client import Created as Made
+
+    try:
+        acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
+                              applied=lambda item: item.get("state") == "disabled")
+    except ApiError:
+        return Made(created.id, created.etag, created.date_ms, {"state": "enabled",
+                                                                "enabled": True})
+    return Made(created.id, acted.etag, created.date_ms, {"state": "disabled"})
+
+
+SOURCE_CONNECTION = SourceConnectionApi()
+TARGET_CONNECTION = TargetConnectionApi()
+MAPPING_SET_API = MappingSetApi()
+DATAFLOW_API = DataflowApi()
+APIS = (SOURCE_CONNECTION, TARGET_CONNECTION, MAPPING_SET_API, DATAFLOW_API)
