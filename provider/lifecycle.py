@@ -368,6 +368,7 @@ def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
         advice.advise(error, action, name, sandbox)
+        named = f" {name!r}" if name is not None else ""
         raise short(error.with_context(
-            f"{action} of {noun} {name!r} in sandbox {sandbox!r} failed"
+            f"{action} of {noun}{named} in sandbox {sandbox!r} failed"
         )) from None
