@@ -56,3 +56,14 @@ def test_check_requires_a_sandbox_and_a_string_trigger() -> None:
     """Check names a missing sandbox and a trigger that is not a string."""
     failures = dict(staging.check_inputs({"rotation_trigger": 3}, lifecycle.is_unknown))
     assert set(failures) == {"sandbox_name", "rotation_trigger"}
+
+
+def test_provider_class_path_is_stable() -> None:
+    """__provider pickles the class by reference: its module and name are part of state."""
+    from provider.staging_resource import TYPE_TOKEN, DatabricksStagingCredentialsProvider
+
+    cls = DatabricksStagingCredentialsProvider
+    assert (cls.__module__, cls.__qualname__) == ("provider.staging_resource",
+                                                  "DatabricksStagingCredentialsProvider")
+    assert TYPE_TOKEN == "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
+    assert SPEC.token == "aep:index:DatabricksStagingCredentials"
