@@ -18,8 +18,11 @@ new one in the same run (clusters declared elsewhere do not).
 import pulumi
 import pulumi_databricks as databricks
 
-from provider import DatabricksBaseConnection, DatabricksBaseConnectionArgs
-from provider.staging_resource import DatabricksStagingCredentials
+from provider import (
+    DatabricksBaseConnection,
+    DatabricksBaseConnectionArgs,
+    DatabricksStagingCredentials,
+)
 
 config = pulumi.Config()
 # The workspace URL the Databricks provider itself uses (`pulumi config set databricks:host ...`).
