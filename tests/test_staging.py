@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from policy import pipeline_policies
 from provider import lifecycle, staging
 from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
@@ -67,3 +71,24 @@ def test_provider_class_path_is_stable() -> None:
                                                   "DatabricksStagingCredentialsProvider")
     assert TYPE_TOKEN == "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
     assert SPEC.token == "aep:index:DatabricksStagingCredentials"
+
+
+def test_expiry_policy_over_this_resources_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expiry rule reads the outputs this resource really produces, in both doors'
+    spellings, reports them with the rotation command, and never shows the token."""
+    from tests.policy.test_pipeline_policies import DYNAMIC, NATIVE, pp, resource, run, stack
+
+    monkeypatch.setattr(pp, "today", lambda: date(2026, 12, 1))
+    token = "sv=2020-10-02&sr=c&sp=racwdlm&se=2026-12-03&sig=OUTPUTSIGNATURE0123456789abc"
+    answer = {"id": "org/prod/dlz_databricks_source", "containerName": "dlz-databricks-container",
+              "storageAccountName": "sndbxdtlnexample", "SASToken": token,
+              "SASUri": f"https://sndbxdtlnexample.blob.core.windows.net/c?{token}",
+              "expiryDate": "2026-12-03"}
+    outs, _ = staging.from_api(answer, {"sandbox_name": "prod"})
+    for type_, props in ((DYNAMIC, outs), (NATIVE, SPEC.to_schema(outs))):
+        (message,) = run("staging-credentials-expiry", stack(
+            resource("staging", type_ + SPEC.name, props)))
+        assert "expires on 2026-12-03 (in 2 days)" in message
+        assert "aep:stagingRotationTrigger" in message
+        assert token not in message
+        assert "OUTPUTSIGNATURE" not in message
