@@ -14,12 +14,14 @@ from provider.emulator import Emulator, PipelineOptions
 from provider.staging import BASE, PATH
 from provider.testing import Engine, HostError, ProviderHost
 from tests.conftest import ANY_SANDBOX, open_door, stack_config
-from tests.faults.conftest import FAST, secret_free
+from tests.faults.conftest import FAST, engine, secret_free
 from tests.staging_hosts import staging_host_cls, staging_urn
 
 CREDENTIALS = BASE + PATH
 TTL = 7 * 86400
 SECRET_OUTPUTS = ("sas_token", "sas_uri", "spark_conf")
+# The faults suite's engine fixture: faults and the request log start empty, state is destroyed.
+__all__ = ["engine"]
 
 
 class Clock:
@@ -61,18 +63,6 @@ _count = iter(range(1, 10_000))
 def sandbox() -> str:
     """A sandbox of this test's own (each has its own credentials)."""
     return f"staging-{next(_count)}"
-
-
-@pytest.fixture
-def engine(host: ProviderHost, emu: Emulator) -> Iterator[Engine]:
-    """Engine-like state; faults and the request log start empty."""
-    emu.faults.clear()
-    emu.clear_requests()
-    eng = Engine(host)
-    yield eng
-    emu.faults.clear()
-    if eng.state:
-        eng.destroy()
 
 
 def landing(emu: Emulator) -> list[Any]:

@@ -73,6 +73,8 @@ class PluginHost(ProviderHost):
     """The plugin process, started from ``cwd`` (default: a fresh temporary directory)."""
 
     type_token = SPEC.token
+    # The field table of the resource type this host speaks (a subclass may speak another).
+    spec = SPEC
 
     def __init__(self, cwd: str | Path | None = None, *, plugin_dir: Path = PLUGIN_DIR,
                  env: Mapping[str, str] | None = None, python: str | None = None,
@@ -119,7 +121,7 @@ class PluginHost(ProviderHost):
 
     def wire_name(self, name: str) -> str:
         """The schema (camelCase) name of a property."""
-        field = SPEC.by_state(name)
+        field = self.spec.by_state(name)
         return field.schema if field else name
 
     def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = (),
@@ -150,7 +152,7 @@ class PluginHost(ProviderHost):
     def _encode(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
         wire = {}
         for key, value in props.items():
-            field = SPEC.by_state(key)
+            field = self.spec.by_state(key)
             if field is not None and field.secret and value is not None:
                 value = _envelope(value)
             wire[self.wire_name(key)] = value
@@ -163,10 +165,10 @@ class PluginHost(ProviderHost):
                 value = value.get("value")
                 self.secret_outputs.add(key)
             values[key] = value
-        return SPEC.from_schema(values)
+        return self.spec.from_schema(values)
 
     def _urn(self, urn: str) -> str:
-        return urn.replace(ProviderHost.type_token, SPEC.token)
+        return urn.replace(ProviderHost.type_token, self.spec.token)
 
     def _error(self, method: str, code: grpc.StatusCode, details: str) -> HostError:
         return PluginError(method, code, details)
