@@ -3,7 +3,7 @@ emulator's landing-zone endpoint (its clock injected: tokens expire by moving it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -48,10 +48,56 @@ def emu(door: str, clock: Clock) -> Iterator[Emulator]:
         yield emulator
 
 
+class Recorded(ProviderHost):
+    """Keeps the text of every answer of the host, the secret outputs left out (leak hunt)."""
+
+    answers: list[str]
+
+    def _keep(self, method: str, *parts: object) -> None:
+        if not hasattr(self, "answers"):
+            self.answers = []
+        public = [{k: v for k, v in p.items() if k not in SECRET_OUTPUTS}
+                  if isinstance(p, dict) else p for p in parts]
+        self.answers.append(f"{method}: {public!r}")
+
+    def check(self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
+        answer = super().check(urn, olds, news)
+        self._keep("Check", *answer)
+        return answer
+
+    def diff(self, id_: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
+        answer = super().diff(id_, urn, olds, news)
+        self._keep("Diff", answer)
+        return answer
+
+    def create(self, urn: str, props: Mapping[str, Any]) -> Any:
+        answer = super().create(urn, props)
+        self._keep("Create", *answer)
+        return answer
+
+    def read(self, id_: str, urn: str, props: Mapping[str, Any],
+             inputs: Mapping[str, Any]) -> Any:
+        answer = super().read(id_, urn, props, inputs)
+        self._keep("Read", *answer)
+        return answer
+
+    def update(self, id_: str, urn: str, olds: Mapping[str, Any],
+               news: Mapping[str, Any]) -> Any:
+        answer = super().update(id_, urn, olds, news)
+        self._keep("Update", answer)
+        return answer
+
+
+def recorded_cls(door: str) -> type[ProviderHost]:
+    """The recording staging host class of ``door``."""
+    return type(f"Recorded{door.title()}", (Recorded, staging_host_cls(door)), {})
+
+
 @pytest.fixture(scope="module")
 def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The front door's host, configured like the engine, with fast retries."""
-    with open_door(door, cls=staging_host_cls(door)) as started:
+    """The front door's host, configured like the engine, with fast retries; it records its
+    answers."""
+    with open_door(door, cls=recorded_cls(door)) as started:
         started.configure(stack_config(emu, **FAST), secret_keys=("aep:clientSecret",))
         yield started
 
@@ -310,8 +356,11 @@ def test_no_sas_token_leaks(engine: Engine, emu: Emulator, host: ProviderHost,
     engine.refresh()
     public = {k: v for k, v in engine.state[urn].outputs.items() if k not in SECRET_OUTPUTS}
     texts["state outside secret outputs"] = repr(public)
+    whole = repr(engine.state[urn].outputs)
     engine.destroy()
+    assert isinstance(host, Recorded)
     texts.update({"host stdout": host.stdout, "host stderr": host.stderr,
+                  "gRPC answers (secret outputs left out)": "\n".join(host.answers),
                   "emulator log": "\n".join(repr(r) for r in emu.requests),
                   "__provider": engine.provider_blob})
     texts.update({f"error {i}": e.details for i, e in enumerate(errors)})
@@ -320,4 +369,6 @@ def test_no_sas_token_leaks(engine: Engine, emu: Emulator, host: ProviderHost,
     signatures = {f"sig of token {i}": t.rsplit("sig=", 1)[1] for i, t in enumerate(tokens)}
     secrets = {**{f"token {i}": t for i, t in enumerate(tokens)}, **signatures}
     assert secret_free({"control": tokens[0]}, secrets), "the search finds nothing"
+    assert secret_free({"secret outputs": whole}, secrets), "the live token is hunted"
+    assert len(host.answers) >= 10
     assert secret_free(texts, secrets) == []
