@@ -27,7 +27,7 @@ from typing import Any
 
 from provider import validation
 from provider.client import Created, FlowServiceClient, Patched
-from provider.errors import ApiError, UnexpectedAnswerError
+from provider.errors import ApiError, ConfigurationError, UnexpectedAnswerError
 from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
 from provider.model import Diff
 from provider.pipeline_model import STAGING_CREDENTIAL_TYPE, staging_outputs
@@ -169,8 +169,20 @@ def create(client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Cre
     return Created(credentials_id(client.org_id, sandbox), "", 0, extra=credentials(answer))
 
 
+def id_sandbox(id_: str) -> str | None:
+    """The sandbox an id names (``<org>/<sandbox>/dlz_databricks_source``), or None."""
+    parts = id_.split("/")
+    return parts[1] if len(parts) == 3 and parts[2] == STAGING_CREDENTIAL_TYPE else None
+
+
 def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
-    """One GET; the answer with the resource id added."""
+    """One GET; the answer with the resource id added. An id naming another sandbox (an import
+    read in the provider's ``aep:sandboxName``) is refused before any call."""
+    named = id_sandbox(id_)
+    if named is not None and named != sandbox.lower():
+        raise ConfigurationError(
+            f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
+            f"sandbox {sandbox.lower()!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
     return {**_call(client, "GET", sandbox), "id": id_}
 
 

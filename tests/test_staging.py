@@ -92,3 +92,14 @@ def test_expiry_policy_over_this_resources_outputs(monkeypatch: pytest.MonkeyPat
         assert "aep:stagingRotationTrigger" in message
         assert token not in message
         assert "OUTPUTSIGNATURE" not in message
+
+
+def test_reading_an_id_of_another_sandbox_is_refused_before_any_call() -> None:
+    """An import whose id names another sandbox than the one read fails naming the fix; the
+    client is never used."""
+    from provider.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"set sandbox_name .* to 'prod'"):
+        staging.get(None, "dev", "org@AdobeOrg/prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert staging.id_sandbox("org@AdobeOrg/dev/dlz_databricks_source") == "dev"
+    assert staging.id_sandbox("something-else") is None

@@ -372,3 +372,22 @@ def test_no_sas_token_leaks(engine: Engine, emu: Emulator, host: ProviderHost,
     assert secret_free({"secret outputs": whole}, secrets), "the live token is hunted"
     assert len(host.answers) >= 10
     assert secret_free(texts, secrets) == []
+
+
+def test_import_reads_in_the_providers_sandbox(host: ProviderHost, emu: Emulator) -> None:
+    """A read with an id and no properties (`pulumi import` in the plugin door; the dynamic
+    door gets only its ``__provider``) reads the credentials of aep:sandboxName (one GET); an
+    id naming another sandbox fails before any call, naming the fix."""
+    emu.clear_requests()
+    urn = staging_urn("imported")
+    props = {"__provider": host.provider_blob()} if host.provider_blob() else {}
+    id_, outs, inputs = host.read(f"{emu.org_id}/dev/dlz_databricks_source", urn, props, {})
+    assert id_ == f"{emu.org_id}/dev/dlz_databricks_source"
+    assert {k: v for k, v in inputs.items() if k != "__provider"} == {"sandbox_name": "dev"}
+    assert outs["sas_token"] == live_token(emu, "dev")
+    assert [r.method for r in landing(emu)] == ["GET"]
+    emu.clear_requests()
+    with pytest.raises(HostError) as caught:
+        host.read(f"{emu.org_id}/prod/dlz_databricks_source", urn, props, {})
+    assert "set sandbox_name (or aep:sandboxName) to 'prod'" in caught.value.details
+    assert landing(emu) == []
