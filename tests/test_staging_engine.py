@@ -3,7 +3,7 @@ emulator's landing-zone endpoint (its clock injected: tokens expire by moving it
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from provider.staging import BASE, PATH
 from provider.testing import Engine, HostError, ProviderHost
 from tests.conftest import ANY_SANDBOX, open_door, stack_config
 from tests.faults.conftest import FAST, engine, secret_free
+from tests.faults.test_secret_leaks import Recording
 from tests.staging_hosts import staging_host_cls, staging_urn
 
 CREDENTIALS = BASE + PATH
@@ -48,44 +49,14 @@ def emu(door: str, clock: Clock) -> Iterator[Emulator]:
         yield emulator
 
 
-class Recorded(ProviderHost):
-    """Keeps the text of every answer of the host, the secret outputs left out (leak hunt)."""
-
-    answers: list[str]
+class Recorded(Recording):
+    """The leak hunt's recording host: keeps the text of every answer, the secret outputs of
+    this resource left out."""
 
     def _keep(self, method: str, *parts: object) -> None:
-        if not hasattr(self, "answers"):
-            self.answers = []
         public = [{k: v for k, v in p.items() if k not in SECRET_OUTPUTS}
                   if isinstance(p, dict) else p for p in parts]
         self.answers.append(f"{method}: {public!r}")
-
-    def check(self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
-        answer = super().check(urn, olds, news)
-        self._keep("Check", *answer)
-        return answer
-
-    def diff(self, id_: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
-        answer = super().diff(id_, urn, olds, news)
-        self._keep("Diff", answer)
-        return answer
-
-    def create(self, urn: str, props: Mapping[str, Any]) -> Any:
-        answer = super().create(urn, props)
-        self._keep("Create", *answer)
-        return answer
-
-    def read(self, id_: str, urn: str, props: Mapping[str, Any],
-             inputs: Mapping[str, Any]) -> Any:
-        answer = super().read(id_, urn, props, inputs)
-        self._keep("Read", *answer)
-        return answer
-
-    def update(self, id_: str, urn: str, olds: Mapping[str, Any],
-               news: Mapping[str, Any]) -> Any:
-        answer = super().update(id_, urn, olds, news)
-        self._keep("Update", answer)
-        return answer
 
 
 def recorded_cls(door: str) -> type[ProviderHost]:
