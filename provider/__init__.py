@@ -30,6 +30,10 @@ if TYPE_CHECKING:
         DatabricksBaseConnectionArgs,
         DatabricksBaseConnectionProvider,
     )
+    from provider.staging_resource import (
+        DatabricksStagingCredentials,
+        DatabricksStagingCredentialsArgs,
+    )
 
 _FROM_RESOURCE = frozenset({
     "TYPE_TOKEN",
@@ -37,6 +41,7 @@ _FROM_RESOURCE = frozenset({
     "DatabricksBaseConnectionArgs",
     "DatabricksBaseConnectionProvider",
 })
+_FROM_STAGING = frozenset({"DatabricksStagingCredentials", "DatabricksStagingCredentialsArgs"})
 
 
 def __getattr__(name: str) -> Any:
@@ -45,6 +50,10 @@ def __getattr__(name: str) -> Any:
         from provider import resource
 
         return getattr(resource, name)
+    if name in _FROM_STAGING:
+        from provider import staging_resource
+
+        return getattr(staging_resource, name)
     raise AttributeError(f"module 'provider' has no attribute {name!r}")
 
 
@@ -58,6 +67,8 @@ __all__ = [
     "DatabricksBaseConnection",
     "DatabricksBaseConnectionArgs",
     "DatabricksBaseConnectionProvider",
+    "DatabricksStagingCredentials",
+    "DatabricksStagingCredentialsArgs",
     "InUseError",
     "NotFoundError",
     "TransientError",

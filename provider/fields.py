@@ -416,5 +416,46 @@ DATAFLOW = ResourceSpec(
     ),
 )
 
+DATABRICKS_STAGING_CREDENTIALS = ResourceSpec(
+    module="aep",
+    name="DatabricksStagingCredentials",
+    description="The landing-zone staging credentials of a sandbox for Databricks sources "
+                "(`/data/foundation/connectors/landingzone/credentials?type=dlz_databricks_source`)"
+                ": the SAS token a Databricks cluster needs in its Spark config. Nothing is "
+                "created in AEP; a change of `rotation_trigger` rotates the token, which revokes "
+                "the old one for every cluster of the sandbox; delete only leaves the stack.",
+    id_field="credentials_id",
+    fields=(
+        Field("sandbox_name", "sandboxName", "header:x-sandbox-name",
+              "The AEP sandbox whose credentials these are; defaults to the provider's "
+              "`aep:sandboxName`. Changing it replaces the resource (no call is made for the "
+              "old sandbox).", replace=True, default="aep:sandboxName", rule=_SANDBOX_RULE),
+        Field("rotation_trigger", "rotationTrigger", None,
+              "Any string; setting it or changing it rotates the SAS token with one "
+              "`POST ...&action=refresh`, which revokes the old token for every cluster of the "
+              "sandbox at once. Unsetting it rotates nothing.", rule="a string"),
+        Field("credentials_id", "credentialsId", None,
+              "The resource id, `<org>/<sandbox>/dlz_databricks_source` (stable: the "
+              "credentials belong to the sandbox).", input=False),
+        Field("container_name", "containerName", "containerName",
+              "The Adobe-managed Azure Blob container that stages the data.", input=False),
+        Field("storage_account_name", "storageAccountName", "storageAccountName",
+              "The Azure storage account of the container.", input=False),
+        Field("sas_token", "sasToken", "SASToken", "The SAS token (secret).", input=False,
+              secret=True),
+        Field("sas_uri", "sasUri", "SASUri", "The container URI with the SAS token (secret).",
+              input=False, secret=True),
+        Field("expiry_date", "expiryDate", "expiryDate",
+              "The token's expiry date (UTC, `YYYY-MM-DD`); Adobe issues a new token by itself "
+              "once it has expired, which the next refresh shows.", input=False),
+        Field("spark_conf", "sparkConf", None,
+              "The one Spark config entry Adobe documents, "
+              "`fs.azure.sas.<container>.<account>.blob.core.windows.net` -> the SAS token "
+              "(secret), ready for a cluster's `spark_conf`.", type="map", input=False,
+              secret=True),
+    ),
+)
+
 RESOURCES: tuple[ResourceSpec, ...] = (DATABRICKS_BASE_CONNECTION, DATABRICKS_SOURCE_CONNECTION,
-                                       DATA_LAKE_TARGET_CONNECTION, MAPPING_SET, DATAFLOW)
+                                       DATA_LAKE_TARGET_CONNECTION, MAPPING_SET, DATAFLOW,
+                                       DATABRICKS_STAGING_CREDENTIALS)

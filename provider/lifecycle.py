@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from provider import advice, model, pipeline_api
+from provider import advice, model, pipeline_api, staging
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
 from provider.errors import AepError, ConfigurationError, NotFoundError
@@ -85,7 +85,7 @@ class ResourceApi(Protocol):
 
 
 # Every resource the provider serves, by its API mapping.
-APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS)
+APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS, staging)
 
 
 def is_unknown(value: object) -> bool:
@@ -264,8 +264,8 @@ class Lifecycle:
         """What an update will produce before it runs: the etag and update time unknown."""
         outs = {k: v for k, v in olds.items() if k in self.api.OUTPUT_FIELDS}
         outs.update(self.api.inputs_of(news))
-        outs.update({k: UNKNOWN for k in ("etag", "updated_at", "version", "state")
-                     if k in self.api.OUTPUT_FIELDS and k in self.api.CHANGING_OUTPUTS})
+        outs.update({k: UNKNOWN for k in self.api.CHANGING_OUTPUTS
+                     if k in self.api.OUTPUT_FIELDS})
         return Outcome(str(olds.get(self.api.SPEC.id_field) or ""), outs)
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> str | None:
@@ -369,6 +369,7 @@ def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
         advice.advise(error, action, name, sandbox, noun)
+        named = f" {name!r}" if name is not None else ""
         raise short(error.with_context(
-            f"{action} of {noun} {name!r} in sandbox {sandbox!r} failed"
+            f"{action} of {noun}{named} in sandbox {sandbox!r} failed"
         )) from None

@@ -111,7 +111,8 @@ def _property(field: Field) -> dict[str, Any]:
 def _resource(spec: ResourceSpec) -> dict[str, Any]:
     required_inputs = [f.schema for f in spec.inputs if f.required]
     required = required_inputs + [f.schema for f in spec.inputs if f.default] + [
-        spec.by_state(spec.id_field).schema, "etag"]  # type: ignore[union-attr]
+        spec.by_state(spec.id_field).schema] + (  # type: ignore[union-attr]
+        ["etag"] if spec.by_state("etag") else [])
     return {
         "description": spec.description,
         "properties": {f.schema: _property(f) for f in spec.fields},

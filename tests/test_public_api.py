@@ -10,11 +10,13 @@ from tests.conftest import ROOT
 
 
 def test_public_names_are_exactly_these() -> None:
-    """``__all__`` lists the resource, its args and provider, the type token and the errors."""
+    """``__all__`` lists the resources, their args, the base connection's provider and type
+    token, and the errors."""
     assert sorted(provider.__all__) == sorted([
         "TYPE_TOKEN", "AepError", "ApiError", "AuthError", "ConfigurationError", "ConflictError",
         "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
-        "DatabricksBaseConnectionProvider", "InUseError", "NotFoundError", "TransientError",
+        "DatabricksBaseConnectionProvider", "DatabricksStagingCredentials",
+        "DatabricksStagingCredentialsArgs", "InUseError", "NotFoundError", "TransientError",
         "UnexpectedAnswerError",
     ])
     for name in provider.__all__:

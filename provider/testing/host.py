@@ -92,6 +92,10 @@ def provider_for(urn: str) -> object:
         from provider.resource import DatabricksBaseConnectionProvider
 
         return DatabricksBaseConnectionProvider()
+    if type_name(urn) == "DatabricksStagingCredentials":
+        from provider.staging_resource import DatabricksStagingCredentialsProvider
+
+        return DatabricksStagingCredentialsProvider()
     from provider import pipeline_resources
 
     return getattr(pipeline_resources, f"{type_name(urn)}Provider")()

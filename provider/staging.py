@@ -1,0 +1,217 @@
+"""``DatabricksStagingCredentials``: the landing-zone SAS token of a sandbox, as a resource.
+
+The API mapping ``provider.lifecycle`` is given for it (it satisfies ``lifecycle.ResourceApi``).
+Nothing is created in AEP: the credentials belong to the sandbox, so
+
+- create and read: one ``GET /data/foundation/connectors/landingzone/credentials
+  ?type=dlz_databricks_source``. Adobe refreshes an expired token by itself on that GET, so a
+  refresh that meets a new token puts it in the outputs (dependents see the change at the next
+  preview);
+- update (only ``rotation_trigger`` updates in place): setting or changing it sends one
+  ``POST ...&action=refresh``, which revokes the old token for every cluster of the sandbox at
+  once; the new credentials land in the outputs. Unsetting it sends nothing. A rotation whose
+  answer was lost is never sent again on a guess (the client's ``request_json`` with
+  ``idempotent=False``): the error says so and asks for ``pulumi refresh``;
+- delete: no call; the notice says the credentials stay with the sandbox.
+
+The id is ``<org>/<sandbox>/dlz_databricks_source``: stable for the sandbox and derived from
+nothing secret. The SAS token, the URI (which carries it) and the Spark config entry are secret
+outputs; each token is registered with ``provider.redaction`` the moment it is read, so it never
+reaches a message or a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from provider import validation
+from provider.client import Created, FlowServiceClient, Patched
+from provider.errors import ApiError, ConfigurationError, UnexpectedAnswerError
+from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
+from provider.model import Diff
+from provider.pipeline_model import STAGING_CREDENTIAL_TYPE, staging_outputs
+from provider.redaction import register
+
+BASE = "/data/foundation/connectors/landingzone"
+PATH = "/credentials"
+
+NOUN = "Databricks staging credentials"
+INPUT_FIELDS = SPEC.names(SPEC.inputs)
+OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
+SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)
+REPLACE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.replace)
+# A rotation changes the token and everything that carries it (and maybe the expiry).
+CHANGING_OUTPUTS: tuple[str, ...] = ("sas_token", "sas_uri", "spark_conf", "expiry_date")
+
+ROTATION_LOST = (
+    "The rotation (POST {path}?type={kind}&action=refresh) may have been applied: if so, the "
+    "old SAS token is already revoked for every Databricks cluster of sandbox {sandbox!r}. It "
+    "is not sent again on a guess. Run `pulumi refresh` to read the live credentials into the "
+    "stack, then `pulumi up` to update the clusters (that `pulumi up` rotates once more, since "
+    "the new rotation_trigger was not recorded; the clusters get the newest token in the same "
+    "run)."
+)
+
+
+def _trigger_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"rotation_trigger must be a string, got {type(value).__name__}"
+    return None
+
+
+_RULES: dict[str, validation.Rule] = {
+    "sandbox_name": validation.sandbox_problem,
+    "rotation_trigger": _trigger_problem,
+}
+
+
+def check_inputs(props: Mapping[str, Any],
+                 is_unknown: Callable[[Any], bool]) -> list[tuple[str, str]]:
+    """Every rule broken by ``props`` (no network)."""
+    return validation.check_props(props, _RULES, ("sandbox_name",), is_unknown)
+
+
+def credentials_id(org_id: str, sandbox: str) -> str:
+    """The resource id: ``<org>/<sandbox>/dlz_databricks_source``."""
+    return f"{org_id}/{sandbox.lower()}/{STAGING_CREDENTIAL_TYPE}"
+
+
+def create_body(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Nothing is sent on create (the GET has no body)."""
+    return {}
+
+
+def inputs_of(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the input properties of ``props``."""
+    return {k: props[k] for k in INPUT_FIELDS if props.get(k) is not None}
+
+
+def outputs(inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
+            created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
+    """The inputs plus the id; the credentials come as ``Created``/``Patched`` extras."""
+    return {**inputs_of(inputs), "credentials_id": id_}
+
+
+def credentials(answer: Mapping[str, Any], method: str = "GET") -> dict[str, Any]:
+    """The credential outputs of an answer, the token registered as a secret first. An answer
+    without them proves nothing (``UnexpectedAnswerError``)."""
+    register(*(str(answer[k]) for k in ("SASToken", "SASUri") if answer.get(k)))
+    for key in ("containerName", "storageAccountName", "SASToken"):
+        if not isinstance(answer.get(key), str) or not answer[key]:
+            raise UnexpectedAnswerError(method, PATH, 200,
+                                        f"the credentials answer has no {key}",
+                                        may_have_taken_effect=method != "GET")
+    return staging_outputs(answer)
+
+
+def from_api(item: Mapping[str, Any],
+             prior: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(outputs, inputs)`` from a credentials answer; the inputs come from ``prior``."""
+    inputs = inputs_of(prior)
+    outs = {**inputs, "credentials_id": str(item["id"]), **credentials(item)}
+    return outs, inputs
+
+
+def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
+               is_unknown: Callable[[Any], bool]) -> Diff:
+    """A sandbox change replaces; a trigger change updates (rotates when set)."""
+    register(*(str(olds[k]) for k in ("sas_token", "sas_uri") if olds.get(k)))
+    changed = tuple(f for f in INPUT_FIELDS
+                    if is_unknown(news.get(f)) or olds.get(f) != news.get(f))
+    return Diff(changed, tuple(f for f in changed if f in REPLACE_FIELDS))
+
+
+def rotates(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether an update rotates: the trigger is set and differs from the one in state."""
+    new = news.get("rotation_trigger")
+    return new is not None and new != olds.get("rotation_trigger")
+
+
+def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """No JSON Patch: credentials are never patched."""
+    return []
+
+
+def secret_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """No secret input."""
+    return False
+
+
+def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    """Unused (no patch to verify)."""
+    return True
+
+
+def is_own_kind(item: Mapping[str, Any]) -> bool:
+    """Unused (no adoption)."""
+    return True
+
+
+def find_by_name(client: FlowServiceClient, sandbox: str, name: str) -> list[dict[str, Any]]:
+    """No adoption by name: the sandbox has exactly one set of credentials."""
+    return []
+
+
+# -- which client call performs each operation --------------------------------------------------
+
+
+def _call(client: FlowServiceClient, method: str, sandbox: str,
+          action: str | None = None) -> dict[str, Any]:
+    params = [("type", STAGING_CREDENTIAL_TYPE)] + ([("action", action)] if action else [])
+    return client.request_json(method, BASE, PATH, sandbox, params=params, expected=(200,),
+                               idempotent=method == "GET")
+
+
+def create(client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+    """One GET: the sandbox's live credentials (nothing is created in AEP)."""
+    answer = _call(client, "GET", sandbox)
+    return Created(credentials_id(client.org_id, sandbox), "", 0, extra=credentials(answer))
+
+
+def id_sandbox(id_: str) -> str | None:
+    """The sandbox an id names (``<org>/<sandbox>/dlz_databricks_source``), or None."""
+    parts = id_.split("/")
+    return parts[1] if len(parts) == 3 and parts[2] == STAGING_CREDENTIAL_TYPE else None
+
+
+def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
+    """One GET; the answer with the resource id added. An id naming another sandbox (an import
+    read in the provider's ``aep:sandboxName``) is refused before any call."""
+    named = id_sandbox(id_)
+    if named is not None and named != sandbox.lower():
+        raise ConfigurationError(
+            f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
+            f"sandbox {sandbox.lower()!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
+    return {**_call(client, "GET", sandbox), "id": id_}
+
+
+def patch(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+          ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched:
+    """Never called (no JSON Patch): the one update is :func:`update`'s rotation."""
+    raise NotImplementedError("staging credentials are never patched")
+
+
+def update(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+           olds: Mapping[str, Any], news: Mapping[str, Any],
+           applied: Callable[[Any], bool] | None) -> Patched | None:
+    """One ``POST ...&action=refresh`` when the trigger is set or changed; otherwise no call,
+    the credentials in state kept (an unset trigger then leaves state)."""
+    if not rotates(olds, news):
+        return Patched("", 0, extra={k: olds[k] for k in OUTPUT_FIELDS
+                                     if k != "credentials_id" and olds.get(k) is not None})
+    try:
+        rotated = credentials(_call(client, "POST", sandbox, action="refresh"), "POST")
+    except ApiError as error:
+        if error.may_have_taken_effect:
+            error.with_hint(ROTATION_LOST.format(path=BASE + PATH, kind=STAGING_CREDENTIAL_TYPE,
+                                                 sandbox=sandbox))
+        raise
+    return Patched("", 0, extra=rotated)
+
+
+def delete(client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+    """No call: the credentials belong to the sandbox. Returns the notice for ``pulumi up``."""
+    return (f"{NOUN} of sandbox {sandbox!r} were removed from the stack only: they belong to "
+            "the sandbox, so no call was made and the SAS token stays valid until it expires "
+            "or is rotated")

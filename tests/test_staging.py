@@ -1,0 +1,105 @@
+"""``provider.staging``: the pure parts of the staging credentials' API mapping."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policy import pipeline_policies
+from provider import lifecycle, staging
+from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
+
+
+def test_policy_rule_reads_this_resources_properties() -> None:
+    """The expiry rule's property names exist in both spellings of the field table."""
+    names = ("expiry_date", "sandbox_name", *pipeline_policies._SECRET_OUTPUTS)
+    for name in names:
+        field = SPEC.by_state(name)
+        assert field is not None, name
+        assert field.schema == pipeline_policies._camel(name)
+    assert set(pipeline_policies._SECRET_OUTPUTS) == {f.state for f in SPEC.fields if f.secret}
+    assert SPEC.name == pipeline_policies.STAGING_CREDENTIALS
+
+
+def test_rotation_only_when_the_trigger_is_set_or_changed() -> None:
+    """Set or changed rotates; equal or unset does not."""
+    assert staging.rotates({}, {"rotation_trigger": "a"})
+    assert staging.rotates({"rotation_trigger": "a"}, {"rotation_trigger": "b"})
+    assert not staging.rotates({"rotation_trigger": "a"}, {"rotation_trigger": "a"})
+    assert not staging.rotates({"rotation_trigger": "a"}, {})
+
+
+def test_diff_replaces_on_sandbox_only() -> None:
+    """A sandbox change replaces; a trigger change updates; an unknown trigger is a change."""
+    olds = {"sandbox_name": "dev", "rotation_trigger": "a"}
+    moved = staging.diff_props(olds, {**olds, "sandbox_name": "prod"}, lifecycle.is_unknown)
+    assert moved.replaces == ("sandbox_name",)
+    rotated = staging.diff_props(olds, {**olds, "rotation_trigger": lifecycle.UNKNOWN},
+                                 lifecycle.is_unknown)
+    assert rotated.changed == ("rotation_trigger",)
+    assert rotated.replaces == ()
+    assert staging.diff_props(olds, dict(olds), lifecycle.is_unknown).changed == ()
+
+
+def test_update_preview_marks_the_token_unknown() -> None:
+    """An update preview shows every output a rotation changes as unknown, so dependent
+    clusters show the change at preview."""
+    core = lifecycle.Lifecycle(None, "dev", api=staging)
+    olds = {"sandbox_name": "dev", "credentials_id": "o/dev/dlz_databricks_source",
+            "container_name": "c", "storage_account_name": "a", "sas_token": "t",
+            "sas_uri": "u", "expiry_date": "2026-12-06", "spark_conf": {"k": "t"}}
+    outs = core.preview_update(olds, {"sandbox_name": "dev", "rotation_trigger": "x"}).outputs
+    assert {k for k, v in outs.items() if v == lifecycle.UNKNOWN} == set(
+        staging.CHANGING_OUTPUTS)
+    assert outs["container_name"] == "c"
+    assert outs["rotation_trigger"] == "x"
+
+
+def test_check_requires_a_sandbox_and_a_string_trigger() -> None:
+    """Check names a missing sandbox and a trigger that is not a string."""
+    failures = dict(staging.check_inputs({"rotation_trigger": 3}, lifecycle.is_unknown))
+    assert set(failures) == {"sandbox_name", "rotation_trigger"}
+
+
+def test_provider_class_path_is_stable() -> None:
+    """__provider pickles the class by reference: its module and name are part of state."""
+    from provider.staging_resource import TYPE_TOKEN, DatabricksStagingCredentialsProvider
+
+    cls = DatabricksStagingCredentialsProvider
+    assert (cls.__module__, cls.__qualname__) == ("provider.staging_resource",
+                                                  "DatabricksStagingCredentialsProvider")
+    assert TYPE_TOKEN == "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
+    assert SPEC.token == "aep:index:DatabricksStagingCredentials"
+
+
+def test_expiry_policy_over_this_resources_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expiry rule reads the outputs this resource really produces, in both doors'
+    spellings, reports them with the rotation command, and never shows the token."""
+    from tests.policy.test_pipeline_policies import DYNAMIC, NATIVE, pp, resource, run, stack
+
+    monkeypatch.setattr(pp, "today", lambda: date(2026, 12, 1))
+    token = "sv=2020-10-02&sr=c&sp=racwdlm&se=2026-12-03&sig=OUTPUTSIGNATURE0123456789abc"
+    answer = {"id": "org/prod/dlz_databricks_source", "containerName": "dlz-databricks-container",
+              "storageAccountName": "sndbxdtlnexample", "SASToken": token,
+              "SASUri": f"https://sndbxdtlnexample.blob.core.windows.net/c?{token}",
+              "expiryDate": "2026-12-03"}
+    outs, _ = staging.from_api(answer, {"sandbox_name": "prod"})
+    for type_, props in ((DYNAMIC, outs), (NATIVE, SPEC.to_schema(outs))):
+        (message,) = run("staging-credentials-expiry", stack(
+            resource("staging", type_ + SPEC.name, props)))
+        assert "expires on 2026-12-03 (in 2 days)" in message
+        assert "aep:stagingRotationTrigger" in message
+        assert token not in message
+        assert "OUTPUTSIGNATURE" not in message
+
+
+def test_reading_an_id_of_another_sandbox_is_refused_before_any_call() -> None:
+    """An import whose id names another sandbox than the one read fails naming the fix; the
+    client is never used."""
+    from provider.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"set sandbox_name .* to 'prod'"):
+        staging.get(None, "dev", "org@AdobeOrg/prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert staging.id_sandbox("org@AdobeOrg/dev/dlz_databricks_source") == "dev"
+    assert staging.id_sandbox("something-else") is None
