@@ -14,7 +14,8 @@ through ``provider.retry`` (one budget, ``Retry-After`` honoured):
   whether the lost first attempt landed.
 
 "Gone" is concluded only from Flow Service's own answer: a 404 whose JSON body is its "no such
-connection" error (code ``1101-404``, or the code-less ``connections not found with id = [id]``).
+connection" error (code ``1101-404`` naming no other id, kind or a sandbox, or the code-less
+``connections not found with id = [id]`` as the whole message: ``provider.endpoints``).
 The access-label ``1439-404`` is *not* taken as gone: the connection exists, this credential
 cannot see it. Any other 404, a 3xx, or a 2xx whose body is not the JSON promised is an
 ``UnexpectedAnswerError``, from which nothing is concluded.
@@ -181,8 +182,11 @@ class FlowServiceClient:
         searched and an item is returned only if it is provably the one this call made: same
         ``coll.identity``, created by this client, created since the first attempt minus
         ``CLOCK_SKEW_MS``, and not held by anything else this process created, adopted or read.
-        Several such candidates: an error listing them, nothing created. An unreadable lookup
-        answer is an error, never "nothing there". Creates of the same identity run one at a
+        Several such candidates, or none but a same-identity item whose origin nothing proves
+        (no creator, no numeric creation time, one before the attempt): an error listing them,
+        nothing created. An unreadable lookup answer is an error, never "nothing there". Once a
+        POST answered an id, the call never POSTs again: retries read that id back, and a final
+        failure names it (may have taken effect). Creates of the same identity run one at a
         time in this process. Residual risk: the list may lag a fresh create (eventual
         consistency).
         """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -16,6 +17,7 @@ from provider.emulator import Emulator
 from provider.emulator.handler import EmulatorHandler
 from provider.errors import ConfigurationError, ConflictError, InUseError
 from provider.resource import DatabricksBaseConnectionProvider
+from provider.testing import serialized_provider
 from tests.client_fixtures import databricks_body, make_client
 from tests.conftest import TOKEN, configured, flow_requests, stack_config
 
@@ -343,3 +345,20 @@ def test_refresh_after_writes_finds_no_drift_when_the_date_header_is_a_second_la
     assert updated["etag"] != outs["etag"]
     again = provider.read(outs["connection_id"], updated)
     assert again.outs == updated
+
+
+# -- pickling ----------------------------------------------------------------------------------
+
+
+def test_a_configured_provider_pickles_as_its_class_alone(
+        provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
+    """After configure() and a create (client, token cache, secrets in memory), the provider
+    pickles (as __provider or by plain pickle) to the class reference only: no credential."""
+    create(provider, props())
+    assert serialized_provider(provider) == serialized_provider(DatabricksBaseConnectionProvider())
+    raw = pickle.dumps(provider)
+    for secret in (emulator.client_secret, TOKEN):
+        assert secret.encode() not in raw
+    revived = pickle.loads(raw)  # noqa: S301 - bytes this test pickled itself
+    assert type(revived) is DatabricksBaseConnectionProvider
+    assert revived._client is None
