@@ -255,7 +255,7 @@ def _read(response: requests.Response, max_bytes: int) -> bytes:
 def _describe(exc: BaseException) -> str:
     # The library's text can be long and nested; its first line says enough.
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return redact(f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__)
+    return server_text(f"{type(exc).__name__}: {text}" if text else type(exc).__name__, 200)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:

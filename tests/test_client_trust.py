@@ -264,6 +264,19 @@ def test_ims_error_text_is_cut_and_stripped_of_control_characters() -> None:
     assert_clean(str(caught.value))
 
 
+@pytest.mark.parametrize("answer", [
+    Answer(200, {"Content-Type": "text/html\x1b[2J\x1b[31mFAKE: all good"}, b"<html>"),
+    Answer(302, {"Location": "https://evil\x1b[31m.example/\x07"}),
+])
+def test_header_text_in_errors_is_stripped_of_control_characters(answer: Answer) -> None:
+    """A content type or a redirect target with terminal escapes reaches the error without a
+    control character."""
+    with HostileServer(lambda m, p: answer) as srv, pytest.raises(UnexpectedAnswerError) as caught:
+        new_client(srv.url, FakeTime()).get(CONNECTIONS, "dev", "abc")
+    message = str(caught.value)
+    assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in message)
+
+
 def test_server_text_redacts_before_it_cuts() -> None:
     """A registered secret straddling the cut is masked, not left as a prefix."""
     secret = "straddling-secret-0123456789"
