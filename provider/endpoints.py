@@ -43,7 +43,10 @@ def _sub(item: Mapping[str, Any], *keys: str) -> Any:
 
 # Where Flow Service (and a gateway in front of it) puts the text of an error.
 _MESSAGE_KEYS = ("errorMessage", "message", "title", "detail", "errorDetails")
-_NAMED = re.compile(r"(\w+) not found with id\s*=\s*\[([^\]]*)\]", re.IGNORECASE)
+# The two ways Flow Service names the missing entity: "connections not found with id = [<id>]"
+# and "The requested flows resource <id> is not found" (its report also carries "id", "type").
+_NAMED = (re.compile(r"(\w+) not found with id\s*=\s*\[([^\]]*)\]", re.IGNORECASE),
+          re.compile(r"requested (\w+) resource (\S+?) is not found", re.IGNORECASE))
 _SANDBOX = re.compile(r"\bsandbox", re.IGNORECASE)
 
 
@@ -62,15 +65,21 @@ def flow_gone(kind: str) -> GoneProof:
     singular = kind.rstrip("s")
     message = re.compile(rf"{re.escape(singular)}s? not found with id = \[([^\]]*)\]")
 
+    def ours(kind_named: object, id_named: object, id_: str) -> bool:
+        return (not isinstance(kind_named, str)
+                or kind_named.lower().rstrip("s") == singular.lower()) \
+            and (not isinstance(id_named, str) or id_named == id_)
+
     def names_only(text: str, id_: str) -> bool:
         if _SANDBOX.search(text):
             return False
-        return all(found.group(1).lower().rstrip("s") == singular.lower()
-                   and found.group(2) == id_ for found in _NAMED.finditer(text))
+        return all(ours(found.group(1), found.group(2), id_)
+                   for named in _NAMED for found in named.finditer(text))
 
     def proves(payload: Mapping[str, Any], code: str | None, id_: str) -> bool:
         if code == FLOW_GONE_CODE:
-            return all(names_only(text, id_) for text in _messages(payload))
+            return (ours(_sub(payload, "report", "type"), _sub(payload, "report", "id"), id_)
+                    and all(names_only(text, id_) for text in _messages(payload)))
         if code is not None:
             return False
         text = payload.get("errorMessage")

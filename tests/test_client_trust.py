@@ -301,6 +301,16 @@ def test_server_text_redacts_before_it_cuts() -> None:
     (CONNECTIONS, {"error_code": "1101-404", "message": "Sandbox 'prod' was not found"}, False),
     (CONNECTIONS, {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404",
                    "report": {"detailed-message": "flows not found with id = [x]"}}, False),
+    (FLOWS, {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404", "report": {
+        "detailed-message": "The requested flows resource c1 is not found. Verify the resource "
+                            "ID before trying again.", "id": "c1", "type": "flows"}}, True),
+    (FLOWS, {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404", "report": {
+        "detailed-message": "The requested flows resource zz-9 is not found.", "id": "zz-9",
+        "type": "flows"}}, False),
+    (FLOWS, {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404",
+             "report": {"id": "zz-9", "type": "flows"}}, False),
+    (CONNECTIONS, {"type": "https://ns.adobe.com/aep/errors/FLOW-1101-404",
+                   "report": {"id": "c1", "type": "flows"}}, False),
     (CONNECTIONS, {"errorMessage": "connections not found with id = [c1]"}, True),
     (CONNECTIONS, {"errorMessage": "proxy: upstream said: connections not found with id = [c1] "
                                    "(cached)"}, False),
