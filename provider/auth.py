@@ -223,7 +223,7 @@ class ImsTokenAuth(AuthBase):
         retrier = Retrier(self.retry, timeout=self.timeout[1], clock=self._clock,
                           sleep=self._sleep)
         try:
-            return retrier.run(lambda attempt: self._request_token(url, attempt.deadline))
+            return retrier.run(lambda attempt: self._request_token(url, attempt.left()))
         except GaveUp as spent:
             raise AuthError(
                 f"Could not get an access token from Adobe IMS at {url}: {spent.last.detail} "
@@ -281,14 +281,15 @@ class ImsTokenAuth(AuthBase):
     def _refused(self, url: str, response: requests.Response, payload: dict[str, Any]) -> AuthError:
         code = payload.get("error")
         description = payload.get("error_description") or payload.get("message")
-        said = ": ".join(str(p) for p in (code, description) if p) or response.reason or "no detail"
+        said = redaction.server_text(": ".join(str(p) for p in (code, description) if p)
+                                     or response.reason or "no detail")
         return AuthError(
             f"Adobe IMS at {url} refused the token request: HTTP {response.status_code}: {said}. "
             f"Check the aep:clientId ({self.client_id}), aep:clientSecret and aep:scopes "
             f"({self.scopes}) settings against the OAuth Server-to-Server credential in the "
             "Adobe Developer Console.",
             status=response.status_code,
-            code=str(code) if code else None,
+            code=redaction.server_text(str(code), 64) if code else None,
         )
 
 

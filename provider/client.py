@@ -14,7 +14,8 @@ through ``provider.retry`` (one budget, ``Retry-After`` honoured):
   whether the lost first attempt landed.
 
 "Gone" is concluded only from Flow Service's own answer: a 404 whose JSON body is its "no such
-connection" error (code ``1101-404``, or the code-less ``connections not found with id = [id]``).
+connection" error (code ``1101-404`` naming no other id, kind or a sandbox, or the code-less
+``connections not found with id = [id]`` as the whole message: ``provider.endpoints``).
 The access-label ``1439-404`` is *not* taken as gone: the connection exists, this credential
 cannot see it. Any other 404, a 3xx, or a 2xx whose body is not the JSON promised is an
 ``UnexpectedAnswerError``, from which nothing is concluded.
@@ -26,6 +27,7 @@ knows nothing of Pulumi and is thread-safe: the provider host calls it from four
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import json
 import logging
@@ -63,6 +65,10 @@ _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _SECRET_PARAM_WORDS = ("token", "secret", "password", "key")
 # Name lookups ask for the largest page Flow Service documents, to cost as few requests as possible.
 _LOOKUP_PAGE_SIZE = 100
+# A listing that has not ended after this many pages or items is not a real one (a server handing
+# out fresh continuation tokens forever): it stops with an error, its memory bounded.
+MAX_LIST_PAGES = 1_000
+MAX_LIST_ITEMS = 50_000
 
 _log = logging.getLogger("provider.client")
 _log.addFilter(redaction.RedactingFilter())
@@ -176,8 +182,11 @@ class FlowServiceClient:
         searched and an item is returned only if it is provably the one this call made: same
         ``coll.identity``, created by this client, created since the first attempt minus
         ``CLOCK_SKEW_MS``, and not held by anything else this process created, adopted or read.
-        Several such candidates: an error listing them, nothing created. An unreadable lookup
-        answer is an error, never "nothing there". Creates of the same identity run one at a
+        Several such candidates, or none but a same-identity item whose origin nothing proves
+        (no creator, no numeric creation time, one before the attempt): an error listing them,
+        nothing created. An unreadable lookup answer is an error, never "nothing there". Once a
+        POST answered an id, the call never POSTs again: retries read that id back, and a final
+        failure names it (may have taken effect). Creates of the same identity run one at a
         time in this process. Residual risk: the list may lag a fresh create (eventual
         consistency).
         """
@@ -185,7 +194,11 @@ class FlowServiceClient:
         noun = coll.noun
         path = coll.path
 
+        made: list[str] = []  # the id a POST of this call answered: never POST again
+
         def attempt(state: Attempt) -> Created:
+            if made:
+                return self._read_back(coll, sandbox, made[0], state)
             if state.ambiguous and state.first_sent_ms is not None:
                 try:
                     found = self._find_created(coll, sandbox, body, state)
@@ -208,12 +221,24 @@ class FlowServiceClient:
             _ids.hold(id_)
             if etag is None:
                 # The id is known: keep it, and read the version back rather than orphan it.
-                item = self._get_item(coll, sandbox, id_, state)
-                return Created(id_, coll.version_of(item) or "", _item_ms(item, coll.created_at))
+                # A retry of this call only reads it again (``made``), never POSTs.
+                made.append(id_)
+                return self._read_back(coll, sandbox, id_, state)
             return Created(id_, etag, _date_ms(response))
 
         with _ids.create_lock((coll.path, sandbox.lower(), *coll.identity(body))):
-            return self._with_retries("POST", path, attempt, base=coll.base)
+            try:
+                return self._with_retries("POST", path, attempt, base=coll.base)
+            except ApiError as failed:
+                if not made:
+                    raise
+                raise ApiError(
+                    "POST", path, failed.status,
+                    f"{noun} {made[0]} was created (the answer gave its id but no "
+                    f"{coll.version_key}) and reading it back failed, so it is not created "
+                    f"again: {failed.method} {failed.path}: {failed.detail}",
+                    code=failed.code, request_id=failed.request_id, url=failed.url,
+                    may_have_taken_effect=True) from None
 
     def get(self, coll: Collection, sandbox: str, id_: str) -> Item:
         """The item ``id_`` of ``coll``; ``NotFoundError`` only when the service proves it does
@@ -474,15 +499,34 @@ class FlowServiceClient:
         listed = (self._find_by_name(coll, sandbox, str(name), within=state)
                   if coll.by_name and isinstance(name, str)
                   else self._iter_items(coll, sandbox, (), _LOOKUP_PAGE_SIZE, within=state))
-        candidates = [
-            item for item in listed
-            if coll.identity(item) == wanted
-            and item.get(coll.created_by) == self.api_key
-            and _item_ms(item, coll.created_at, default=0) >= since
-            and not _ids.held(item.get("id"))
-        ]
+        candidates: list[Item] = []
+        unproven: list[Item] = []
+        for item in listed:
+            if coll.identity(item) != wanted or _ids.held(item.get("id")):
+                continue
+            creator = item.get(coll.created_by)
+            if isinstance(creator, str) and creator.lower() != self.api_key.lower():
+                continue  # provably another client's
+            created = item.get(coll.created_at)
+            if (creator == self.api_key and isinstance(created, (int, float))
+                    and not isinstance(created, bool) and created >= since):
+                candidates.append(item)
+            else:
+                # No creator, a creator in another case, no usable time, or a time before this
+                # create (the service's clock behind ours, or an old twin): it may be the one
+                # the lost attempt made, and nothing proves it either way.
+                unproven.append(item)
         url = self._url(coll.base, coll.path)
         what = f"{coll.noun}s named {name!r}" if isinstance(name, str) else f"{coll.noun}s"
+        if not candidates and unproven:
+            ids = ", ".join(sorted(str(item.get("id")) for item in unproven))
+            raise ApiError(
+                "POST", coll.path, None,
+                f"the create's answer was lost and {len(unproven)} {what} with the same "
+                f"settings exist ({ids}) that nothing proves were or were not made by it (no "
+                f"{coll.created_by} of this client or no {coll.created_at} since the create); "
+                "none was taken and nothing more was created",
+                url=url, may_have_taken_effect=True)
         if not candidates:
             return None
         if len(candidates) > 1:
@@ -503,6 +547,11 @@ class FlowServiceClient:
                            f"made by it but the list shows no {coll.version_key}",
                            url=url, may_have_taken_effect=True)
         return Created(str(found["id"]), etag, _item_ms(found, coll.created_at))
+
+    def _read_back(self, coll: Collection, sandbox: str, id_: str, state: Attempt) -> Created:
+        """The item a create answered by id only, read back for its version."""
+        item = self._get_item(coll, sandbox, id_, state)
+        return Created(id_, coll.version_of(item) or "", _item_ms(item, coll.created_at))
 
     def _get_item(self, coll: Collection, sandbox: str, id_: str, state: Attempt) -> Item:
         path = f"{coll.path}/{id_}"
@@ -527,19 +576,46 @@ class FlowServiceClient:
         self, coll: Collection, sandbox: str, filters: Sequence[str], page_size: int | None, *,
         within: Attempt | None = None,
     ) -> Iterator[Item]:
+        """Every item, page by page. The whole listing is bounded: ``within`` an attempt by that
+        attempt's end, otherwise by one retry budget (``retry.total_seconds``) shared by all its
+        pages; and by ``MAX_LIST_PAGES`` / ``MAX_LIST_ITEMS`` whatever the time."""
         params: list[tuple[str, str]] = [("property", f) for f in filters]
         url = self._url(coll.base, coll.path)
+        total = self.retry.total_seconds
+        end = self._clock() + total if within is None and total > 0 else None
+        pages = items_seen = 0
+
+        def next_page(page: list[tuple[str, str]]) -> tuple[list[Item], dict[str, Any]]:
+            nonlocal pages, items_seen
+            if pages >= MAX_LIST_PAGES or items_seen >= MAX_LIST_ITEMS:
+                raise UnexpectedAnswerError(
+                    "GET", coll.path, 200,
+                    f"the list did not end after {pages} pages and {items_seen} items; it is "
+                    "not read further", url=url)
+            if within is not None and within.left() <= 0:
+                raise Retryable(None, f"the list did not end within the attempt's "
+                                      f"{within.deadline:.1f}s deadline ({pages} pages read)",
+                                ambiguous=False)
+            if end is not None and self._clock() >= end:
+                raise TransientError(
+                    "GET", coll.path, None,
+                    f"the list did not end within the {total:g}s retry budget ({pages} pages "
+                    "read)", url=url)
+            payload = self._get_json(coll.path, sandbox, page, within=within, coll=coll, end=end)
+            items = payload.get(coll.list_key)
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise UnexpectedAnswerError("GET", coll.path, 200,
+                                            f"the list answer has no {coll.list_key} list",
+                                            url=url)
+            pages += 1
+            items_seen += len(items)
+            return items, payload
+
         if coll.paging == "offset":
             limit = page_size or _LOOKUP_PAGE_SIZE
             start = 0
             while True:
-                page = [*params, ("start", str(start)), ("limit", str(limit))]
-                payload = self._get_json(coll.path, sandbox, page, within=within, coll=coll)
-                items = payload.get(coll.list_key)
-                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                    raise UnexpectedAnswerError("GET", coll.path, 200,
-                                                f"the list answer has no {coll.list_key} list",
-                                                url=url)
+                items, _ = next_page([*params, ("start", str(start)), ("limit", str(limit))])
                 yield from items
                 if len(items) < limit:
                     return
@@ -549,12 +625,7 @@ class FlowServiceClient:
         token: str | None = None
         tokens_seen: set[str] = set()
         while True:
-            page = params + ([("continuationToken", token)] if token else [])
-            payload = self._get_json(coll.path, sandbox, page, within=within, coll=coll)
-            items = payload.get(coll.list_key)
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                raise UnexpectedAnswerError("GET", coll.path, 200,
-                                            "the list answer has no items list", url=url)
+            items, payload = next_page(params + ([("continuationToken", token)] if token else []))
             yield from items
             token = _next_token(payload)
             if token is None:
@@ -568,26 +639,31 @@ class FlowServiceClient:
     def _get_json(
         self, path: str, sandbox: str, params: list[tuple[str, str]] | None, *,
         within: Attempt | None = None, gone_proof: bool = True, coll: Collection = CONNECTIONS,
+        end: float | None = None,
     ) -> dict[str, Any]:
-        """One GET's JSON object: retried under the budget, or, ``within`` another call's
-        attempt, tried once within that attempt's deadline."""
+        """One GET's JSON object: retried under the budget (ending at ``end`` on the client's
+        clock at the latest), or, ``within`` another call's attempt, tried once within what is
+        left of that attempt."""
         def attempt(state: Attempt) -> dict[str, Any]:
             response = self._send("GET", path, sandbox, state, expected=(200,), params=params,
                                   gone_proof=gone_proof, coll=coll)
             return self._json(response, "GET", path, base=coll.base)
 
         if within is None:
-            return self._with_retries("GET", path, attempt, base=coll.base)
+            return self._with_retries("GET", path, attempt, base=coll.base, end=end)
         return attempt(within)
 
     def _url(self, base: str, path: str) -> str:
         return self.platform_url + base + path
 
     def _with_retries(self, method: str, path: str, attempt: Callable[[Attempt], T], *,
-                      base: str = BASE_PATH) -> T:
-        """Run ``attempt`` until it returns, raises a non-retryable error, or the budget ends."""
-        retrier = Retrier(self.retry, timeout=self.timeout[1], clock=self._clock,
-                          sleep=self._sleep)
+                      base: str = BASE_PATH, end: float | None = None) -> T:
+        """Run ``attempt`` until it returns, raises a non-retryable error, or the budget ends
+        (or ``end``, on the client's clock, if that comes first)."""
+        policy = self.retry
+        if end is not None:
+            policy = dataclasses.replace(policy, total_seconds=max(end - self._clock(), 0.001))
+        retrier = Retrier(policy, timeout=self.timeout[1], clock=self._clock, sleep=self._sleep)
         try:
             return retrier.run(attempt)
         except GaveUp as spent:
@@ -624,7 +700,7 @@ class FlowServiceClient:
         url = self._url(coll.base, path)
         try:
             response = transport.send(
-                self._session, method, url, deadline=state.deadline,
+                self._session, method, url, deadline=state.left(),
                 timeouts=transport.Timeouts(self.timeout[0], self.timeout[1]),
                 headers=headers, data=data, params=params, auth=self._auth,
             )
@@ -717,8 +793,11 @@ def _parse_error(response: requests.Response) -> tuple[str | None, str, str | No
         if isinstance(report.get("request-id"), str):
             request_id = report["request-id"]
     if detail is None:
-        detail = response.text.strip()[:300] or response.reason or "no detail"
-    return code, redaction.redact(detail)[:300], request_id or response.headers.get("x-request-id")
+        detail = response.text or response.reason or "no detail"
+    request_id = request_id or response.headers.get("x-request-id")
+    return (redaction.server_text(code, 64) if code is not None else None,
+            redaction.server_text(detail) or "no detail",
+            redaction.server_text(request_id, 128) if request_id is not None else None)
 
 
 def _code_from_type(type_: str) -> str | None:

@@ -41,17 +41,49 @@ def _sub(item: Mapping[str, Any], *keys: str) -> Any:
     return value
 
 
+# Where Flow Service (and a gateway in front of it) puts the text of an error.
+_MESSAGE_KEYS = ("errorMessage", "message", "title", "detail", "errorDetails")
+# The two ways Flow Service names the missing entity: "connections not found with id = [<id>]"
+# and "The requested flows resource <id> is not found" (its report also carries "id", "type").
+_NAMED = (re.compile(r"(\w+) not found with id\s*=\s*\[([^\]]*)\]", re.IGNORECASE),
+          re.compile(r"requested (\w+) resource (\S+?) is not found", re.IGNORECASE))
+_SANDBOX = re.compile(r"\bsandbox", re.IGNORECASE)
+
+
+def _messages(payload: Mapping[str, Any]) -> list[str]:
+    texts = [payload.get(key) for key in _MESSAGE_KEYS]
+    texts.append(_sub(payload, "report", "detailed-message"))
+    return [text for text in texts if isinstance(text, str)]
+
+
 def flow_gone(kind: str) -> GoneProof:
-    """The "gone" proof of Flow Service collection ``kind`` (``connections``, ``flows``...)."""
-    message = re.compile(rf"{re.escape(kind.rstrip('s'))}s? not found with id = \[([^\]]*)\]")
+    """The "gone" proof of Flow Service collection ``kind`` (``connections``, ``flows``...).
+
+    A ``1101-404`` proves it unless its text says something else: it names another id or another
+    kind (``flows not found with id = [x]`` for a connection), or a sandbox. The code-less form is
+    Adobe's sentence for this kind and this id, the whole message and nothing else."""
+    singular = kind.rstrip("s")
+    message = re.compile(rf"{re.escape(singular)}s? not found with id = \[([^\]]*)\]")
+
+    def ours(kind_named: object, id_named: object, id_: str) -> bool:
+        return (not isinstance(kind_named, str)
+                or kind_named.lower().rstrip("s") == singular.lower()) \
+            and (not isinstance(id_named, str) or id_named == id_)
+
+    def names_only(text: str, id_: str) -> bool:
+        if _SANDBOX.search(text):
+            return False
+        return all(ours(found.group(1), found.group(2), id_)
+                   for named in _NAMED for found in named.finditer(text))
 
     def proves(payload: Mapping[str, Any], code: str | None, id_: str) -> bool:
         if code == FLOW_GONE_CODE:
-            return True
+            return (ours(_sub(payload, "report", "type"), _sub(payload, "report", "id"), id_)
+                    and all(names_only(text, id_) for text in _messages(payload)))
         if code is not None:
             return False
         text = payload.get("errorMessage")
-        found = message.search(text) if isinstance(text, str) else None
+        found = message.fullmatch(text.strip()) if isinstance(text, str) else None
         return found is not None and found.group(1) == id_
 
     return proves

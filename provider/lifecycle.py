@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -131,6 +132,45 @@ class Outcome:
     inputs: Props = dataclasses.field(default_factory=dict)
 
 
+class _Claims:
+    """Which resource of this process holds each id (created, adopted, read or updated), so
+    ``adopt_existing`` never hands one entity to two resources: deleting one would delete the
+    other's. Process-wide (one deployment runs in one provider process) and thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders: dict[tuple[str, str], str] = {}
+
+    def hold(self, sandbox: str, id_: str, holder: str) -> None:
+        if id_:
+            with self._lock:
+                self._holders[(sandbox.lower(), id_)] = holder
+
+    def release(self, sandbox: str, id_: str) -> None:
+        with self._lock:
+            self._holders.pop((sandbox.lower(), id_), None)
+
+    def adopt(self, sandbox: str, id_: str, who: str, noun: str) -> None:
+        """Hold ``id_`` for resource ``who``, or raise naming the resource that holds it."""
+        with self._lock:
+            held_by = self._holders.get((sandbox.lower(), id_))
+            if held_by is not None:
+                raise ConfigurationError(
+                    f"adopt_existing found {noun} {id_}, but another resource of this "
+                    f"deployment already holds it ({held_by}); {who} would own it too, and "
+                    "deleting one would delete the other's. Give one of them another name, or "
+                    "drop adopt_existing from the one that should make its own")
+            self._holders[(sandbox.lower(), id_)] = f"{who}, adopted"
+
+
+_claims = _Claims()
+
+
+def _holder(api: ResourceApi, props: Mapping[str, Any], sandbox: str, how: str = "") -> str:
+    who = f"{api.NOUN} {props.get('name')!r} in sandbox {sandbox!r}"
+    return f"{who}, {how}" if how else who
+
+
 class Lifecycle:
     """The operations on one resource type (``api``) of one configured provider. Stateless
     between calls, thread-safe as the client is: the plugin runs many of them at once."""
@@ -207,6 +247,7 @@ class Lifecycle:
                 if adopted is not None:
                     return adopted
             created = api.create(client, sandbox, api.create_body(props))
+            _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
             outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
                                  created_ms=created.date_ms, updated_ms=created.date_ms)
             outs.update(created.extra)
@@ -232,7 +273,9 @@ class Lifecycle:
             try:
                 item = api.get(client, sandbox, id_)
             except NotFoundError:
+                _claims.release(sandbox, id_)
                 return Outcome("", {})
+            _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = api.from_api(item, {**props, "sandbox_name": sandbox})
             return Outcome(id_, outs, inputs)
 
@@ -241,6 +284,7 @@ class Lifecycle:
         a stale etag changes nothing). No request when nothing is to be sent."""
         client, sandbox = self._target(news)
         api = self.api
+        _claims.hold(sandbox, id_, _holder(api, news, sandbox, "updated"))
         # After a lost answer, a 412 on the retry is taken as "already applied" only if the live
         # item shows it. The API masks secrets, so a secret change cannot be seen: the etag may
         # have moved because someone else edited it, and our secret never landed.
@@ -276,7 +320,9 @@ class Lifecycle:
             try:
                 notice = self.api.delete(client, sandbox, id_)
             except NotFoundError:
+                _claims.release(sandbox, id_)
                 return None
+            _claims.release(sandbox, id_)
         if notice:
             print(f"warning: {notice}", file=sys.stderr, flush=True)
         return notice
@@ -312,12 +358,17 @@ class Lifecycle:
             raise ConfigurationError(
                 f"adopt_existing found connection {item.get('id')} named {props['name']!r}, but "
                 f"it is not a {api.NOUN}; rename one of them")
+        _claims.adopt(sandbox, str(item["id"]), _holder(api, props, sandbox), api.NOUN)
         # The token is masked by the API, so the params are always sent: the adopted connection
         # ends up exactly as declared.
         ops = [op for op in api.patch_ops({}, props) if op["path"] != "/name"]
         etag = str(item.get("etag") or "")
-        patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props,
-                              secret_changed=True)
+        try:
+            patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props,
+                                  secret_changed=True)
+        except AepError:
+            _claims.release(sandbox, str(item["id"]))  # not adopted: no resource holds it
+            raise
         outs = api.outputs(props, id_=str(item["id"]), etag=patched.etag,
                              state=item.get("state"), created_ms=item.get("createdAt"),
                              updated_ms=patched.date_ms)

@@ -21,14 +21,16 @@ Pulumi's Python language host from ``plugin/`` as ``<venv python> <plugin dir> <
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import grpc
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
@@ -37,6 +39,7 @@ from provider import lifecycle, schema
 from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
+from provider.redaction import redact
 from provider.settings import TUNING
 
 T = TypeVar("T")
@@ -50,6 +53,69 @@ _KINDS = {
 
 class ProviderError(Exception):
     """What the engine shows when an operation fails: the core's message, nothing below it."""
+
+
+# The gRPC context of the call this task serves (set by ``_Servicer``), so a failed operation can
+# answer the engine with its message alone.
+_CONTEXT: contextvars.ContextVar[Any] = contextvars.ContextVar("aep_grpc_context")
+# The servicer methods whose failures are answered that way.
+_ANSWERED = ("CheckConfig", "DiffConfig", "Configure", "GetSchema", "Check", "Diff", "Create",
+             "Update", "Delete", "Read", "Invoke", "Parameterize")
+
+
+class _Aborted(NotImplementedError):
+    """The call was already answered with the message (``context.abort``). It carries grpc's
+    ``AbortError`` through the experimental server's wrapper, which formats every exception but
+    ``NotImplementedError`` into ``<message>:`` plus a Python stack."""
+
+    def __init__(self, abort: BaseException) -> None:
+        super().__init__("the call was answered")
+        self.abort = abort
+
+
+def _short_errors(fn: Callable[[Any, Any], Coroutine[Any, Any, T]]
+                  ) -> Callable[[Any, Any], Coroutine[Any, Any, T]]:
+    """Answer a failed operation with the provider's own (redacted) message, no traceback."""
+    @functools.wraps(fn)
+    async def answered(self: Any, request: Any) -> T:
+        try:
+            return await fn(self, request)
+        except (AepError, ProviderError) as error:
+            message = redact(str(error))
+            context = _CONTEXT.get(None)
+            if context is not None:
+                try:
+                    await context.abort(grpc.StatusCode.UNKNOWN, message)
+                except grpc.aio.AbortError as sent:
+                    raise _Aborted(sent) from None
+            raise ProviderError(message) from None
+
+    return answered
+
+
+def _answering(name: str) -> Callable[..., Awaitable[Any]]:
+    inherited = getattr(server.ProviderServicer, name)
+
+    async def method(self: Any, request: Any, context: Any) -> Any:
+        token = _CONTEXT.set(context)
+        try:
+            return await inherited(self, request, context)
+        except _Aborted as aborted:
+            # grpc.aio ends the call quietly only when it meets its own AbortError again.
+            raise aborted.abort from None
+        finally:
+            _CONTEXT.reset(token)
+
+    method.__name__ = name
+    return method
+
+
+class _Servicer(server.ProviderServicer):
+    """Pulumi's servicer, except that a call the provider failed ends with the message alone."""
+
+
+for _name in _ANSWERED:
+    setattr(_Servicer, _name, _answering(_name))
 
 
 def plain(value: PropertyValue) -> Any:
@@ -152,10 +218,12 @@ class AepProvider(api.Provider):
 
     # -- provider ------------------------------------------------------------------------------
 
+    @_short_errors
     async def get_schema(self, request: api.GetSchemaRequest) -> api.GetSchemaResponse:
         """The package schema, generated from the field tables."""
         return api.GetSchemaResponse(schema=schema.schema_text())
 
+    @_short_errors
     async def configure(self, request: api.ConfigureRequest) -> api.ConfigureResponse:
         """Settings from ``args``/``variables`` with env fallbacks; a bad setting is kept and
         reported by Check (naming the keys) and every other call."""
@@ -171,6 +239,7 @@ class AepProvider(api.Provider):
 
     # -- resource ------------------------------------------------------------------------------
 
+    @_short_errors
     async def check(self, request: api.CheckRequest) -> api.CheckResponse:
         """Validate inputs with no network; failures name the schema property."""
         core = self.core(request.type)
@@ -189,6 +258,7 @@ class AepProvider(api.Provider):
         return api.CheckResponse(inputs=wire_values(spec, checked.inputs, secrets),
                                  failures=failures or None)
 
+    @_short_errors
     async def diff(self, request: api.DiffRequest) -> api.DiffResponse:
         """A detailed diff: per property, update or update-replace (``sandboxName``)."""
         core = self.core(request.type)
@@ -207,6 +277,7 @@ class AepProvider(api.Provider):
             stables=[schema_name(spec, k) for k in found.stables], delete_before_replace=False,
             diffs=list(detailed), detailed_diff=detailed)
 
+    @_short_errors
     async def create(self, request: api.CreateRequest) -> api.CreateResponse:
         """Create (or, in preview, say which outputs will be known only after)."""
         core = self.core(request.type)
@@ -218,6 +289,7 @@ class AepProvider(api.Provider):
         return api.CreateResponse(resource_id=done.id,
                                   properties=wire_values(core.api.SPEC, done.outputs, secrets))
 
+    @_short_errors
     async def read(self, request: api.ReadRequest) -> api.ReadResponse:
         """Refresh, or with an id only, import from the provider's ``aep:sandboxName``."""
         core = self.core(request.type)
@@ -230,6 +302,7 @@ class AepProvider(api.Provider):
                                 properties=wire_values(spec, done.outputs, secrets),
                                 inputs=wire_values(spec, done.inputs, secrets))
 
+    @_short_errors
     async def update(self, request: api.UpdateRequest) -> api.UpdateResponse:
         """One PATCH with ``If-Match`` (or, in preview, the outputs it will change)."""
         core = self.core(request.type)
@@ -241,6 +314,7 @@ class AepProvider(api.Provider):
             done = await self._run(core.update, request.resource_id, olds, news)
         return api.UpdateResponse(properties=wire_values(core.api.SPEC, done.outputs, secrets))
 
+    @_short_errors
     async def delete(self, request: api.DeleteRequest) -> None:
         """Delete; a resource already gone counts as deleted."""
         core = self.core(request.type)
@@ -250,4 +324,7 @@ class AepProvider(api.Provider):
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the plugin: print the gRPC port on stdout's first line, then serve until killed."""
+    # server.main builds its servicer by this module-level name; ours answers a failed call with
+    # the provider's message alone, where Pulumi's appends a Python stack.
+    server.ProviderServicer = _Servicer  # type: ignore[misc]  # the one way in, see above
     server.main(sys.argv[1:] if argv is None else argv, schema.PACKAGE_VERSION, AepProvider())

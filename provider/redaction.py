@@ -96,6 +96,22 @@ def redact(text: str) -> str:
     return text
 
 
+# C0 and C1 control characters and DEL: a server's text must not move a terminal's cursor, set
+# its title, or start a line that looks like the tool's own output.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+SERVER_TEXT_LIMIT = 300
+
+
+def server_text(text: str, limit: int = SERVER_TEXT_LIMIT) -> str:
+    """Text a server chose (an error's message, code or request id), fit for a message: secrets
+    redacted first, control characters (escape sequences, CR, LF, bell) replaced by a space, cut
+    to ``limit`` characters (an ellipsis marks the cut). The one sanitiser for IMS and Flow."""
+    # Redacting a 2 MB description costs time for nothing: only the start is ever shown, and a
+    # secret cut at this far boundary is cut again, well before it, below.
+    clean = " ".join(_CONTROLS.sub(" ", redact(text[:limit * 64])).split())
+    return clean if len(clean) <= limit else clean[:limit - 1].rstrip() + "\u2026"
+
+
 def redact_params(params: dict[str, object], secret_keys: Iterable[str]) -> dict[str, object]:
     """A copy of ``params`` with the values of ``secret_keys`` masked."""
     hidden = set(secret_keys)

@@ -67,6 +67,11 @@ class LifecycleProvider(ResourceProvider):
     # Instances are stateless when pickled: this class default is replaced in configure().
     _core: Lifecycle = Lifecycle(None, None)
 
+    def __reduce__(self) -> tuple[type[LifecycleProvider], tuple[()]]:
+        # Pickled (as ``__provider``, or by anything else) as the class reference alone: a
+        # configured instance holds the client, its auth and so the credentials.
+        return type(self), ()
+
     @property
     def _client(self) -> FlowServiceClient | None:
         return self._core.client

@@ -8,6 +8,8 @@ from typing import Any
 
 import requests
 
+from provider.redaction import server_text
+
 
 def retry_after(response: requests.Response) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (seconds or HTTP-date), None if absent."""
@@ -46,7 +48,7 @@ def expect_json_object(response: requests.Response) -> dict[str, Any]:
     try:
         payload = response.json()
     except ValueError:
-        kind = response.headers.get("Content-Type") or "no content type"
+        kind = server_text(response.headers.get("Content-Type") or "no content type", 100)
         raise Unreadable(f"the answer body is not JSON ({kind.split(';')[0]})") from None
     if not isinstance(payload, dict):
         raise Unreadable(f"the answer body is JSON but not an object ({type(payload).__name__})")

@@ -4,8 +4,11 @@
 A ``RetryPolicy`` is a budget: at most ``attempts`` tries, and ``total_seconds`` for the whole
 call, *including* each attempt's own deadline. ``Retrier.run`` calls an attempt function with an
 ``Attempt`` that says how long this attempt may take (``Attempt.deadline``: the per-attempt
-timeout, cut to what is left of the budget), so a slow or trickling server costs at most the
-budget. A failure worth retrying is raised as ``Retryable``; anything else passes through.
+timeout, cut to what is left of the budget) and when it must end (``Attempt.end``, an absolute
+time on the retrier's monotonic clock). An attempt that sends several requests gives each one
+``Attempt.left()``, the time left until that end, so the attempt as a whole, not each request,
+is bounded, and a slow or trickling server costs at most the budget. A failure worth retrying
+is raised as ``Retryable``; anything else passes through.
 Waits are exponential with full jitter, or exactly ``Retry-After`` when the server says so (a
 ``Retry-After`` beyond the budget ends the call at once).
 
@@ -66,9 +69,17 @@ class Attempt:
 
     number: int = 0
     ambiguous: bool = False  # an earlier attempt may have taken effect
-    deadline: float = 0.0  # seconds this attempt may take, all included
+    deadline: float = 0.0  # seconds this attempt may take, all included (from its start)
     first_sent_ms: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    end: float | None = None  # when this attempt must be over, on ``clock``
+    clock: Callable[[], float] = time.monotonic
+
+    def left(self) -> float:
+        """Seconds left of this attempt now: what the next request it sends may take."""
+        if self.end is None:
+            return self.deadline
+        return max(0.0, self.end - self.clock())
 
 
 class GaveUp(Exception):
@@ -111,13 +122,14 @@ class Retrier:
             outer_clock, outer_end = outer
             inner_end = started + max(0.0, outer_end - outer_clock())
             end = inner_end if end is None else min(end, inner_end)
-        state = Attempt()
+        state = Attempt(clock=self.clock)
         _outer.budget = (self.clock, end) if end is not None else outer
         try:
             while True:
                 state.number += 1
                 left = None if end is None else end - self.clock()
                 state.deadline = self.timeout if left is None else max(0.0, min(self.timeout, left))
+                state.end = self.clock() + state.deadline
                 try:
                     return attempt(state)
                 except Retryable as failure:

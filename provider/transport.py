@@ -35,7 +35,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
-from provider.redaction import redact
+from provider.redaction import redact, server_text
 from provider.retry import Retryable
 
 __all__ = ["MAX_BODY_BYTES", "DeadlineAdapter", "Refused", "send"]
@@ -230,6 +230,7 @@ def _check_answer(response: requests.Response, max_bytes: int) -> None:
             host = "(unreadable Location)"
         if not location:
             host = "(no Location)"
+        host = server_text(host, 100)
         raise Refused(status, f"the server answered HTTP {status}, a redirect to {host}, which is "
                               "never followed (credentials must not reach another host)",
                       location_host=host, request_id=request_id)
@@ -254,7 +255,7 @@ def _read(response: requests.Response, max_bytes: int) -> bytes:
 def _describe(exc: BaseException) -> str:
     # The library's text can be long and nested; its first line says enough.
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return redact(f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__)
+    return server_text(f"{type(exc).__name__}: {text}" if text else type(exc).__name__, 200)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:

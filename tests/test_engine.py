@@ -15,6 +15,7 @@ from pulumi.runtime.proto import provider_pb2
 from provider.auth import clear_token_cache
 from provider.emulator import Emulator
 from provider.testing import UNKNOWN, Engine, HostError, ProviderHost, serialized_provider, urn_for
+from tests.client_fixtures import databricks_body, make_client
 from tests.conftest import ANY_SANDBOX, ROOT, TOKEN, flow_requests, open_door, stack_config
 
 Props = Callable[..., dict[str, Any]]
@@ -244,3 +245,36 @@ def emu_delete(emu: Emulator, id_: str) -> None:
     auth = ImsTokenAuth(emu.url, emu.client_id, emu.client_secret, "openid")
     FlowServiceClient(emu.url, org_id=emu.org_id, api_key=emu.client_id,
                       auth=auth).delete_connection("dev", id_)
+
+
+def test_an_error_reaches_the_engine_as_the_message_alone(engine: Engine, emu: Emulator,
+                                                          props: Props, door: str) -> None:
+    """A failed operation reaches the engine as the provider's message; through the plugin door
+    with no Python stack and no "Unexpected <class ...>" (the dynamic host adds its own)."""
+    urn = urn_for("plain-error")
+    engine.up({urn: props(name="plain-error")})
+    entry = engine.state[urn]
+    emu_patch(emu, entry.id, entry.outputs["etag"], "plain-error")
+    with pytest.raises(HostError) as caught:
+        engine.up({urn: props(name="plain-error", database="other")})
+    assert "update of Databricks connection 'plain-error'" in caught.value.last_line
+    if door == "plugin":
+        assert caught.value.details == caught.value.last_line
+        assert "Traceback" not in caught.value.details
+        assert 'File "' not in caught.value.details
+        assert "Unexpected" not in caught.value.details
+
+
+def test_two_resources_never_adopt_one_connection(engine: Engine, emu: Emulator,
+                                                  props: Props) -> None:
+    """Two resources adopting one existing connection: the first owns it, the second fails
+    naming the holder; the connection is neither duplicated nor owned twice."""
+    outside = make_client(emu).create_connection("adopt", databricks_body("shared"))
+    declared = {urn_for(n): props(name="shared", sandbox_name="adopt", adopt_existing=True)
+                for n in ("first", "second")}
+    with pytest.raises(HostError) as caught:
+        engine.up(declared)
+    assert "already holds it" in caught.value.last_line
+    assert "'shared' in sandbox 'adopt', adopted" in caught.value.last_line
+    assert [e.id for e in engine.state.values()] == [outside.id]
+    assert [c["id"] for c in emu.connections(sandbox="adopt")] == [outside.id]

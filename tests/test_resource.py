@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -16,6 +17,8 @@ from provider.emulator import Emulator
 from provider.emulator.handler import EmulatorHandler
 from provider.errors import ConfigurationError, ConflictError, InUseError
 from provider.resource import DatabricksBaseConnectionProvider
+from provider.testing import serialized_provider
+from tests.client_fixtures import databricks_body, make_client
 from tests.conftest import TOKEN, configured, flow_requests, stack_config
 
 Props = Callable[..., dict[str, Any]]
@@ -242,13 +245,46 @@ def test_delete_in_use_says_what_to_do(
 def test_adopt_existing_takes_over_same_named_connection(
         provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
     """With adopt_existing, create adopts the connection of that name and applies the inputs."""
-    first = create(provider, props(database="old-db"))
+    # Made outside this deployment (another tool, an earlier run whose state was lost).
+    first = make_client(emulator).create_connection("dev", databricks_body("sales-databricks"))
     adopted = create(provider, props(adopt_existing=True))
-    assert adopted["connection_id"] == first["connection_id"]
+    assert adopted["connection_id"] == first.id
     stored = emulator.connections(sandbox="dev")
     assert len(stored) == 1
     assert stored[0]["auth"]["params"]["database"] == "acme-db"
     assert adopted["etag"] == stored[0]["etag"]
+
+
+def test_adopt_existing_refuses_a_connection_another_resource_holds(
+        provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
+    """A connection this deployment created (or adopted) is never adopted by a second resource:
+    the error names the holder and the adopter, and nothing is changed."""
+    first = create(provider, props(database="old-db"))
+    with pytest.raises(ConfigurationError, match="already holds it") as caught:
+        provider.create(props(adopt_existing=True))
+    assert first["connection_id"] in str(caught.value)
+    assert "'sales-databricks' in sandbox 'dev', created" in str(caught.value)
+    (stored,) = emulator.connections(sandbox="dev")
+    assert stored["auth"]["params"]["database"] == "old-db"
+
+
+def test_adopt_existing_twice_adopts_once(
+        provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
+    """Two resources adopting the same connection: the first owns it, the second is refused."""
+    outside = make_client(emulator).create_connection("dev", databricks_body("sales-databricks"))
+    assert create(provider, props(adopt_existing=True))["connection_id"] == outside.id
+    with pytest.raises(ConfigurationError, match=r"adopted\)"):
+        provider.create(props(adopt_existing=True))
+    assert [c["id"] for c in emulator.connections(sandbox="dev")] == [outside.id]
+
+
+def test_adopt_existing_after_delete_is_allowed_again(
+        provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
+    """A deleted resource no longer holds its id (another lookup then finds nothing to adopt)."""
+    first = create(provider, props())
+    provider.delete(first["connection_id"], first)
+    outside = make_client(emulator).create_connection("dev", databricks_body("sales-databricks"))
+    assert create(provider, props(adopt_existing=True))["connection_id"] == outside.id
 
 
 def test_adopt_existing_creates_when_nothing_to_adopt(
@@ -309,3 +345,20 @@ def test_refresh_after_writes_finds_no_drift_when_the_date_header_is_a_second_la
     assert updated["etag"] != outs["etag"]
     again = provider.read(outs["connection_id"], updated)
     assert again.outs == updated
+
+
+# -- pickling ----------------------------------------------------------------------------------
+
+
+def test_a_configured_provider_pickles_as_its_class_alone(
+        provider: DatabricksBaseConnectionProvider, props: Props, emulator: Emulator) -> None:
+    """After configure() and a create (client, token cache, secrets in memory), the provider
+    pickles (as __provider or by plain pickle) to the class reference only: no credential."""
+    create(provider, props())
+    assert serialized_provider(provider) == serialized_provider(DatabricksBaseConnectionProvider())
+    raw = pickle.dumps(provider)
+    for secret in (emulator.client_secret, TOKEN):
+        assert secret.encode() not in raw
+    revived = pickle.loads(raw)  # noqa: S301 - bytes this test pickled itself
+    assert type(revived) is DatabricksBaseConnectionProvider
+    assert revived._client is None

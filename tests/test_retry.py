@@ -120,3 +120,21 @@ def test_other_errors_pass_through_untouched() -> None:
     with pytest.raises(KeyError):
         retrier(fake, attempts=5).run(attempt)
     assert calls == [1]
+
+
+def test_an_attempt_carries_an_absolute_end_and_each_send_gets_what_is_left() -> None:
+    """Within one attempt, time spent on a first request shrinks what the next may take: the
+    attempt, not each request, is bounded by its deadline."""
+    fake = FakeTime()
+    lefts: list[float] = []
+
+    def attempt(state: Attempt) -> None:
+        lefts.append(state.left())
+        fake.now += 4  # a first request takes four seconds
+        lefts.append(state.left())
+        fake.now += 4
+        lefts.append(state.left())
+
+    Retrier(RetryPolicy(attempts=1, total_seconds=60), timeout=6.0, clock=fake.clock,
+            sleep=fake.sleep).run(attempt)
+    assert lefts == [6.0, 2.0, 0.0]

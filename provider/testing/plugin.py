@@ -49,8 +49,9 @@ _UNEXPECTED = "Unexpected <class "
 
 
 class PluginError(HostError):
-    """A failed call to the plugin. grpc.aio reports ``Unexpected <class ...>: <message>:`` and
-    the server appends the stack; ``last_line`` is the provider's message alone."""
+    """A failed call to the plugin. The plugin answers with the provider's message alone
+    (``provider.native._short_errors``); anything else reaches grpc.aio as ``Unexpected <class
+    ...>: <message>:`` plus the server's stack. ``last_line`` is the message either way."""
 
     @property
     def last_line(self) -> str:

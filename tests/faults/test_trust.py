@@ -9,6 +9,7 @@ many attempts the call took.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -206,3 +207,64 @@ def test_identical_resources_created_concurrently_each_get_their_own(
         assert sorted(c["id"] for c in emu.connections(sandbox=box)) == sorted(ids)
         for id_, urn, outs in made:
             engine.host.delete(id_, urn, outs)
+
+
+def test_create_answered_without_etag_is_never_posted_twice(
+    emu: Emulator, door: str, sandbox: str, props: Props,
+) -> None:
+    """201 with an id and no etag, then 503 and 429 on every read-back: the create fails naming
+    the id it made (it took effect), nothing more is created: exactly one POST."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return json_answer(201, {"id": "made-without-etag"})
+        return json_answer(503 if len(srv.seen) == 2 else 429, {"message": "busy"})
+
+    with (HostileServer(script) as srv,
+          engine_at(emu, door, **{"aep:platformUrl": srv.url, "aep:retryAttempts": "4"}) as eng):
+        with pytest.raises(HostError) as caught:
+            eng.up(declare(props, sandbox, ["e"]))
+        assert eng.state == {}
+    assert [s.method for s in srv.seen] == ["POST"] + ["GET"] * 4  # one read-back per attempt
+    assert "made-without-etag" in caught.value.last_line
+
+
+def test_lost_create_with_an_unprovable_twin_creates_nothing_more(
+    emu: Emulator, door: str, sandbox: str, props: Props,
+) -> None:
+    """A lost create answer, then a list showing a same-settings connection with no
+    createdClient: the create fails listing it, exactly one POST."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        body = json.loads(srv.seen[0].body)
+        return json_answer(200, {"items": [{**body, "id": "twin-of-unknown-origin",
+                                            "etag": '"1"', "createdAt": 1}]})
+
+    with (HostileServer(script) as srv,
+          engine_at(emu, door, **{"aep:platformUrl": srv.url}) as eng):
+        with pytest.raises(HostError) as caught:
+            eng.up(declare(props, sandbox, ["u"]))
+        assert eng.state == {}
+    assert [s.method for s in srv.seen] == ["POST", "GET"]
+    assert "twin-of-unknown-origin" in caught.value.last_line
+
+
+def test_lost_create_lookup_over_endless_pages_ends_without_a_second_post(
+    emu: Emulator, door: str, sandbox: str, props: Props,
+) -> None:
+    """A lost create answer, then a list handing out fresh continuation tokens: the lookup ends
+    with its attempt and the budget, the create fails, exactly one POST."""
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        n = len(srv.seen)
+        more = {"_links": {"next": {"href": f"/x?continuationToken=t{n}"}}} if n < 5000 else {}
+        return json_answer(200, {"items": [{"id": f"other-{n}", "name": "other"}], **more})
+
+    with (HostileServer(script) as srv,
+          engine_at(emu, door, **{"aep:platformUrl": srv.url, "aep:retryMaxSeconds": "2",
+                                  "aep:retryAttempts": "3"}) as eng):
+        with pytest.raises(HostError):
+            eng.up(declare(props, sandbox, ["p"]))
+        assert eng.state == {}
+    assert [s.method for s in srv.seen].count("POST") == 1
