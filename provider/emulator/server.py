@@ -68,6 +68,7 @@ class Emulator(PipelineViews):
         self._store = ConnectionStore(state_file)
         self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl, clock, ORG_ID)
         self.sleep = sleep
+        self._clock = clock
         service = ConnectionService(
             self._store,
             mask=mask,
@@ -112,6 +113,7 @@ class Emulator(PipelineViews):
                 workers=self._workers,
             )
             server.sleep = self._sleep
+            server.clock = self._clock
         except OSError:
             self._store.unlock()
             raise
