@@ -56,6 +56,8 @@ Options (``Emulator(...)`` keyword / CLI flag)
     (``limits.REQUEST_READ_SECONDS``: a request that has not arrived whole in time gets 408 and
     the connection closes) and the sleep of ``latency``/``delay`` faults, so tests expire tokens,
     pass deadlines and count waits without waiting.
+``read_seconds`` (``limits.REQUEST_READ_SECONDS``, 10)
+    Python only: the time a request has to arrive whole.
 
 Endpoints
 ---------

@@ -176,7 +176,12 @@ class _DeadlineReader(io.RawIOBase):
                 raise _TooSlow(f"the request did not arrive within {self._seconds:g} s")
             wait = min(wait, left)
         self._sock.settimeout(wait)
-        count: int = self._raw.readinto(buffer)
+        try:
+            count: int = self._raw.readinto(buffer)
+        except TimeoutError:
+            # Nothing came before the deadline (not merely the idle wait between requests).
+            self.expired = self.deadline is not None
+            raise
         if self.deadline is None and count:
             self.deadline = self._clock() + self._seconds
         return count

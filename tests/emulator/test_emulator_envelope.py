@@ -217,6 +217,17 @@ def test_a_request_trickled_past_its_deadline_gets_408_and_the_connection_ends()
         assert emu.requests == []
 
 
+def test_a_connection_that_sends_nothing_gets_408_when_its_deadline_passes() -> None:
+    """A fresh connection that never sends a byte is answered 408 and closed once the read
+    deadline is up, not held for the whole idle timeout. (A real 0.05 s wait: what ends it is
+    the socket's own timeout inside a blocking read, which no injected clock can step.)"""
+    with Emulator(read_seconds=0.05) as emu:
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            data = _read_to_end(sock)
+        assert _status_lines(data) == [b"HTTP/1.1 408 Request Timeout"]
+        assert b"\r\nConnection: close" in data.partition(b"\r\n\r\n")[0]
+
+
 def test_an_idle_keep_alive_is_not_cut_by_the_read_deadline() -> None:
     """The deadline of a keep-alive connection's next request starts at its first byte: a client
     idle between two requests longer than the deadline is still served."""
