@@ -195,7 +195,8 @@ class _DeadlineReader(io.RawIOBase):
 
 
 class _BodyRefused(Exception):
-    """The request body is refused before it is read (too large, bad Content-Length)."""
+    """The request body is refused before it is read (too large, bad Content-Length, any
+    Transfer-Encoding)."""
 
     def __init__(self, error: FlowError | GatewayError) -> None:
         super().__init__(error.message)
