@@ -1,8 +1,10 @@
 # Day-to-day commands. Shell logic lives in scripts/ (tested by tests/stacks/test_stack_scripts.py).
 #
 #   make up                    deploy the `local` stack against the offline emulator
-#   make preview STACK=dev     preview another stack (your own Pulumi login and secrets)
-#   make refresh|destroy [STACK=...]
+#   make preview STACK=dev CONFIRM_STACK=dev
+#                              preview another stack (your own Pulumi login and secrets); any
+#                              stack but `local` runs only when CONFIRM_STACK names it too
+#   make refresh|destroy [STACK=... CONFIRM_STACK=...]
 #   make emulator              run the emulator in the foreground; `make emulator-stop` stops the
 #                              background one `make up` started
 #   make test | make lint
@@ -16,11 +18,17 @@
 # reaches the scripts through the environment (AEP_MAKE_STACK), never through a recipe's command
 # line, and scripts/stack.sh accepts only [a-z0-9-]+.
 #
+# make also reads variables from MAKEFLAGS in the environment as if typed on its command line
+# (`MAKEFLAGS='STACK=prod' make preview` reports STACK's origin as "command line"), so the stack
+# alone cannot be trusted to be deliberate: scripts/stack.sh prints the stack it runs and, for any
+# stack but `local`, requires CONFIRM_STACK to name the same stack. CONFIRM_STACK follows STACK's
+# rules (command line only, never expanded, passed through AEP_MAKE_CONFIRM_STACK).
+#
 # Knobs (environment): EMULATOR_PORT, EMULATOR_STATE, PULUMI_CONFIG_PASSPHRASE, AEP_VENV; see
 # scripts/lib.sh.
 
 # Never exported as is: make would expand the command-line text when exporting it.
-unexport STACK
+unexport STACK CONFIRM_STACK
 
 ifeq ($(origin STACK),command line)
 # $(value ...): the text exactly as typed, never expanded by make ($(shell ...) stays text).
@@ -32,10 +40,19 @@ endif
 export AEP_MAKE_STACK := local
 endif
 
+ifeq ($(origin CONFIRM_STACK),command line)
+export AEP_MAKE_CONFIRM_STACK := $(value CONFIRM_STACK)
+else
+ifeq ($(origin CONFIRM_STACK),environment)
+$(warning CONFIRM_STACK in the environment is ignored; use `make <target> STACK=<stack> CONFIRM_STACK=<stack>`)
+endif
+export AEP_MAKE_CONFIRM_STACK :=
+endif
+
 .PHONY: up preview refresh destroy emulator emulator-stop venv test lint
 
 up preview refresh destroy:
-	@scripts/stack.sh $@ "$$AEP_MAKE_STACK"
+	@CONFIRM_STACK="$$AEP_MAKE_CONFIRM_STACK" scripts/stack.sh $@ "$$AEP_MAKE_STACK"
 
 emulator:
 	@scripts/emulator.sh run

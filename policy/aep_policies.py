@@ -1,19 +1,24 @@
 """The rules of the ``aep-connections-guardrails`` policy pack.
 
-Each rule is a plain function ``(args, report_violation) -> None`` that looks only at resources
-of type :data:`RESOURCE_TYPE` (every other resource passes silently), followed by the
+Each rule is a plain function ``(args, report_violation) -> None`` that looks only at base
+connections, through either front door (:func:`is_connection`: :data:`RESOURCE_TYPE` of the
+dynamic provider or :data:`NATIVE_RESOURCE_TYPE` of the native plugin; every other resource passes
+silently), followed by the
 ``ResourceValidationPolicy`` / ``StackValidationPolicy`` objects and :data:`POLICIES`, the list
 ``__main__.py`` serves. Importing this module has no side effects (no server, no config read),
 so tests import it directly; ``__main__.py`` must not be imported, it serves forever.
 
 The pack is self-contained: it does not import the ``provider`` package, because a pack may run
-in its own virtualenv with only ``pulumi-policy`` installed.
+in its own virtualenv with only ``pulumi-policy`` installed. It shares ``pipeline_policies``'s
+reading of the two front doors (``type_name`` and ``prop``), its sibling in the pack directory.
 
 Contract shared by every rule:
 
-- ``args.props`` are the resource's properties in state spelling (snake_case). Secrets arrive
-  as plaintext; the ``access_token`` value is scrubbed from every message, and userinfo in a
-  URL is masked before it is echoed.
+- ``args.props`` are the resource's properties: snake_case from the dynamic provider
+  (``sandbox_name``), camelCase from the native plugin (``sandboxName``); every property is read
+  through :func:`pipeline_policies.prop`, which takes either spelling, so each rule holds for
+  both doors. Messages name properties in snake_case. Secrets arrive as plaintext; the access
+  token is scrubbed from every message, and userinfo in a URL is masked before it is echoed.
 - A property that is unknown raises ``UnknownValueError`` when read. During a preview
   (``PULUMI_DRY_RUN=true``, which the engine's language host sets for the pack process, see
   :func:`is_preview`) resource rules let it propagate: the framework turns it into an ADVISORY
@@ -39,6 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline_policies import DYNAMIC_PREFIX, NATIVE_PREFIX, prop, type_name
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -59,7 +65,11 @@ PACK_DESCRIPTION = (
     "workspace host, sandbox allow-list, protection of production, unique names, ownership "
     "and naming."
 )
-RESOURCE_TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
+RESOURCE_NAME = "DatabricksBaseConnection"
+RESOURCE_TYPE = DYNAMIC_PREFIX + RESOURCE_NAME
+"""The dynamic provider's type token (snake_case properties)."""
+NATIVE_RESOURCE_TYPE = NATIVE_PREFIX + RESOURCE_NAME
+"""The native plugin's type token (camelCase properties)."""
 
 DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 DEFAULT_PRODUCTION_SANDBOXES: tuple[str, ...] = ("prod",)
@@ -80,6 +90,11 @@ _BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def is_connection(resource_type: str) -> bool:
+    """True for a base connection declared through either front door."""
+    return type_name(resource_type) == RESOURCE_NAME
 
 
 def _show(value: object) -> str:
@@ -106,7 +121,7 @@ def _scrubbing(report_violation: ReportViolation, props: Mapping[str, Any]) -> R
     """Wrap ``report_violation`` so that the resource's access token (raw or JSON-escaped) never
     reaches a message; values are cut to length only after it is masked."""
     try:
-        token = props.get("access_token")
+        token = prop(props, "access_token")
     except UnknownValueError:
         token = None
     forms = ({token, json.dumps(token)[1:-1]} if isinstance(token, str) and len(token) >= 4
@@ -203,7 +218,7 @@ def _pattern(config: Mapping[str, Any], default: str) -> tuple[re.Pattern[str] |
 
 def _sandbox_of(props: Mapping[str, Any]) -> object:
     """The ``sandbox_name`` property, or None when absent (raises UnknownValueError if unknown)."""
-    return props.get("sandbox_name")
+    return prop(props, "sandbox_name")
 
 
 # --- databricks-domain --------------------------------------------------------------------------
@@ -256,10 +271,10 @@ def validate_databricks_domain(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
     """``domain`` must be the https origin of a Databricks workspace (:func:`domain_problem`)."""
-    if args.resource_type != RESOURCE_TYPE:
+    if not is_connection(args.resource_type):
         return
     report = _scrubbing(report_violation, args.props)
-    domain = args.props.get("domain")
+    domain = prop(args.props, "domain")
     problem = domain_problem(domain)
     if problem is not None:
         report(
@@ -282,7 +297,7 @@ def validate_allowed_sandboxes(
     Fails closed: if ``allowedSandboxes`` is absent, malformed or empty, every connection is a
     violation whose message shows the config file to write; nothing is allowed by default.
     """
-    if args.resource_type != RESOURCE_TYPE:
+    if not is_connection(args.resource_type):
         return
     report = _scrubbing(report_violation, args.props)
     allowed, problem = _string_list(args.get_config(), "allowedSandboxes")
@@ -334,7 +349,7 @@ def validate_protect_production(
     production, since Flow Service then uses the organisation's default (production) sandbox. A
     malformed ``productionSandboxes`` falls back to the default list and is reported.
     """
-    if args.resource_type != RESOURCE_TYPE or args.opts.protect:
+    if not is_connection(args.resource_type) or args.opts.protect:
         return
     report = _scrubbing(report_violation, args.props)
     production, problem = _string_list(args.get_config(), "productionSandboxes")
@@ -367,6 +382,21 @@ def validate_protect_production(
 
 # Dashes that look like "-": every Unicode dash punctuation (category Pd) plus the minus signs.
 _MINUS_SIGNS = frozenset("\u2212\u02d7\u2796\ufe63\uff0d")
+# Cyrillic and Greek letters drawn like a Latin letter in common fonts (the single-letter entries
+# of Unicode's confusables table for these two scripts), read as that Latin letter. A small fixed
+# set, not UTS #39: lookalikes from other scripts stay distinct (naming-convention, ASCII
+# kebab-case, is what refuses them all).
+_CONFUSABLES = str.maketrans(
+    # Cyrillic lower and upper case
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u04bb\u051b\u051d\u04cf"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0405\u0406\u0408\u04ae"
+    "\u051a\u051c"
+    # Greek upper and lower case
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u03bf\u03bd\u03b9\u03b1\u03c1",
+    "aeopcyxsijdhqwl" "ABEKMHOPCTXSIJY" "QW"
+    "ABEZHIKMNOPTYX" "oviap",
+)
 
 
 def name_key(name: str) -> str:
@@ -374,16 +404,18 @@ def name_key(name: str) -> str:
 
     NFKC normalisation (full-width and other compatibility forms become their plain letters),
     invisible format characters removed (zero-width space/joiners, soft hyphen, BOM: Unicode
-    category Cf), every dash folded to "-", whitespace runs collapsed, then case-folded. So
-    "Sales", " sales ", "sa\u200bles" and full-width "sales" are one name, as are "a-b" and
-    "a\u2013b": they look alike to people in the AEP UI and to a lookup by name.
+    category Cf), every dash folded to "-", Cyrillic and Greek letters drawn like Latin ones
+    read as those (:data:`_CONFUSABLES`), whitespace runs collapsed, then case-folded. So
+    "Sales", " sales ", "sa\u200bles", full-width "sales" and "s\u0430les" (Cyrillic a) are one
+    name, as are "a-b" and "a\u2013b": they look alike to people in the AEP UI and to a lookup by
+    name. Lookalikes outside that small set (other scripts, mixed-script words) are not folded.
     """
     text = unicodedata.normalize("NFKC", name)
     text = "".join(
         "-" if unicodedata.category(ch) == "Pd" or ch in _MINUS_SIGNS else ch
         for ch in text
         if unicodedata.category(ch) != "Cf"
-    )
+    ).translate(_CONFUSABLES)
     return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
 
 
@@ -397,10 +429,10 @@ def validate_unique_names(args: StackValidationArgs, report_violation: ReportVio
     """
     groups: dict[tuple[str, str], list[tuple[PolicyResource, str, str]]] = {}
     for resource in args.resources:
-        if resource.resource_type != RESOURCE_TYPE:
+        if not is_connection(resource.resource_type):
             continue
         try:
-            name = resource.props.get("name")
+            name = prop(resource.props, "name")
             sandbox = _sandbox_of(resource.props)
         except UnknownValueError as unknown:
             if not is_preview():
@@ -446,7 +478,7 @@ def validate_owner_description(
 ) -> None:
     """``description`` must match the pack config ``pattern`` (``re.search``), by default
     :data:`DEFAULT_OWNER_PATTERN`, so that every connection names who owns it."""
-    if args.resource_type != RESOURCE_TYPE:
+    if not is_connection(args.resource_type):
         return
     report = _scrubbing(report_violation, args.props)
     regex, source = _pattern(args.get_config(), DEFAULT_OWNER_PATTERN)
@@ -454,7 +486,7 @@ def validate_owner_description(
         report(f'[owner-description] Connection "{args.name}": {source}. Fix the pack config.',
                None)
         return
-    description = args.props.get("description")
+    description = prop(args.props, "description")
     if isinstance(description, str) and regex.search(description):
         return
     shown = "is missing" if description is None else f"is {_show(description)}"
@@ -471,7 +503,7 @@ def validate_naming_convention(
 ) -> None:
     """``name`` must match the pack config ``pattern`` (``re.search``), by default
     :data:`DEFAULT_NAME_PATTERN` (lowercase kebab-case, 3-63 characters)."""
-    if args.resource_type != RESOURCE_TYPE:
+    if not is_connection(args.resource_type):
         return
     report = _scrubbing(report_violation, args.props)
     regex, source = _pattern(args.get_config(), DEFAULT_NAME_PATTERN)
@@ -479,7 +511,7 @@ def validate_naming_convention(
         report(f'[naming-convention] Connection "{args.name}": {source}. Fix the pack config.',
                None)
         return
-    name = args.props.get("name")
+    name = prop(args.props, "name")
     if isinstance(name, str) and regex.search(name):
         return
     report(

@@ -3,7 +3,8 @@
 # Knobs (environment variables), all optional:
 #   AEP_VENV               use this existing virtualenv as is: no creation, no install (tests, CI)
 #   PYTHON                 interpreter used to create .venv (default: python3)
-#   EMULATOR_PORT          loopback port of the emulator (default: 8080, as in Pulumi.local.yaml)
+#   EMULATOR_PORT          loopback port of the emulator, 1-65535 (default: 8080, as in
+#                          Pulumi.local.yaml)
 #   EMULATOR_STATE         emulator state file (default: <project>/.emulator-state-<port>.json,
 #                          one per port: two emulators never share one; the emulator locks it)
 #   AEP_RUN_DIR            where the emulator's pid and log files go (default: <project>/.pulumi-state)
@@ -11,10 +12,13 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EMULATOR_PORT="${EMULATOR_PORT:-8080}"
-if [[ ! "$EMULATOR_PORT" =~ ^[0123456789]{1,5}$ ]]; then
-    echo "error: EMULATOR_PORT must be a port number, got $(printf '%q' "$EMULATOR_PORT")" >&2
+if [[ ! "$EMULATOR_PORT" =~ ^[0123456789]{1,5}$ ]] ||
+    ((10#$EMULATOR_PORT < 1 || 10#$EMULATOR_PORT > 65535)); then
+    echo "error: EMULATOR_PORT must be a port number from 1 to 65535, got" \
+        "$(printf '%q' "$EMULATOR_PORT")" >&2
     exit 1
 fi
+EMULATOR_PORT="$((10#$EMULATOR_PORT))"  # one spelling (08080 is 8080) in file names and checks
 EMULATOR_STATE="${EMULATOR_STATE:-$ROOT/.emulator-state-$EMULATOR_PORT.json}"
 AEP_RUN_DIR="${AEP_RUN_DIR:-$ROOT/.pulumi-state}"
 AEP_LOCAL_BACKEND_DIR="${AEP_LOCAL_BACKEND_DIR:-$ROOT/.pulumi-state}"

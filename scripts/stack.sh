@@ -10,7 +10,10 @@
 # backend (PULUMI_BACKEND_URL=file://<project>/.pulumi-state), uses the passphrase secrets
 # provider (PULUMI_CONFIG_PASSPHRASE, default `local-emulator-only`), creates the stack on first
 # use, and does not ask for confirmation.
-# Any other stack: uses your own Pulumi login/backend and secrets provider, must already exist
+# Any other stack: runs only when the environment variable CONFIRM_STACK names it too
+# (`make preview STACK=prod CONFIRM_STACK=prod`; the stack is printed first), so a stack picked up
+# by accident (an ambient MAKEFLAGS='STACK=prod', a copied command) stops before anything runs;
+# uses your own Pulumi login/backend and secrets provider, must already exist
 # (`pulumi stack init <name>`), and Pulumi asks before up/destroy change anything.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -37,6 +40,12 @@ if [[ ! -f "$ROOT/$policy_config" ]]; then
     die "no policy pack config for stack '$stack' ($policy_config); create it (see policy/config.dev.json) so the guardrails run"
 fi
 policy=(--policy-pack policy --policy-pack-config "$policy_config")
+
+echo "aep-connections: $action of stack '$stack'"
+if [[ "$stack" != local && "${CONFIRM_STACK:-}" != "$stack" ]]; then
+    die "stack '$stack' is not the local one; nothing was done. Confirm it by name:" \
+        "make $action STACK=$stack CONFIRM_STACK=$stack (CONFIRM_STACK is $(printf '%q' "${CONFIRM_STACK:-}"))"
+fi
 
 venv_python >/dev/null
 cd "$ROOT"

@@ -3,7 +3,9 @@
 Two autouse guards keep every test hermetic (the live test, marked ``live``, is the only
 exception): the caller's ``AEP_*`` variables are removed, any connection to an address other
 than loopback fails the test (``network_guard.py``), and every exchange with an emulator is
-validated against the project's OpenAPI document (``openapi_contract.py``).
+validated against the project's OpenAPI document (``openapi_contract.py``). A third, for the
+whole run, fails it if any process it started is still running at the end
+(``process_guard.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 from network_guard import loopback_only
 from openapi_contract import validating_exchanges
+from process_guard import leftover_processes
 from pulumi.dynamic import Config, ConfigureRequest
 
 from provider.emulator import Emulator
@@ -65,6 +68,16 @@ def _hermetic(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     assert not broken, "exchanges with the emulator broke provider/emulator/openapi.yaml:\n" + (
         "\n".join(broken)
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_process_left_behind(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """When the run ends, no process it started still runs: no child of pytest, and no process
+    naming the run's temporary directory (a background emulator started by `make up`)."""
+    yield
+    marker = f"{tmp_path_factory.getbasetemp()}{os.sep}"
+    left = leftover_processes(os.getpid(), marker)
+    assert not left, "processes the test run started are still running:\n" + "\n".join(left)
 
 
 # Tests outside tests/emulator keep apart by sandbox names of their own, so their emulators let

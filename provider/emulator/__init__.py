@@ -52,8 +52,12 @@ Options (``Emulator(...)`` keyword / CLI flag)
 ``delete_status`` / ``--delete-status`` (204)
     The status of a successful DELETE (204, or 202 as the Destinations spec shows, or 200).
 ``clock`` (``time.monotonic``), ``sleep`` (``time.sleep``)
-    Python only: the token issuer's clock (expiry) and the sleep of ``latency``/``delay``
-    faults, so tests expire tokens and count waits without waiting.
+    Python only: the token issuer's clock (expiry), the clock of the request read deadline
+    (``limits.REQUEST_READ_SECONDS``: a request that has not arrived whole in time gets 408 and
+    the connection closes) and the sleep of ``latency``/``delay`` faults, so tests expire tokens,
+    pass deadlines and count waits without waiting.
+``read_seconds`` (``limits.REQUEST_READ_SECONDS``, 10)
+    Python only: the time a request has to arrive whole.
 
 Endpoints
 ---------

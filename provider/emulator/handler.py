@@ -3,11 +3,17 @@
 The handler reads the request, asks ``Faults`` what to do, lets the ``Router`` answer, records
 the request (redacted) and writes the answer with ``Content-Length``. A dropped connection is
 closed with ``SO_LINGER`` 0, so the client sees a reset rather than a clean end of stream.
+
+Reading is bounded: a request must arrive whole within ``REQUEST_READ_SECONDS`` (408 and close
+otherwise, see :class:`_DeadlineReader`), and a body is taken only by ``Content-Length``: any
+``Transfer-Encoding`` is answered 411 and the connection closed, so bytes of an unread chunked
+body can never be taken for the next request (request smuggling).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import socket
 import struct
@@ -21,8 +27,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from provider.emulator.faults import Faults
-from provider.emulator.limits import DEFAULT_WORKERS, MAX_BODY_BYTES
-from provider.emulator.problems import FlowError, GatewayError, server_fault, throttled
+from provider.emulator.limits import DEFAULT_WORKERS, MAX_BODY_BYTES, REQUEST_READ_SECONDS
+from provider.emulator.problems import (
+    EmulatorHTTPError,
+    FlowError,
+    GatewayError,
+    server_fault,
+    throttled,
+)
 from provider.emulator.recording import (
     RecordedRequest,
     redact_body,
@@ -52,6 +64,9 @@ class EmulatorServer(ThreadingHTTPServer):
         self.recorder = recorder
         self.stopping = False
         self.sleep: Callable[[float], None] = time.sleep  # latency and delay faults; injectable
+        # The request read deadline (see REQUEST_READ_SECONDS) runs on this clock; injectable.
+        self.clock: Callable[[], float] = time.monotonic
+        self.read_seconds = REQUEST_READ_SECONDS
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         # At most `workers` connections are served at once (one thread each); an idle
@@ -79,14 +94,9 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def _refuse(self, request: Any) -> None:
         """Answer 503 (Flow Service's 1103-503 body, Retry-After: 1) and close, in this thread."""
-        body = json.dumps(server_fault(503).body(str(uuid.uuid4()))).encode("utf-8")
-        head = (
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-        ).encode("ascii")
         with contextlib.suppress(OSError):
             request.settimeout(1)
-            request.sendall(head + body)
+        _raw_answer(request, "503 Service Unavailable", server_fault(503), "Retry-After: 1\r\n")
         self.shutdown_request(request)
 
     def track(self, sock: socket.socket, *, opened: bool) -> None:
@@ -112,8 +122,81 @@ class EmulatorServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def _raw_answer(
+    sock: socket.socket, status: str, error: EmulatorHTTPError, headers: str = ""
+) -> None:
+    """Write ``error``'s whole JSON answer, ``headers`` (``Name: value\\r\\n`` lines) and
+    ``Connection: close`` straight to ``sock``: no request state needed, it may be unparsed."""
+    body = json.dumps(error.body(str(uuid.uuid4()))).encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{headers}Connection: close\r\n\r\n"
+    ).encode("ascii")
+    with contextlib.suppress(OSError):
+        sock.sendall(head + body)
+
+
+class _TooSlow(TimeoutError):
+    """The request did not arrive whole before its read deadline."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input, read under the current request's deadline.
+
+    Each read waits at most the time left before ``deadline`` (an end time on ``clock``), and at
+    most ``idle`` seconds when no deadline runs; once the deadline has passed, reading raises
+    :class:`_TooSlow` even if bytes keep coming, which is what a per-read timeout cannot do.
+    Without a deadline, the first bytes read start one (a keep-alive connection's next request).
+    """
+
+    def __init__(
+        self, raw: Any, sock: socket.socket, clock: Callable[[], float], seconds: float,
+        idle: float,
+    ) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sock = sock
+        self._clock = clock
+        self._seconds = seconds
+        self._idle = idle
+        self.deadline: float | None = clock() + seconds  # the first request: from the opening
+        self.expired = False
+
+    def readable(self) -> bool:
+        """Always: this is an input stream."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read what is there, waiting no longer than the deadline allows."""
+        wait = self._idle
+        if self.deadline is not None:
+            left = self.deadline - self._clock()
+            if left <= 0:
+                self.expired = True
+                raise _TooSlow(f"the request did not arrive within {self._seconds:g} s")
+            wait = min(wait, left)
+        self._sock.settimeout(wait)
+        try:
+            count: int = self._raw.readinto(buffer)
+        except TimeoutError:
+            # Nothing came before the deadline (not merely the idle wait between requests).
+            self.expired = self.deadline is not None
+            raise
+        if self.deadline is None and count:
+            self.deadline = self._clock() + self._seconds
+        return count
+
+    def close(self) -> None:
+        """Close the underlying socket stream too."""
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
 class _BodyRefused(Exception):
-    """The request body is refused before it is read (too large, bad Content-Length)."""
+    """The request body is refused before it is read (too large, bad Content-Length, any
+    Transfer-Encoding)."""
 
     def __init__(self, error: FlowError | GatewayError) -> None:
         super().__init__(error.message)
@@ -133,9 +216,36 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def setup(self) -> None:
-        """Track the socket."""
+        """Track the socket; read it under the request deadline."""
         super().setup()
         self.server.track(self.connection, opened=True)
+        self._reader = _DeadlineReader(
+            self.rfile.detach(),
+            self.connection,
+            self.server.clock,
+            self.server.read_seconds,
+            self.timeout,
+        )
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        """Serve one request; one that missed its read deadline gets 408 and the connection ends.
+
+        The next request's deadline starts at its first byte, so an idle keep-alive is not cut.
+        """
+        super().handle_one_request()
+        if self._reader.expired:
+            self.close_connection = True
+            _raw_answer(
+                self.connection,
+                "408 Request Timeout",
+                GatewayError(
+                    408,
+                    "408000",
+                    f"The request did not arrive within {self.server.read_seconds:g} seconds.",
+                ),
+            )
+        self._reader.deadline = None
 
     def finish(self) -> None:
         """Untrack the socket."""
@@ -224,6 +334,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self._send(answer, request_id)
 
     def _read_body(self) -> bytes:
+        if "Transfer-Encoding" in self.headers:
+            raise _BodyRefused(
+                GatewayError(
+                    411,
+                    "411000",
+                    "Transfer-Encoding is not accepted; send the body with a Content-Length.",
+                )
+            )
         length = self.headers.get("Content-Length")
         try:
             size = int(length) if length else 0

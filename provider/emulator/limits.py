@@ -1,4 +1,4 @@
-"""Request limits of the emulator: body size, JSON nesting and concurrent connections.
+"""Request limits of the emulator: body size, JSON nesting, concurrent connections, read time.
 
 Flow Service bodies are small and shallow (a base connection is a few kilobytes, nested four
 levels), so the limits are far above any real request and far below what hurts the emulator.
@@ -14,6 +14,12 @@ MAX_JSON_DEPTH = 64
 
 DEFAULT_WORKERS = 32
 """Connections served at once; one more is answered 503 with ``Retry-After`` and closed."""
+
+REQUEST_READ_SECONDS = 10.0
+"""Time a request has to arrive whole (line, headers and body): from the connection's opening for
+its first request, from its first byte for a later one on a keep-alive connection. A client that
+trickles bytes (slowloris) is answered 408 and closed when it runs out, so it holds a worker for
+at most this long; an idle keep-alive between requests still waits the handler's idle timeout."""
 
 
 def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

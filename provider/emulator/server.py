@@ -13,7 +13,7 @@ from provider.emulator.connections import ConnectionService
 from provider.emulator.faults import Faults
 from provider.emulator.gateway import TokenIssuer
 from provider.emulator.handler import EmulatorServer
-from provider.emulator.limits import DEFAULT_WORKERS
+from provider.emulator.limits import DEFAULT_WORKERS, REQUEST_READ_SECONDS
 from provider.emulator.pipeline import Pipeline, PipelineOptions, PipelineViews
 from provider.emulator.recording import RecordedRequest
 from provider.emulator.router import Router
@@ -52,6 +52,7 @@ class Emulator(PipelineViews):
         sandboxes: Iterable[str] | None = DEFAULT_SANDBOXES,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        read_seconds: float = REQUEST_READ_SECONDS,
     ) -> None:
         if missing_sandbox not in MISSING_SANDBOX_MODES:
             raise ValueError(f"missing_sandbox must be one of {MISSING_SANDBOX_MODES}")
@@ -68,6 +69,8 @@ class Emulator(PipelineViews):
         self._store = ConnectionStore(state_file)
         self._tokens = TokenIssuer(CLIENT_ID, CLIENT_SECRET, token_ttl, clock, ORG_ID)
         self.sleep = sleep
+        self._clock = clock
+        self._read_seconds = read_seconds
         service = ConnectionService(
             self._store,
             mask=mask,
@@ -112,6 +115,8 @@ class Emulator(PipelineViews):
                 workers=self._workers,
             )
             server.sleep = self._sleep
+            server.clock = self._clock
+            server.read_seconds = self._read_seconds
         except OSError:
             self._store.unlock()
             raise

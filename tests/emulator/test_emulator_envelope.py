@@ -1,4 +1,5 @@
-"""The emulator as a product: body and nesting limits, bounded workers, its state file."""
+"""The emulator as a product: body and nesting limits, framing, read deadline, bounded workers,
+its state file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ import pytest
 from emulator_support import BASE, Api, flow_code
 
 from provider.emulator import Emulator
-from provider.emulator.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth_exceeds
+from provider.emulator.limits import (
+    MAX_BODY_BYTES,
+    MAX_JSON_DEPTH,
+    REQUEST_READ_SECONDS,
+    json_depth_exceeds,
+)
 from provider.emulator.store import StateFileError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,22 +29,27 @@ def _raw_exchange(emu: Emulator, request: bytes) -> tuple[str, dict[str, str], b
     """Send raw bytes on a fresh connection; return (status line, headers, body) of the answer."""
     with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
         sock.sendall(request)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
-        length = int(headers.get("content-length", "0"))
-        while len(body) < length:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-        return lines[0], headers, body
+        return _read_answer(sock)
+
+
+def _read_answer(sock: socket.socket) -> tuple[str, dict[str, str], bytes]:
+    """Read one answer (head, then a Content-Length body) from ``sock``."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return lines[0], headers, body
 
 
 def test_oversized_body_is_answered_413_without_being_read() -> None:
@@ -110,6 +121,129 @@ def test_workers_are_bounded_and_an_extra_connection_gets_503() -> None:
         finally:
             for sock in idle:
                 sock.close()
+
+
+def _read_to_end(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def _status_lines(data: bytes) -> list[bytes]:
+    return [line for line in data.split(b"\r\n") if line.startswith(b"HTTP/1.1 ")]
+
+
+SMUGGLED = (f"GET {BASE}/connections?smuggled=1 HTTP/1.1\r\nHost: x\r\n"
+            "Content-Length: 0\r\n\r\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("transfer_encoding", "body"),
+    [
+        ("chunked", SMUGGLED),  # the chunk's size line left out: the GET starts the next line
+        ("chunked", b"%x\r\n" % len(SMUGGLED) + SMUGGLED + b"\r\n0\r\n\r\n"),
+        ("gzip, chunked", SMUGGLED),
+        ("identity", SMUGGLED),
+    ],
+    ids=["chunked-without-size-line", "chunked", "gzip-chunked", "identity"],
+)
+def test_any_transfer_encoding_is_answered_411_and_closed_never_smuggled(
+    transfer_encoding: str, body: bytes,
+) -> None:
+    """A body sent with Transfer-Encoding is refused 411 + Connection: close; its bytes are never
+    served as a request of their own (no request smuggling)."""
+    with Emulator() as emu:
+        request = (
+            "POST /ims/token/v3 HTTP/1.1\r\nHost: x\r\n"
+            f"Transfer-Encoding: {transfer_encoding}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        ).encode() + body
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            sock.sendall(request)
+            data = _read_to_end(sock)
+        assert _status_lines(data) == [b"HTTP/1.1 411 Length Required"]
+        head, _, answer = data.partition(b"\r\n\r\n")
+        assert b"\r\nConnection: close" in head
+        assert json.loads(answer)["error_code"] == "411000"
+        assert [(r.method, r.path, r.status) for r in emu.requests] == [
+            ("POST", "/ims/token/v3", 411)
+        ]
+
+
+def test_transfer_encoding_with_a_content_length_is_still_refused() -> None:
+    """Both framings at once (the classic smuggling pair) is a 411 too, whatever the length says."""
+    with Emulator() as emu:
+        request = (
+            f"POST {BASE}/connections HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SMUGGLED)}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode() + SMUGGLED
+        status, headers, _ = _raw_exchange(emu, request)
+        assert status == "HTTP/1.1 411 Length Required"
+        assert headers["connection"] == "close"
+        assert emu.connections() == []
+
+
+class SteppedClock:
+    """A clock that stands still until the test moves it; ``read`` is set once the emulator has
+    looked at it (so the test knows the connection's read deadline has been set)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.read = threading.Event()
+
+    def __call__(self) -> float:
+        self.read.set()
+        return self.now
+
+
+def test_a_request_trickled_past_its_deadline_gets_408_and_the_connection_ends() -> None:
+    """Slowloris: bytes that keep coming but never finish the request head no longer hold a
+    worker: once the read deadline has passed (clock moved, no real wait), the next byte read
+    ends the connection with 408 + Connection: close."""
+    clock = SteppedClock()
+    with Emulator(clock=clock) as emu:
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            sock.sendall(b"GET /")
+            assert clock.read.wait(5)
+            clock.now = REQUEST_READ_SECONDS + 1  # the head is still not whole by then
+            sock.sendall(b"d")  # a trickled byte: a per-read timeout alone would start again
+            data = _read_to_end(sock)
+        assert _status_lines(data) == [b"HTTP/1.1 408 Request Timeout"]
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert b"\r\nConnection: close" in head
+        assert json.loads(body)["error_code"] == "408000"
+        assert emu.requests == []
+
+
+def test_a_connection_that_sends_nothing_gets_408_when_its_deadline_passes() -> None:
+    """A fresh connection that never sends a byte is answered 408 and closed once the read
+    deadline is up, not held for the whole idle timeout. (A real 0.05 s wait: what ends it is
+    the socket's own timeout inside a blocking read, which no injected clock can step.)"""
+    with Emulator(read_seconds=0.05) as emu:
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            data = _read_to_end(sock)
+        assert _status_lines(data) == [b"HTTP/1.1 408 Request Timeout"]
+        assert b"\r\nConnection: close" in data.partition(b"\r\n\r\n")[0]
+
+
+def test_an_idle_keep_alive_is_not_cut_by_the_read_deadline() -> None:
+    """The deadline of a keep-alive connection's next request starts at its first byte: a client
+    idle between two requests longer than the deadline is still served."""
+    clock = SteppedClock()
+    request = f"GET {BASE}/connections HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    with Emulator(clock=clock) as emu:
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            sock.sendall(request)
+            first, _, _ = _read_answer(sock)
+            clock.now = 10 * REQUEST_READ_SECONDS  # idle for a long time
+            sock.sendall(request)
+            second, headers, body = _read_answer(sock)
+        assert first == second == "HTTP/1.1 403 Forbidden"  # served (the gateway wants a token)
+        assert json.loads(body)["error_code"] == "403010"
+        assert "connection" not in headers
+        assert [r.status for r in emu.requests] == [403, 403]
 
 
 def test_second_emulator_on_the_same_state_file_is_refused(tmp_path: Path) -> None:

@@ -284,10 +284,17 @@ def test_state_file_keeps_the_pipeline(tmp_path: Any, clock: FakeClock) -> None:
         assert flow_code(api.call("DELETE", f"/targetConnections/{made.target}")) == "1418-400"
 
 
-def test_target_of_other_kind_is_not_accepted_as_target(api: Api) -> None:
-    """Two target connections make a valid flow only in the target slot."""
+def test_connections_are_accepted_only_in_their_own_slot(api: Api) -> None:
+    """A second target connection makes a valid flow in the target slot, and is refused 400
+    1100-400 in the source slot (as a source is in the target slot); nothing is created then."""
     made = Made(api, flow=False)
     other, _ = created(api.call("POST", "/targetConnections", json=target_body(name="t2")))
+    for source, target in ((other, made.target), (made.source, made.source)):
+        refused = api.call("POST", "/flows", json=flow_body(source, target))
+        assert refused.status_code == 400
+        assert flow_code(refused) == "1100-400"
+        assert "does not exist" in refused.json()["errorMessage"]
+    assert api.call("GET", "/flows").json() == {"items": []}
     created(api.call("POST", "/flows", json=flow_body(made.source, other)))
 
 

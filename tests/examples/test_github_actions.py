@@ -3,7 +3,10 @@
 The workflow is parsed (YAML, plus its text for pin comments) and each security property is held
 on its own, so that a later edit cannot quietly undo one: no credentials for pull request jobs
 outside a preview environment, `up` bound to its environment and never cancelled, actions pinned
-by commit SHA, least permissions, no persisted checkout token, guardrails from the default branch.
+by commit SHA, least permissions, no persisted checkout token, tests on every pull request, and
+the policy pack from the default branch: recorded before the pull request's code runs, checked
+out again after it at that commit and verified just before the preview, with the limit of that
+stated plainly (the reviewer approval of `prod-preview` is the real control).
 """
 
 from __future__ import annotations
@@ -201,6 +204,108 @@ def test_pull_request_previews_take_the_policy_pack_from_the_default_branch(name
     assert step["with"]["policyPacks"] == f"{path}/policy"
     assert step["with"]["policyPackConfigs"].startswith(f"{path}/policy/config.")
     assert "${{ matrix.stack }}" in step["with"]["policyPackConfigs"]
+
+
+def test_tests_run_on_every_pull_request() -> None:
+    """No paths (or branches) filter on pull_request, and the test job has no condition: a pull
+    request touching only plugin/, scripts/, the Makefile, tests/, bench/ or examples/ is tested."""
+    pull_request = TRIGGERS["pull_request"] or {}
+    assert not {"paths", "paths-ignore", "branches", "branches-ignore"} & set(pull_request)
+    assert "if" not in JOBS["test"]
+    assert any("pytest" in str(s.get("run", "")) for s in steps(JOBS["test"]))
+
+
+def runs_pull_request_code(step: dict[str, Any]) -> bool:
+    """Whether a step builds or runs the checked-out (pull request) project."""
+    return "pip install -e" in str(step.get("run", "")) or step in pulumi_steps_of_any_job()
+
+
+def pulumi_steps_of_any_job() -> list[dict[str, Any]]:
+    """Every pulumi/actions step (each runs the checked-out program)."""
+    return [s for job in JOBS.values() for s in pulumi_steps(job)]
+
+
+def pack_digest_commands(run: str) -> list[str]:
+    """The ``$(...)`` command substitutions of a run script that hash the pack's files."""
+    return re.findall(r"\$\((cd trusted && [^\n]*sha256sum)\)", run)
+
+
+TRUSTED_SHA = "${{ steps.trusted.outputs.sha }}"
+TRUSTED_DIGEST = "${{ steps.trusted.outputs.digest }}"
+
+
+@pytest.mark.parametrize("name", sorted(preview_jobs()))
+def test_the_packs_commit_and_digest_are_recorded_before_any_pull_request_code(name: str) -> None:
+    """Step `trusted` records the default branch's commit and the digest of its pack files, after
+    the default-branch checkout and before the first step that runs the pull request's code."""
+    job_steps = steps(JOBS[name])
+    default_checkout = next(
+        i for i, s in enumerate(job_steps)
+        if s.get("with", {}).get("ref") == DEFAULT_BRANCH_REF
+    )
+    record = next(i for i, s in enumerate(job_steps) if s.get("id") == "trusted")
+    first_pr_code = next(i for i, s in enumerate(job_steps) if runs_pull_request_code(s))
+    assert default_checkout < record < first_pr_code
+    run = job_steps[record]["run"]
+    assert 'echo "sha=$(git -C trusted rev-parse HEAD)" >>"$GITHUB_OUTPUT"' in run
+    assert len(pack_digest_commands(run)) == 1
+    assert "find policy -type f" in run
+
+
+@pytest.mark.parametrize("name", sorted(preview_jobs()))
+def test_the_pack_is_checked_out_again_at_that_commit_after_the_pull_requests_install(
+    name: str,
+) -> None:
+    """After the last install step of the pull request's code, the pack is checked out afresh
+    (clean) at the recorded commit, into the path the preview reads it from."""
+    job_steps = steps(JOBS[name])
+    installs = [i for i, s in enumerate(job_steps) if "pip install -e" in str(s.get("run", ""))]
+    again = [
+        i for i, s in enumerate(job_steps)
+        if str(s.get("uses", "")).startswith("actions/checkout@")
+        and s.get("with", {}).get("ref") == TRUSTED_SHA
+    ]
+    assert installs
+    assert len(again) == 1
+    assert again[0] > max(installs)
+    checkout = job_steps[again[0]]["with"]
+    assert checkout["clean"] is True
+    assert checkout["sparse-checkout"] == "policy"
+    (step,) = pulumi_steps(JOBS[name])
+    assert step["with"]["policyPacks"] == f"{checkout['path']}/policy"
+
+
+@pytest.mark.parametrize("name", sorted(preview_jobs()))
+def test_the_pack_is_verified_as_the_step_just_before_the_preview(name: str) -> None:
+    """The step right before `pulumi preview` fails unless the pack is still the recorded commit,
+    file for file: same commit, and the same digest computed by the same command."""
+    job_steps = steps(JOBS[name])
+    (preview,) = pulumi_steps(JOBS[name])
+    verify = job_steps[job_steps.index(preview) - 1]
+    assert verify["env"] == {"EXPECTED_SHA": TRUSTED_SHA, "EXPECTED_DIGEST": TRUSTED_DIGEST}
+    run = verify["run"]
+    assert 'test "$(git -C trusted rev-parse HEAD)" = "$EXPECTED_SHA"' in run
+    (command,) = pack_digest_commands(run)
+    record = next(s for s in job_steps if s.get("id") == "trusted")
+    assert pack_digest_commands(record["run"]) == [command]
+    assert f'test "$({command})" = "$EXPECTED_DIGEST"' in run
+
+
+REAL_CONTROL = re.compile(
+    r"the\s+real\s+control\s+is\s+the\s+reviewer\s+approval\s+of\s+the\s+protected\s+"
+    r"`?prod-preview`?\s+environment", re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("document", [WORKFLOW, ROOT / "README.md", ROOT / "SECURITY.md"])
+def test_the_limit_of_the_trusted_pack_is_stated_plainly(document: Path) -> None:
+    """The workflow header, README and SECURITY.md say that within one job the pull request's code
+    can subvert the pack, that the real control is prod-preview's reviewer approval, and never
+    claim that a pull request cannot relax its own guardrails."""
+    text = " ".join(line.lstrip("# ") for line in document.read_text().splitlines())
+    assert REAL_CONTROL.search(text), document.name
+    assert "not a security boundary" in text, document.name
+    assert not re.search(r"cannot\s+relax", text), document.name
 
 
 def test_every_pulumi_command_runs_the_policy_pack_with_its_stacks_config() -> None:

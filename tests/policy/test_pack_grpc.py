@@ -295,3 +295,28 @@ def test_bad_dataflow_schedule_draws_mandatory_diagnostics(
         ("dataflow-frequency", MANDATORY),
         ("dataflow-schedule", MANDATORY),
     ]
+
+
+def test_a_native_plugin_connection_draws_the_same_diagnostics(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub,
+) -> None:
+    """A connection declared through the native plugin (aep:index:DatabricksBaseConnection,
+    camelCase properties) is held by the base-connection rules as the served pack runs them."""
+    configure(analyzer, DEV_ONLY)
+    native = "aep:index:DatabricksBaseConnection"
+    props = {"name": "sales", "description": "no owner", "domain": "https://evil.example.com",
+             "clusterId": "0101-123456-abcdefgh",
+             "accessToken": {SECRET_SIG_KEY: SECRET_SIG, "value": TOKEN},
+             "database": "sales", "sandboxName": "prod"}
+    request = analyzer_pb2.AnalyzeRequest(
+        type=native, properties=_struct(props), name="sales",
+        urn=f"urn:pulumi:dev::aep-connections::{native}::sales",
+    )
+    diagnostics = list(analyzer.Analyze(request, timeout=RPC_TIMEOUT).diagnostics)
+    assert sorted((d.policyName, d.enforcementLevel) for d in diagnostics) == [
+        ("allowed-sandboxes", MANDATORY),
+        ("databricks-domain", MANDATORY),
+        ("owner-description", ADVISORY),
+        ("protect-production", MANDATORY),
+    ]
+    assert all(TOKEN not in d.message for d in diagnostics)

@@ -32,7 +32,13 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 
 
 def _load_policies() -> ModuleType:
-    """Import policy/aep_policies.py by path: the pack dir is not a package, and __main__ serves."""
+    """Import policy/aep_policies.py by path: the pack dir is not a package, and __main__ serves.
+
+    The pack dir goes on ``sys.path`` as the engine puts it there, so that ``aep_policies`` can
+    import its sibling ``pipeline_policies``.
+    """
+    if str(POLICY_DIR) not in sys.path:
+        sys.path.insert(0, str(POLICY_DIR))
     spec = importlib.util.spec_from_file_location("aep_policies", POLICY_DIR / "aep_policies.py")
     assert spec is not None
     assert spec.loader is not None

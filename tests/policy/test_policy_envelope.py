@@ -51,6 +51,9 @@ def test_an_allow_list_of_blank_entries_allows_nothing() -> None:
         "sales\u2212lake",  # minus sign
         "sales\uff0dlake",  # full-width hyphen-minus
         "\uff53\uff41\uff4c\uff45\uff53-lake",  # full-width letters
+        "s\u0430les-l\u0430ke",  # Cyrillic small a
+        "\u0405ALES-LAKE",  # Cyrillic capital dze
+        "S\u0391L\u0395S-L\u0391K\u0395",  # Greek capital alpha and epsilon
         "SALES-LAKE",
         " sales-lake ",
     ],
@@ -64,6 +67,19 @@ def test_unique_names_sees_through_unicode_look_alikes(look_alike: str) -> None:
     messages = run("unique-names", args)
     assert len(messages) == 2
     assert all(TOKEN not in m for m in messages)
+
+
+def test_lookalikes_outside_the_folded_set_are_left_to_naming_convention() -> None:
+    """The documented limit: a lookalike from another script (Armenian oh for "o") is a distinct
+    name to unique-names, and naming-convention (ASCII kebab-case) is what reports it."""
+    look_alike = "\u0585rders"
+    args = StackValidationArgs([
+        make_resource("a", conn("orders")),
+        make_resource("b", conn(look_alike)),
+    ])
+    assert run("unique-names", args) == []
+    (message,) = run("naming-convention", make_args({"name": look_alike}))
+    assert "[naming-convention]" in message
 
 
 def test_unique_names_keeps_different_names_apart() -> None:

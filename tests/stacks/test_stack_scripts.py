@@ -37,7 +37,8 @@ PY
 
 SCRUBBED = (
     "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "AEP_VENV", "EMULATOR_PORT", "STACK",
-    "AEP_MAKE_STACK",
+    "AEP_MAKE_STACK", "CONFIRM_STACK", "AEP_MAKE_CONFIRM_STACK", "MAKEFLAGS", "MFLAGS",
+    "MAKELEVEL",
 )
 
 
@@ -92,7 +93,8 @@ def read_calls(path: Path) -> list[dict[str, Any]]:
 def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """An environment with a fake pulumi first on PATH and every output path in a temp dir.
 
-    Stops the emulator the tests start (by its pid file, through `make emulator-stop`).
+    Stops the emulator the tests start (by its pid file, through `make emulator-stop`) and checks
+    that nothing answers on its port afterwards: no test leaves it running.
     """
     tmp = tmp_path_factory.mktemp("make")
     bin_dir = tmp / "bin"
@@ -112,7 +114,20 @@ def local_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
             AEP_LOCAL_BACKEND_DIR=str(tmp / "pulumi-state"),
         )
         yield env
-        run_make("emulator-stop", env)
+        stopped = run_make("emulator-stop", env)
+        assert not port_answers(port), (
+            f"an emulator the tests started still answers on port {port}: {stopped.stdout}"
+        )
+
+
+@pytest.fixture
+def planted_env(local_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
+    """``local_env`` with a run dir, port and state file of its own, for tests that plant pid
+    files: they must never overwrite the pid file of the emulator `make up` started (its
+    emulator would outlive the suite, no pid file left to stop it by)."""
+    with reserved_port() as port:
+        yield {**local_env, "AEP_RUN_DIR": str(tmp_path / "run"), "EMULATOR_PORT": str(port),
+               "EMULATOR_STATE": str(tmp_path / "emulator-state.json")}
 
 
 @pytest.fixture
@@ -224,7 +239,7 @@ def test_other_stacks_use_the_users_backend_and_prompt(
     local_env: dict[str, str], calls: Path
 ) -> None:
     """STACK=prod: no stack creation, no file backend or passphrase default, no --yes."""
-    completed = run_make("destroy", local_env, ROOT, "STACK=prod")
+    completed = run_make("destroy", local_env, ROOT, "STACK=prod", "CONFIRM_STACK=prod")
     assert completed.returncode == 0, completed.stderr
     assert read_calls(calls) == [
         {
@@ -291,7 +306,7 @@ def test_preview_and_up_run_the_policy_pack_with_the_stacks_config(
     local_env: dict[str, str], calls: Path, target: str, stack: str
 ) -> None:
     """preview/up of any stack pass --policy-pack policy and policy/config.<stack>.json."""
-    completed = run_make(target, local_env, ROOT, f"STACK={stack}")
+    completed = run_make(target, local_env, ROOT, f"STACK={stack}", f"CONFIRM_STACK={stack}")
     assert completed.returncode == 0, completed.stderr
     (call,) = read_calls(calls)
     assert call["argv"] == [target, "--stack", stack, *policy(stack)]
@@ -304,7 +319,7 @@ def test_refresh_and_destroy_run_only_after_a_policy_checked_preview(
     local_env: dict[str, str], calls: Path, target: str, stack: str
 ) -> None:
     """refresh/destroy (no --policy-pack flag in the CLI) first run the pack through a preview."""
-    completed = run_make(target, local_env, ROOT, f"STACK={stack}")
+    completed = run_make(target, local_env, ROOT, f"STACK={stack}", f"CONFIRM_STACK={stack}")
     assert completed.returncode == 0, completed.stderr
     assert [c["argv"] for c in read_calls(calls)] == [
         ["preview", "--stack", stack, *policy(stack)],
@@ -317,7 +332,8 @@ def test_a_failing_guardrail_preview_stops_refresh_and_destroy(
     local_env: dict[str, str], calls: Path, target: str
 ) -> None:
     """When the policy-checked preview fails (a mandatory violation), the command never runs."""
-    completed = run_make(target, {**local_env, "FAKE_PULUMI_FAIL": "preview"}, ROOT, "STACK=prod")
+    completed = run_make(target, {**local_env, "FAKE_PULUMI_FAIL": "preview"}, ROOT, "STACK=prod",
+                         "CONFIRM_STACK=prod")
     assert completed.returncode != 0
     assert [c["argv"][0] for c in read_calls(calls)] == ["preview"]
 
@@ -369,13 +385,13 @@ def _stop_with_pid_file(local_env: dict[str, str], content: str) -> Any:
 
 
 def test_emulator_stop_never_signals_a_process_that_is_not_its_emulator(
-    local_env: dict[str, str],
+    planted_env: dict[str, str],
 ) -> None:
     """A stale or planted pid (here: a live `sleep`) is left alone, whatever the pid file says."""
     victim = subprocess.Popen(["sleep", "600"])
     try:
-        port = local_env["EMULATOR_PORT"]
-        completed = _stop_with_pid_file(local_env, f"{victim.pid}\n{port}\n{'a' * 32}\n")
+        port = planted_env["EMULATOR_PORT"]
+        completed = _stop_with_pid_file(planted_env, f"{victim.pid}\n{port}\n{'a' * 32}\n")
         assert completed.returncode == 0, completed.stderr
         assert "signalled nothing" in completed.stdout
         assert victim.poll() is None
@@ -388,19 +404,115 @@ def test_emulator_stop_never_signals_a_process_that_is_not_its_emulator(
                                      "{pid}\n1\n" + "a" * 32, "{pid}\n{port}\nshort",
                                      "{pid}\n", "{pid}", "garbage"])
 def test_emulator_stop_refuses_a_malformed_pid_file(
-    local_env: dict[str, str], content: str
+    planted_env: dict[str, str], content: str
 ) -> None:
     """Pid 0, a negative pid, another port, a bad token or a bare pid: nothing is signalled."""
     victim = subprocess.Popen(["sleep", "600"])
     try:
-        text = content.format(pid=victim.pid, port=local_env["EMULATOR_PORT"])
-        completed = _stop_with_pid_file(local_env, text)
+        text = content.format(pid=victim.pid, port=planted_env["EMULATOR_PORT"])
+        completed = _stop_with_pid_file(planted_env, text)
         assert completed.returncode != 0
         assert "signalled nothing" in completed.stderr
         assert victim.poll() is None
     finally:
         victim.kill()
         victim.wait()
+
+
+def test_planted_pid_files_never_touch_the_started_emulators(
+    local_env: dict[str, str], planted_env: dict[str, str], calls: Path
+) -> None:
+    """The emulator `make up` started keeps its pid file while a pid-planting test runs, so the
+    module can still stop it (the suite leaked one emulator per run before)."""
+    assert run_make("up", local_env).returncode == 0
+    started = Path(local_env["AEP_RUN_DIR"]) / f"emulator-{local_env['EMULATOR_PORT']}.pid"
+    before = started.read_text()
+    _stop_with_pid_file(planted_env, "garbage")
+    assert started.read_text() == before
+    assert port_answers(int(local_env["EMULATOR_PORT"]))
+
+
+# (make itself drops the spaces after `=`, so "CONFIRM_STACK= prod" is "prod" to it.)
+@pytest.mark.parametrize("confirm", [None, "", "dev", "Prod", "prod ", "$(shell touch {marker})"])
+def test_another_stack_runs_only_when_confirm_stack_names_it(
+    local_env: dict[str, str], calls: Path, tmp_path: Path, confirm: str | None
+) -> None:
+    """STACK=prod without CONFIRM_STACK=prod exactly prints the stack and runs nothing; the
+    confirmation is never expanded by make."""
+    marker = tmp_path / "pwned"
+    args = ["STACK=prod"]
+    if confirm is not None:
+        args.append(f"CONFIRM_STACK={confirm.format(marker=marker)}")
+    completed = run_make("preview", local_env, ROOT, *args)
+    assert completed.returncode != 0
+    assert "preview of stack 'prod'" in completed.stdout
+    assert "CONFIRM_STACK=prod" in completed.stderr
+    assert read_calls(calls) == []
+    assert not marker.exists()
+
+
+def test_makeflags_in_the_environment_cannot_pick_a_stack_alone(
+    local_env: dict[str, str], calls: Path
+) -> None:
+    """MAKEFLAGS='STACK=prod' (make reads it as a command-line STACK) shows prod and stops there;
+    an ambient CONFIRM_STACK does not confirm it either."""
+    env = {**local_env, "MAKEFLAGS": "STACK=prod", "CONFIRM_STACK": "prod"}
+    completed = run_make("preview", env)
+    assert completed.returncode != 0
+    assert "preview of stack 'prod'" in completed.stdout
+    assert "CONFIRM_STACK in the environment is ignored" in completed.stderr
+    assert read_calls(calls) == []
+
+
+def test_a_confirmed_stack_is_printed_then_run(local_env: dict[str, str], calls: Path) -> None:
+    """STACK=dev CONFIRM_STACK=dev says which stack it runs, then runs it."""
+    completed = run_make("preview", local_env, ROOT, "STACK=dev", "CONFIRM_STACK=dev")
+    assert completed.returncode == 0, completed.stderr
+    assert "preview of stack 'dev'" in completed.stdout
+    assert [c["argv"] for c in read_calls(calls)] == [["preview", "--stack", "dev", *policy("dev")]]
+
+
+def _lib_port(port: str) -> Any:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env["EMULATOR_PORT"] = port
+    return subprocess.run(
+        ["bash", "-c", 'source scripts/lib.sh && echo "$EMULATOR_PORT $EMULATOR_PID_FILE"'],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+@pytest.mark.parametrize("port", ["0", "00000", "65536", "99999", "-1", "80a", ""])
+def test_emulator_port_outside_1_to_65535_is_refused(port: str) -> None:
+    """EMULATOR_PORT must be a port from 1 to 65535 (0 would start an emulator on a random port
+    that nothing finds)."""
+    completed = _lib_port(port)
+    if port == "":  # empty means unset: the default
+        assert completed.stdout.split()[0] == "8080"
+        return
+    assert completed.returncode == 1
+    assert "from 1 to 65535" in completed.stderr
+
+
+@pytest.mark.parametrize(("port", "normal"), [("1", "1"), ("65535", "65535"), ("08080", "8080")])
+def test_emulator_port_in_range_is_accepted_in_one_spelling(port: str, normal: str) -> None:
+    """Ports 1 and 65535 are accepted; leading zeros are dropped so file names agree."""
+    completed = _lib_port(port)
+    assert completed.returncode == 0, completed.stderr
+    shown, pid_file = completed.stdout.split()
+    assert shown == normal
+    assert pid_file.endswith(f"/emulator-{normal}.pid")
+
+
+def test_make_up_with_port_zero_starts_nothing(
+    local_env: dict[str, str], calls: Path, tmp_path: Path
+) -> None:
+    """`make up` with EMULATOR_PORT=0 stops at once: no emulator, no pid file, no pulumi call."""
+    env = {**local_env, "EMULATOR_PORT": "0", "AEP_RUN_DIR": str(tmp_path / "run")}
+    completed = run_make("up", env)
+    assert completed.returncode != 0
+    assert "from 1 to 65535" in completed.stderr
+    assert not (tmp_path / "run").exists()
+    assert read_calls(calls) == []
 
 
 def test_default_state_file_is_one_per_port() -> None:
