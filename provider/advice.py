@@ -12,14 +12,16 @@ from __future__ import annotations
 from provider.errors import (
     AepError,
     ApiError,
+    AuthError,
     ConflictError,
     InUseError,
     NotFoundError,
     TransientError,
     UnexpectedAnswerError,
 )
+from provider.settings import DEFAULT_IMS_URL
 
-__all__ = ["advise", "hint_for"]
+__all__ = ["advise", "auth_hint", "hint_for"]
 
 _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API base URL "
                  "(https://platform.adobe.io, no path), reached with no proxy that rewrites "
@@ -31,7 +33,23 @@ def advise(error: AepError, action: str, name: object, sandbox: object,
     """``error`` with the advice for its kind, unless it already carries a hint."""
     if isinstance(error, ApiError) and not error.hint:
         error.with_hint(hint_for(error, action, name, sandbox, noun))
+    elif isinstance(error, AuthError) and not error.hint:
+        error.with_hint(auth_hint(error))
     return error
+
+
+def auth_hint(error: AuthError) -> str:
+    """The advice for an IMS failure, by its ``reason``."""
+    if error.reason == "unreachable":
+        return ("IMS may be down or unreachable from here: check aep:imsUrl and your network, "
+                "then retry.")
+    if error.reason == "unusable":
+        return ("Check aep:imsUrl: it must be Adobe IMS's base URL "
+                f"({DEFAULT_IMS_URL}), which answers without a redirect.")
+    if error.reason == "no-token":
+        return "Check that aep:imsUrl points at Adobe IMS."
+    return ("Check the aep:clientId, aep:clientSecret and aep:scopes settings against the OAuth "
+            "Server-to-Server credential in the Adobe Developer Console.")
 
 
 def hint_for(error: ApiError, action: str, name: object, sandbox: object,

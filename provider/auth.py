@@ -185,13 +185,6 @@ class ImsTokenAuth(AuthBase):
         """Drop ``failed_token`` from the cache unless another thread already replaced it."""
         _cache.invalidate(self._key, failed_token)
 
-    def unauthorized_hint(self) -> str:
-        """What to tell the user when Flow Service refuses even a freshly issued token."""
-        return (
-            "IMS issued a token but the Adobe I/O gateway refused it: check that the credential "
-            "of aep:clientId belongs to the organization in aep:orgId and that aep:scopes match "
-            "the credential in the Adobe Developer Console"
-        )
 
     def _retry_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         if response.status_code != 401:
@@ -227,8 +220,7 @@ class ImsTokenAuth(AuthBase):
         except GaveUp as spent:
             raise AuthError(
                 f"Could not get an access token from Adobe IMS at {url}: {spent.last.detail} "
-                f"({spent.reason}). IMS may be down or unreachable from here; check the IMS URL "
-                "and your network, then retry."
+                f"({spent.reason}).", reason="unreachable",
             ) from None
 
     def _request_token(self, url: str, deadline: float) -> _Token:
@@ -250,9 +242,9 @@ class ImsTokenAuth(AuthBase):
             where = (f"redirected to {refused.location_host}"
                      if refused.location_host is not None else refused.detail)
             raise AuthError(
-                f"Adobe IMS at {url} gave an answer that cannot be used: {refused.detail}. "
-                f"Check aep:imsUrl ({where}); nothing was sent anywhere else.",
-                status=refused.status,
+                f"Adobe IMS at {url} gave an answer that cannot be used: {refused.detail} "
+                f"({where}); nothing was sent anywhere else.",
+                reason="unusable", status=refused.status,
             ) from None
         _log.debug("POST %s -> %s", TOKEN_PATH, response.status_code)
         if response.status_code in _IMS_RETRY_STATUSES:
@@ -269,9 +261,8 @@ class ImsTokenAuth(AuthBase):
         if (not isinstance(value, str) or not value or not isinstance(ttl, (int, float))
                 or isinstance(ttl, bool)):
             raise AuthError(
-                f"Adobe IMS at {url} answered HTTP 200 without an access_token and expires_in. "
-                "Check that aep:imsUrl points at Adobe IMS.",
-                status=response.status_code,
+                f"Adobe IMS at {url} answered HTTP 200 without an access_token and expires_in.",
+                reason="no-token", status=response.status_code,
             )
         redaction.register(value)
         seconds = float(ttl) / 1000.0 if ttl > _MAX_TTL_SECONDS else float(ttl)
@@ -284,11 +275,9 @@ class ImsTokenAuth(AuthBase):
         said = redaction.server_text(": ".join(str(p) for p in (code, description) if p)
                                      or response.reason or "no detail")
         return AuthError(
-            f"Adobe IMS at {url} refused the token request: HTTP {response.status_code}: {said}. "
-            f"Check the aep:clientId ({self.client_id}), aep:clientSecret and aep:scopes "
-            f"({self.scopes}) settings against the OAuth Server-to-Server credential in the "
-            "Adobe Developer Console.",
-            status=response.status_code,
+            f"Adobe IMS at {url} refused the token request for client id {self.client_id} and "
+            f"scopes {self.scopes}: HTTP {response.status_code}: {said}.",
+            reason="refused", status=response.status_code,
             code=redaction.server_text(str(code), 64) if code else None,
         )
 
@@ -311,10 +300,3 @@ class StaticTokenAuth(AuthBase):
         """The token given at construction."""
         return self._token
 
-    def unauthorized_hint(self) -> str:
-        """What to tell the user when the gateway refuses the token."""
-        return (
-            "The access token in aep:accessToken is expired or invalid (IMS tokens last about "
-            "24 h): set a fresh aep:accessToken, or configure aep:clientId and aep:clientSecret "
-            "so the provider gets and renews tokens itself"
-        )

@@ -44,12 +44,34 @@ class ConfigurationError(AepError):
 
 
 class AuthError(AepError):
-    """Adobe IMS did not issue a token."""
+    """Adobe IMS did not issue a token.
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None) -> None:
+    ``reason`` is the fact the advice above the client reads (``provider.advice``):
+    ``unreachable`` (no usable answer within the budget), ``unusable`` (a redirect or an answer
+    that is not IMS's), ``no-token`` (HTTP 200 without a token) or ``refused`` (IMS said no).
+    """
+
+    REASONS = ("unreachable", "unusable", "no-token", "refused")
+
+    def __init__(self, message: str, *, reason: str, status: int | None = None,
+                 code: str | None = None) -> None:
+        if reason not in self.REASONS:
+            raise ValueError(f"unknown AuthError reason {reason!r}")
+        self.reason = reason
         self.status = status
         self.code = code
+        self.hint: str | None = None
         super().__init__(message)
+
+    def with_hint(self, hint: str) -> AuthError:
+        """Append the advice ``hint`` (once), keeping type and fields."""
+        if not self.hint:
+            self.hint = hint
+            self.args = (redact(f"{self.args[0]} {hint}"),)
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_auth, (self.args, self.reason, self.status, self.code, self.hint))
 
 
 class ApiError(AepError):
@@ -142,3 +164,11 @@ class UnexpectedAnswerError(ApiError):
 
 class TransientError(ApiError):
     """429, 5xx or a transport failure that outlasted the retry budget."""
+
+
+def _rebuild_auth(args: tuple[object, ...], reason: str, status: int | None, code: str | None,
+                  hint: str | None) -> AuthError:
+    error = AuthError.__new__(AuthError)
+    error.args, error.reason, error.status = args, reason, status
+    error.code, error.hint = code, hint
+    return error

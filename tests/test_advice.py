@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from provider.advice import advise, hint_for
 from provider.errors import (
     ApiError,
+    AuthError,
     ConfigurationError,
     ConflictError,
     InUseError,
@@ -64,3 +67,28 @@ def test_other_errors_are_left_alone() -> None:
     """Errors that are not API facts (configuration) pass unchanged."""
     error = ConfigurationError("set aep:orgId")
     assert str(advise(error, "create", "n", "s")) == "set aep:orgId"
+
+
+@pytest.mark.parametrize(("reason", "says"), [
+    ("unreachable", "check aep:imsUrl and your network"),
+    ("unusable", "Check aep:imsUrl: it must be Adobe IMS's base URL"),
+    ("no-token", "Check that aep:imsUrl points at Adobe IMS"),
+    ("refused", "aep:clientId, aep:clientSecret and aep:scopes"),
+])
+def test_ims_failures_get_their_advice_above_the_client(reason: str, says: str) -> None:
+    """An IMS failure carries a fact (its reason); the advice naming the aep: keys is added
+    here, once, and survives pickling (the host sends errors across processes)."""
+    error = AuthError("Adobe IMS at https://ims.example.com failed.", reason=reason)
+    assert "aep:" not in str(error)
+    advise(error, "create", "sales", "dev")
+    assert says in str(error)
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just made
+    assert (str(again), again.reason, again.hint) == (str(error), reason, error.hint)
+    advise(again, "create", "sales", "dev")
+    assert str(again).count(says) == 1
+
+
+def test_an_auth_error_needs_a_known_reason() -> None:
+    """A reason the advice does not know is a programming error, caught at once."""
+    with pytest.raises(ValueError, match="unknown AuthError reason"):
+        AuthError("x", reason="other")

@@ -180,7 +180,8 @@ def test_late_401_for_an_old_token_keeps_the_new_one(emu: Emulator) -> None:
 
 
 def test_bad_secret_gives_clear_auth_error_without_the_secret(emu: Emulator) -> None:
-    """IMS refusing the credentials raises AuthError naming the URL, status, error and settings."""
+    """IMS refusing the credentials raises AuthError naming the URL, status and error, as the
+    fact ``refused`` (the settings to check are the advice's: tests/test_advice.py)."""
     wrong = "not-the-right-secret-1234"
     auth = ImsTokenAuth(emu.url, emu.client_id, wrong, DEFAULT_SCOPES)
     with pytest.raises(AuthError) as caught:
@@ -189,7 +190,7 @@ def test_bad_secret_gives_clear_auth_error_without_the_secret(emu: Emulator) -> 
     assert emu.url in text
     assert "401" in text
     assert "invalid_client" in text
-    assert "aep:clientSecret" in text
+    assert caught.value.reason == "refused"
     assert wrong not in text
     assert caught.value.status == 401
     assert len(ims_requests(emu)) == 1  # refusals are not retried
@@ -278,7 +279,7 @@ def test_ims_session_is_not_the_flow_session(emu: Emulator, sandbox: str) -> Non
 
 @pytest.mark.parametrize("status", [302, 307, 308])
 def test_ims_redirect_never_sends_the_secret_elsewhere(emu: Emulator, status: int) -> None:
-    """An IMS URL answering 3xx: AuthError naming aep:imsUrl and the Location host; the other
+    """An IMS URL answering 3xx: AuthError (``unusable``) naming the Location host; the other
     host receives nothing, so the client secret stays where it was configured to go."""
     with HostileServer(lambda m, p: Answer(200)) as other:
         location = other.url.replace("127.0.0.1", "localhost") + "/ims/token/v3"
@@ -289,7 +290,7 @@ def test_ims_redirect_never_sends_the_secret_elsewhere(emu: Emulator, status: in
                 auth.token()
         assert other.seen == []
     text = str(caught.value)
-    assert "aep:imsUrl" in text
+    assert caught.value.reason == "unusable"
     assert "localhost" in text
     assert emu.client_secret not in text
     assert len(ims.seen) == 1
