@@ -1,12 +1,13 @@
 """Ingestion-path properties <-> Flow Service, Data Prep and landing-zone JSON. Pure functions.
 
-The counterpart of ``model.py`` for the pipeline resources to come (``DatabricksSourceConnection``,
+The counterpart of ``model.py`` for the pipeline resources (``DatabricksSourceConnection``,
 ``DataLakeTargetConnection``, ``MappingSet``, ``Dataflow``, ``DatabricksStagingCredentials``):
 request bodies from snake_case properties, properties back from live items, the JSON Patch of a
 dataflow update, and which property changes replace. Inputs are assumed to have passed ``check``
 (``provider.pipeline_rules``). Nothing here talks to the network or knows Pulumi.
 
-Choices made here, from Adobe's documents (``PIPELINE.md`` sections):
+Choices made here, from Adobe's documents (the Flow Service API reference, the Databricks source
+and update-dataflows tutorials):
 
 - ``scheduleParams`` are sent as the spec's ``ScheduleSpecDTO`` types them: ``startTime`` an
   integer (epoch seconds, converted from ISO-8601 UTC), ``interval`` a string, ``backfill`` a
@@ -16,7 +17,7 @@ Choices made here, from Adobe's documents (``PIPELINE.md`` sections):
   against the epoch seconds Flow Service returns.
 - A dataflow's transformations are ``[Copy]`` (when a delta column is set) then ``[Mapping]``
   (when a mapping set is named); the mapping is patched at its index.
-- Replace vs update follows the issue and Adobe's update-dataflows guide: source and target
+- Replace vs update follows Adobe's update-dataflows guide: source and target
   connections update only ``name``/``description`` in place; a dataflow updates ``name``,
   ``description``, ``frequency``, ``interval`` and the mapping in place, changes ``enabled``
   through an action, and replaces on anything else (``backfill`` and ``delta_column`` are not

@@ -1,4 +1,4 @@
-"""An offline Adobe Flow Service (base connections) and IMS, served on loopback.
+"""An offline Adobe Flow Service, Data Prep, landing zone and IMS, served on loopback.
 
 The tests, the ``local`` stack and the benchmarks talk to it exactly as they would to
 ``https://platform.adobe.io`` and ``https://ims-na1.adobelogin.com``: real HTTP/1.1 (keep-alive,

@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
         prog="aep-flow-emulator",
-        description="Serve an offline Adobe Flow Service (base connections) and IMS on loopback.",
+        description="Serve an offline Flow Service, Data Prep, landing zone and IMS on loopback.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
