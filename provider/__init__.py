@@ -1,5 +1,7 @@
-"""aep-connections: a Pulumi dynamic provider for Adobe Experience Platform Flow Service base
-connections to Databricks, with an offline Flow Service emulator (``provider.emulator``).
+"""aep-connections: Pulumi resources for Adobe Experience Platform's Databricks ingestion path
+(base, source and target connections, mapping sets, dataflows, staging credentials), served by a
+dynamic provider and a native plugin over one lifecycle core, with an offline emulator
+(``provider.emulator``).
 
 Importing this package does nothing but define classes: the provider host re-imports it. It is
 also cheap and layered: the resource names (which need pulumi and grpc) are imported on first
@@ -24,6 +26,16 @@ from provider.errors import (
 )
 
 if TYPE_CHECKING:
+    from provider.pipeline_resources import (
+        DatabricksSourceConnection,
+        DatabricksSourceConnectionArgs,
+        Dataflow,
+        DataflowArgs,
+        DataLakeTargetConnection,
+        DataLakeTargetConnectionArgs,
+        MappingSet,
+        MappingSetArgs,
+    )
     from provider.resource import (
         TYPE_TOKEN,
         DatabricksBaseConnection,
@@ -42,6 +54,11 @@ _FROM_RESOURCE = frozenset({
     "DatabricksBaseConnectionProvider",
 })
 _FROM_STAGING = frozenset({"DatabricksStagingCredentials", "DatabricksStagingCredentialsArgs"})
+_FROM_PIPELINE = frozenset({
+    "DatabricksSourceConnection", "DatabricksSourceConnectionArgs",
+    "DataLakeTargetConnection", "DataLakeTargetConnectionArgs",
+    "Dataflow", "DataflowArgs", "MappingSet", "MappingSetArgs",
+})
 
 
 def __getattr__(name: str) -> Any:
@@ -54,6 +71,10 @@ def __getattr__(name: str) -> Any:
         from provider import staging_resource
 
         return getattr(staging_resource, name)
+    if name in _FROM_PIPELINE:
+        from provider import pipeline_resources
+
+        return getattr(pipeline_resources, name)
     raise AttributeError(f"module 'provider' has no attribute {name!r}")
 
 
@@ -64,12 +85,20 @@ __all__ = [
     "AuthError",
     "ConfigurationError",
     "ConflictError",
+    "DataLakeTargetConnection",
+    "DataLakeTargetConnectionArgs",
     "DatabricksBaseConnection",
     "DatabricksBaseConnectionArgs",
     "DatabricksBaseConnectionProvider",
+    "DatabricksSourceConnection",
+    "DatabricksSourceConnectionArgs",
     "DatabricksStagingCredentials",
     "DatabricksStagingCredentialsArgs",
+    "Dataflow",
+    "DataflowArgs",
     "InUseError",
+    "MappingSet",
+    "MappingSetArgs",
     "NotFoundError",
     "TransientError",
     "UnexpectedAnswerError",

@@ -17,7 +17,9 @@ def test_public_names_are_exactly_these() -> None:
         "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
         "DatabricksBaseConnectionProvider", "DatabricksStagingCredentials",
         "DatabricksStagingCredentialsArgs", "InUseError", "NotFoundError", "TransientError",
-        "UnexpectedAnswerError",
+        "UnexpectedAnswerError", "DatabricksSourceConnection", "DatabricksSourceConnectionArgs",
+        "DataLakeTargetConnection", "DataLakeTargetConnectionArgs", "MappingSet",
+        "MappingSetArgs", "Dataflow", "DataflowArgs",
     ])
     for name in provider.__all__:
         assert getattr(provider, name) is not None
