@@ -21,7 +21,6 @@ from provider.fields import (
     DATABRICKS_SOURCE_CONNECTION,
     DATAFLOW,
     MAPPING_SET,
-    ResourceSpec,
 )
 from provider.generated import (
     DatabricksSourceConnectionArgs,
@@ -37,7 +36,8 @@ from provider.generated import (
     MappingSetInputs,
     MappingSetOutputs,
 )
-from provider.resource import LifecycleProvider, args_and_opts, program_props
+from provider.resource import LifecycleProvider
+from provider.resource import register as _register
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -71,16 +71,6 @@ class DataflowProvider(LifecycleProvider):
     """The dynamic door of ``Dataflow``."""
 
     API = pipeline_api.DATAFLOW_API
-
-
-def _register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec,
-              args_cls: type[Any], resource_name: str, args_or_opts: tuple[Any, ...],
-              kwargs: dict[str, Any]) -> None:
-    """Register ``resource`` from either calling form (Args object or keyword inputs)."""
-    args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
-    props, secret = program_props(spec, args)
-    Resource.__init__(resource, provider, resource_name, props,
-                      pulumi.ResourceOptions.merge(opts, secret))
 
 
 class DatabricksSourceConnection(DatabricksSourceConnectionOutputs, Resource, module="aep",

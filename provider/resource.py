@@ -154,11 +154,19 @@ class DatabricksBaseConnection(DatabricksBaseConnectionOutputs, Resource, module
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksBaseConnectionArgs(...), opts)`` or, as in Pulumi's generated SDKs,
         ``(name, opts=None, name=..., domain=..., ...)`` with the inputs as keyword arguments."""
-        args, opts = args_and_opts(DatabricksBaseConnectionArgs, "DatabricksBaseConnection",
-                                   args_or_opts, kwargs)
-        props, secret = program_props(SPEC, args)
-        super().__init__(DatabricksBaseConnectionProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        register(self, DatabricksBaseConnectionProvider(), SPEC, DatabricksBaseConnectionArgs,
+                 resource_name, args_or_opts, kwargs)
+
+
+def register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec,
+             args_cls: type[Any], resource_name: str, args_or_opts: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> None:
+    """Register ``resource`` (of ``spec``, served by ``provider``) from either calling form:
+    an Args object of ``args_cls`` or keyword inputs."""
+    args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
+    props, secret = program_props(spec, args)
+    Resource.__init__(resource, provider, resource_name, props,
+                      pulumi.ResourceOptions.merge(opts, secret))
 
 
 def program_props(spec: ResourceSpec, args: Any

@@ -19,7 +19,7 @@ from provider.generated import (
     DatabricksStagingCredentialsInputs,
     DatabricksStagingCredentialsOutputs,
 )
-from provider.resource import LifecycleProvider, args_and_opts, program_props
+from provider.resource import LifecycleProvider, register
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -53,8 +53,5 @@ class DatabricksStagingCredentials(DatabricksStagingCredentialsOutputs, Resource
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksStagingCredentialsArgs(...), opts)`` or ``(name, opts,
         **inputs)``; with neither, the sandbox is the stack config's ``aep:sandboxName``."""
-        args, opts = args_and_opts(DatabricksStagingCredentialsArgs, SPEC.name, args_or_opts,
-                                   kwargs)
-        props, secret = program_props(SPEC, args)
-        super().__init__(DatabricksStagingCredentialsProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        register(self, DatabricksStagingCredentialsProvider(), SPEC,
+                 DatabricksStagingCredentialsArgs, resource_name, args_or_opts, kwargs)
