@@ -90,8 +90,10 @@ def _inputs(spec: ResourceSpec) -> list[str]:
              *_doc(f"The required keyword inputs of ``{spec.name}``.")]
     if required:
         lines += ["", *(_input_line(f, dataclass=False) for f in required)]
-    lines += ["", "",
-              f"class {spec.name}Inputs(_{spec.name}RequiredInputs, total=False):",
+    head = f"class {spec.name}Inputs(_{spec.name}RequiredInputs, total=False):"
+    if len(head) > 100:
+        head = f"class {spec.name}Inputs(\n    _{spec.name}RequiredInputs, total=False\n):"
+    lines += ["", "", head,
               *_doc(f"The keyword inputs of ``{spec.name}`` (as ``{spec.name}Args``)."), ""]
     lines += [_input_line(f, dataclass=False) for f in optional]
     return lines
