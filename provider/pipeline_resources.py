@@ -10,8 +10,7 @@ inputs (``schedule``, ``delta_column``, ``mappings``) are plain dicts with snake
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -22,9 +21,26 @@ from provider.fields import (
     DATABRICKS_SOURCE_CONNECTION,
     DATAFLOW,
     MAPPING_SET,
-    ResourceSpec,
 )
-from provider.resource import LifecycleProvider, args_and_opts, program_props
+from provider.generated import (
+    DatabricksSourceConnectionArgs,
+    DatabricksSourceConnectionInputs,
+    DatabricksSourceConnectionOutputs,
+    DataflowArgs,
+    DataflowInputs,
+    DataflowOutputs,
+    DataLakeTargetConnectionArgs,
+    DataLakeTargetConnectionInputs,
+    DataLakeTargetConnectionOutputs,
+    MappingSetArgs,
+    MappingSetInputs,
+    MappingSetOutputs,
+)
+from provider.resource import LifecycleProvider
+from provider.resource import register as _register
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "DataLakeTargetConnection", "DataLakeTargetConnectionArgs", "DataLakeTargetConnectionProvider",
@@ -32,9 +48,6 @@ __all__ = [
     "DatabricksSourceConnectionProvider", "Dataflow", "DataflowArgs", "DataflowProvider",
     "MappingSet", "MappingSetArgs", "MappingSetProvider",
 ]
-
-Str = pulumi.Input[str]
-
 
 class DatabricksSourceConnectionProvider(LifecycleProvider):
     """The dynamic door of ``DatabricksSourceConnection``."""
@@ -60,74 +73,17 @@ class DataflowProvider(LifecycleProvider):
     API = pipeline_api.DATAFLOW_API
 
 
-@dataclasses.dataclass
-class DatabricksSourceConnectionArgs:
-    """Inputs of a ``DatabricksSourceConnection`` (``table_name`` as explore lists it)."""
-
-    name: Str
-    base_connection_id: Str
-    table_name: Str
-    description: Str | None = None
-    cdc_enabled: pulumi.Input[bool] | None = None
-    sandbox_name: Str | None = None
-
-
-@dataclasses.dataclass
-class DataLakeTargetConnectionArgs:
-    """Inputs of a ``DataLakeTargetConnection``."""
-
-    name: Str
-    dataset_id: Str
-    schema_id: Str
-    description: Str | None = None
-    schema_version: Str | None = None
-    format: Str | None = None
-    sandbox_name: Str | None = None
-
-
-@dataclasses.dataclass
-class MappingSetArgs:
-    """Inputs of a ``MappingSet``: ``mappings`` is a list of
-    ``{"source", "destination", "source_type"}``."""
-
-    schema_id: Str
-    mappings: pulumi.Input[list[Any]]
-    sandbox_name: Str | None = None
-
-
-@dataclasses.dataclass
-class DataflowArgs:
-    """Inputs of a ``Dataflow``: ``schedule`` is ``{"start_time", "frequency", "interval",
-    "backfill"}``, ``delta_column`` ``{"name", "date_format", "timezone"}``."""
-
-    name: Str
-    source_connection_id: Str
-    target_connection_id: Str
-    schedule: pulumi.Input[dict[str, Any]]
-    description: Str | None = None
-    flow_spec_id: Str | None = None
-    delta_column: pulumi.Input[dict[str, Any]] | None = None
-    mapping_set_id: Str | None = None
-    mapping_version: pulumi.Input[int] | None = None
-    enabled: pulumi.Input[bool] | None = None
-    sandbox_name: Str | None = None
-
-
-def _register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec,
-              args_cls: type[Any], resource_name: str, args_or_opts: tuple[Any, ...],
-              kwargs: dict[str, Any]) -> None:
-    """Register ``resource`` from either calling form (Args object or keyword inputs)."""
-    args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
-    props, secret = program_props(spec, args)
-    Resource.__init__(resource, provider, resource_name, props,
-                      pulumi.ResourceOptions.merge(opts, secret))
-
-
-class DatabricksSourceConnection(Resource, module="aep", name="DatabricksSourceConnection"):
+class DatabricksSourceConnection(DatabricksSourceConnectionOutputs, Resource, module="aep",
+                                 name="DatabricksSourceConnection"):
     """A Flow Service source connection to one Databricks table."""
 
-    source_connection_id: pulumi.Output[str]
-    etag: pulumi.Output[str]
+    @overload
+    def __init__(self, resource_name: str, args: DatabricksSourceConnectionArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None,
+                 **inputs: Unpack[DatabricksSourceConnectionInputs]) -> None: ...
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksSourceConnectionArgs(...), opts)`` or ``(name, opts, **inputs)``."""
@@ -135,11 +91,17 @@ class DatabricksSourceConnection(Resource, module="aep", name="DatabricksSourceC
                   DatabricksSourceConnectionArgs, resource_name, args_or_opts, kwargs)
 
 
-class DataLakeTargetConnection(Resource, module="aep", name="DataLakeTargetConnection"):
+class DataLakeTargetConnection(DataLakeTargetConnectionOutputs, Resource, module="aep",
+                               name="DataLakeTargetConnection"):
     """A Flow Service target connection to an AEP dataset."""
 
-    target_connection_id: pulumi.Output[str]
-    etag: pulumi.Output[str]
+    @overload
+    def __init__(self, resource_name: str, args: DataLakeTargetConnectionArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None,
+                 **inputs: Unpack[DataLakeTargetConnectionInputs]) -> None: ...
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DataLakeTargetConnectionArgs(...), opts)`` or ``(name, opts, **inputs)``."""
@@ -147,11 +109,16 @@ class DataLakeTargetConnection(Resource, module="aep", name="DataLakeTargetConne
                   DataLakeTargetConnectionArgs, resource_name, args_or_opts, kwargs)
 
 
-class MappingSet(Resource, module="aep", name="MappingSet"):
+class MappingSet(MappingSetOutputs, Resource, module="aep", name="MappingSet"):
     """A Data Prep mapping set (no DELETE in Adobe's API: deleting it only forgets it)."""
 
-    mapping_set_id: pulumi.Output[str]
-    version: pulumi.Output[int]
+    @overload
+    def __init__(self, resource_name: str, args: MappingSetArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None,
+                 **inputs: Unpack[MappingSetInputs]) -> None: ...
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, MappingSetArgs(...), opts)`` or ``(name, opts, **inputs)``."""
@@ -159,14 +126,16 @@ class MappingSet(Resource, module="aep", name="MappingSet"):
                   MappingSetArgs, resource_name, args_or_opts, kwargs)
 
 
-class Dataflow(Resource, module="aep", name="Dataflow"):
+class Dataflow(DataflowOutputs, Resource, module="aep", name="Dataflow"):
     """A Flow Service dataflow from a source connection to a target connection."""
 
-    flow_id: pulumi.Output[str]
-    etag: pulumi.Output[str]
-    state: pulumi.Output[str]
-    created_at: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
+    @overload
+    def __init__(self, resource_name: str, args: DataflowArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None,
+                 **inputs: Unpack[DataflowInputs]) -> None: ...
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DataflowArgs(...), opts)`` or ``(name, opts, **inputs)``."""

@@ -11,9 +11,8 @@ holds one of these resources: both names are part of the state format.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pulumi
 from pulumi.dynamic import (
@@ -33,7 +32,15 @@ from provider import lifecycle, model
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
 from provider.fields import ResourceSpec
+from provider.generated import (
+    DatabricksBaseConnectionArgs,
+    DatabricksBaseConnectionInputs,
+    DatabricksBaseConnectionOutputs,
+)
 from provider.lifecycle import Lifecycle, client_for
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["TYPE_TOKEN", "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
            "DatabricksBaseConnectionProvider", "LifecycleProvider", "client_for", "is_unknown"]
@@ -132,68 +139,34 @@ class DatabricksBaseConnectionProvider(LifecycleProvider):
 # -- the resource ------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class DatabricksBaseConnectionArgs:
-    """Inputs of a ``DatabricksBaseConnection``.
-
-    ``access_token`` is made secret whatever form it arrives in. ``sandbox_name`` defaults to the
-    stack config ``aep:sandboxName``. ``adopt_existing`` lets create take over a connection of the
-    same name in the sandbox instead of making a second one.
-    """
-
-    name: pulumi.Input[str]
-    domain: pulumi.Input[str]
-    cluster_id: pulumi.Input[str]
-    access_token: pulumi.Input[str]
-    database: pulumi.Input[str]
-    description: pulumi.Input[str] | None = None
-    catalog: pulumi.Input[str] | None = None
-    sandbox_name: pulumi.Input[str] | None = None
-    adopt_existing: pulumi.Input[bool] | None = None
-
-
-class DatabricksBaseConnection(Resource, module="aep", name="DatabricksBaseConnection"):
+class DatabricksBaseConnection(DatabricksBaseConnectionOutputs, Resource, module="aep",
+                               name="DatabricksBaseConnection"):
     """An AEP Flow Service base connection to a Databricks workspace."""
-
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    domain: pulumi.Output[str]
-    cluster_id: pulumi.Output[str]
-    access_token: pulumi.Output[str]
-    database: pulumi.Output[str]
-    catalog: pulumi.Output[str | None]
-    sandbox_name: pulumi.Output[str]
-    adopt_existing: pulumi.Output[bool | None]
-    connection_id: pulumi.Output[str]
-    etag: pulumi.Output[str]
-    state: pulumi.Output[str]
-    created_at: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
 
     @overload
     def __init__(self, resource_name: str, args: DatabricksBaseConnectionArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None: ...
 
     @overload
-    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, *,
-                 name: pulumi.Input[str],
-                 domain: pulumi.Input[str],
-                 cluster_id: pulumi.Input[str],
-                 access_token: pulumi.Input[str],
-                 database: pulumi.Input[str],
-                 description: pulumi.Input[str] | None = None,
-                 catalog: pulumi.Input[str] | None = None,
-                 sandbox_name: pulumi.Input[str] | None = None,
-                 adopt_existing: pulumi.Input[bool] | None = None) -> None: ...
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None,
+                 **inputs: Unpack[DatabricksBaseConnectionInputs]) -> None: ...
 
     def __init__(self, resource_name: str, *args_or_opts: Any, **kwargs: Any) -> None:
         """``(name, DatabricksBaseConnectionArgs(...), opts)`` or, as in Pulumi's generated SDKs,
         ``(name, opts=None, name=..., domain=..., ...)`` with the inputs as keyword arguments."""
-        args, opts = args_and_opts(DatabricksBaseConnectionArgs, "DatabricksBaseConnection",
-                                   args_or_opts, kwargs)
-        props, secret = program_props(SPEC, args)
-        super().__init__(DatabricksBaseConnectionProvider(), resource_name, props,
-                         pulumi.ResourceOptions.merge(opts, secret))
+        register(self, DatabricksBaseConnectionProvider(), SPEC, DatabricksBaseConnectionArgs,
+                 resource_name, args_or_opts, kwargs)
+
+
+def register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec,
+             args_cls: type[Any], resource_name: str, args_or_opts: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> None:
+    """Register ``resource`` (of ``spec``, served by ``provider``) from either calling form:
+    an Args object of ``args_cls`` or keyword inputs."""
+    args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
+    props, secret = program_props(spec, args)
+    Resource.__init__(resource, provider, resource_name, props,
+                      pulumi.ResourceOptions.merge(opts, secret))
 
 
 def program_props(spec: ResourceSpec, args: Any

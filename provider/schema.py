@@ -1,10 +1,12 @@
-"""The plugin's Pulumi package schema and the README property table, from the field tables.
+"""The one generator: the plugin's Pulumi package schema, the README property table and the
+dynamic door's typed Python classes, from the field tables.
 
 ``package_schema()`` is what the plugin answers to ``GetSchema``; ``fields_markdown()`` is the
-README's property table. Both are generated from ``provider.fields`` (resources) and
-``provider.settings`` (provider configuration), never written by hand. The committed copies
-(``plugin/schema.json`` and the README block between the ``generated: fields`` markers) are
-rewritten by::
+README's property table; ``provider.codegen.python_module()`` is ``provider/generated.py`` (the
+Args dataclasses, keyword-input TypedDicts and output annotations). All are generated from
+``provider.fields`` (resources) and ``provider.settings`` (provider configuration), never written
+by hand. The committed copies (``plugin/schema.json``, the README block between the ``generated:
+fields`` markers and ``provider/generated.py``) are rewritten by::
 
     python -m provider.schema            # rewrite
     python -m provider.schema --check    # exit 1 if a committed copy is stale (CI, tests)
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from provider.codegen import python_module
 from provider.fields import RESOURCES, Field, ResourceSpec
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
 
@@ -28,6 +31,7 @@ PACKAGE_VERSION = "0.1.0"
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "plugin" / "schema.json"
 README = ROOT / "README.md"
+PYTHON_FILE = ROOT / "provider" / "generated.py"
 BEGIN = "<!-- BEGIN generated: fields (python -m provider.schema) -->"
 END = "<!-- END generated: fields -->"
 
@@ -200,7 +204,8 @@ def readme_with_table(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite the generated files, or with ``--check`` report which are stale (exit 1)."""
     check = "--check" in (sys.argv[1:] if argv is None else argv)
-    wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text())}
+    wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text()),
+              PYTHON_FILE: python_module()}
     stale = [path for path, text in wanted.items()
              if not path.exists() or path.read_text() != text]
     if check:

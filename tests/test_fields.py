@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from provider import model, validation
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
-from provider.resource import DatabricksBaseConnection, DatabricksBaseConnectionArgs
 from stacks.config import CONNECTION_FIELDS
 
 
@@ -30,21 +27,6 @@ def test_validation_knows_exactly_the_table_inputs() -> None:
     """Check rules exist for every input and only for inputs; required = required or defaulted."""
     assert set(validation.KNOWN) == {f.state for f in SPEC.inputs}
     assert set(validation.REQUIRED) == {f.state for f in SPEC.inputs if f.required or f.default}
-
-
-def test_dynamic_args_class_matches_the_table() -> None:
-    """The typed Python Args class has one field per input; required ones have no default."""
-    fields = {f.name: f for f in dataclasses.fields(DatabricksBaseConnectionArgs)}
-    assert set(fields) == {f.state for f in SPEC.inputs}
-    for field in SPEC.inputs:
-        has_default = fields[field.state].default is not dataclasses.MISSING
-        assert has_default == (not field.required), field.state
-
-
-def test_dynamic_resource_outputs_match_the_table() -> None:
-    """The resource class declares one output attribute per field."""
-    hints = DatabricksBaseConnection.__annotations__
-    assert {f.state for f in SPEC.fields} <= set(hints)
 
 
 def test_stack_config_fields_come_from_the_table() -> None:
