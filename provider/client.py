@@ -50,7 +50,7 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from provider.responses import Unreadable, expect_json_object, retry_after
+from provider.responses import Unreadable, expect_json_object, parse_json, retry_after
 from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
@@ -417,7 +417,7 @@ class FlowServiceClient:
             if not response.content:
                 raise self._unexpected(response, "GET", path, "the answer body is empty")
             try:
-                return response.json()
+                return parse_json(response)
             except ValueError:
                 raise self._unexpected(response, "GET", path,
                                        "the answer body is not JSON") from None
@@ -769,7 +769,7 @@ def _proves_gone(response: requests.Response, code: str | None, path: str,
 def _parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
     """(Adobe code, message, request id) from a gateway or Flow Service error answer."""
     try:
-        payload = response.json()
+        payload = parse_json(response)
     except ValueError:
         payload = None
     code: str | None = None
