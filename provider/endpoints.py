@@ -147,9 +147,12 @@ def target_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
 
 def flow_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
     """Name, flow spec, sources and targets of a dataflow."""
+    def ids(key: str) -> tuple[object, ...]:
+        value = item.get(key)
+        return tuple(value) if isinstance(value, list) else ()
+
     return (item.get("name"), _sub(item, "flowSpec", "id"),
-            tuple(item.get("sourceConnectionIds") or ()),
-            tuple(item.get("targetConnectionIds") or ()))
+            ids("sourceConnectionIds"), ids("targetConnectionIds"))
 
 
 def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.endpoints import Collection
-from provider.errors import ApiError
+from provider.errors import SHAPE_ERRORS, ApiError
 from provider.fields import (
     DATA_LAKE_TARGET_CONNECTION,
     DATABRICKS_SOURCE_CONNECTION,
@@ -137,7 +137,10 @@ class EntityApi:
 
     def matches(self, item: Props, props: Props) -> bool:
         """Whether the live item shows the declared inputs."""
-        live = self.live_inputs(item, props)
+        try:
+            live = self.live_inputs(item, props)
+        except SHAPE_ERRORS:
+            return False  # an item of the wrong shape shows nothing declared
         return not self.changes(live, props, lambda _v: False)[0] - {"sandbox_name"}
 
     def is_own_kind(self, item: Props) -> bool:

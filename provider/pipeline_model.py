@@ -193,7 +193,7 @@ def schedule_from_api(params: Mapping[str, Any]) -> dict[str, Any]:
     interval = params.get("interval")
     if interval is not None:
         schedule["interval"] = (
-            int(interval) if isinstance(interval, str) and interval.strip().isdigit()
+            int(interval) if isinstance(interval, str) and interval.strip().isdecimal()
             else as_integer(interval)
         )
     backfill = params.get("backfill")
@@ -336,7 +336,7 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
         if transformation.get("name") == "Mapping":
             inputs["mapping_set_id"] = params.get("mappingId")
             version = params.get("mappingVersion")
-            inputs["mapping_version"] = int(str(version)) if str(version).isdigit() else version
+            inputs["mapping_version"] = int(str(version)) if str(version).isdecimal() else version
         elif transformation.get("name") == "Copy" and params.get("deltaColumn"):
             delta = params["deltaColumn"]
             inputs["delta_column"] = {
