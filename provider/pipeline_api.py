@@ -33,7 +33,7 @@ from provider.pipeline_model import (
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
-from provider.validation import Failure, Rule
+from provider.validation import Failure, Rule, decimal_int
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
@@ -190,7 +190,7 @@ class SourceConnectionApi(EntityApi):
         **_NAMED,
         "base_connection_id": _keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
         "table_name": pipeline_rules.table_path_problem,
-        "cdc_enabled": validation.boolean_problem,
+        "cdc_enabled": validation.boolean_rule("cdc_enabled"),
         **_SANDBOX,
     }
 
@@ -253,7 +253,7 @@ class MappingSetApi(EntityApi):
     def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
                 created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
         """Inputs, the id and the version (Data Prep's version stands where an etag would)."""
-        version = int(etag) if etag.isdigit() else None
+        version = decimal_int(etag)
         return {**self.inputs_of(inputs), "mapping_set_id": id_, "version": version}
 
     def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
@@ -305,7 +305,7 @@ class DataflowApi(EntityApi):
         "delta_column": pipeline_rules.delta_column_problems,
         "mapping_set_id": _keyed(pipeline_rules.mapping_set_id_problem, "mapping_set_id"),
         "mapping_version": _mapping_version,
-        "enabled": validation.boolean_problem,
+        "enabled": validation.boolean_rule("enabled"),
         **_SANDBOX,
     }
 
@@ -393,7 +393,7 @@ class DataflowApi(EntityApi):
 
 
 def _with_version(done: Any) -> Any:
-    done.extra["version"] = int(done.etag) if str(done.etag).isdigit() else None
+    done.extra["version"] = decimal_int(str(done.etag))
     return done
 
 

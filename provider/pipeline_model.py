@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION, as_integer, start_time_epoch
+from provider.validation import decimal_int
 
 DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
@@ -193,9 +194,7 @@ def schedule_from_api(params: Mapping[str, Any]) -> dict[str, Any]:
     interval = params.get("interval")
     if interval is not None:
         schedule["interval"] = (
-            int(interval) if isinstance(interval, str) and interval.strip().isdecimal()
-            else as_integer(interval)
-        )
+            decimal_int(interval) if isinstance(interval, str) else as_integer(interval))
     backfill = params.get("backfill")
     if isinstance(backfill, str) and backfill.lower() in ("true", "false"):
         backfill = backfill.lower() == "true"
@@ -336,7 +335,8 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
         if transformation.get("name") == "Mapping":
             inputs["mapping_set_id"] = params.get("mappingId")
             version = params.get("mappingVersion")
-            inputs["mapping_version"] = int(str(version)) if str(version).isdecimal() else version
+            number = decimal_int(str(version))
+            inputs["mapping_version"] = version if number is None else number
         elif transformation.get("name") == "Copy" and params.get("deltaColumn"):
             delta = params["deltaColumn"]
             inputs["delta_column"] = {

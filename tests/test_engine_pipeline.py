@@ -293,3 +293,20 @@ def test_source_renamed_outside_pulumi_is_drift_undone_in_place(host: ProviderHo
     assert emu.source_connections(sandbox="drift")[0]["name"] == "orders"
     engine.destroy()
 
+
+
+def test_unknowns_inside_nested_inputs_pass_preview_and_are_judged_at_up(
+        host: ProviderHost, emu: Emulator) -> None:
+    """A mapping's source and a schedule's interval wired from outputs not known at preview
+    pass check (as a top-level unknown does); once known at up, a bad one stops the flow."""
+    declared = in_sandbox(pipeline(), "nested")
+    declared[MAPPING]["mappings"][0]["source"] = Ref(TARGET, "target_connection_id")
+    declared[FLOW]["schedule"] = {**declared[FLOW]["schedule"],
+                                  "interval": Ref(MAPPING, "version")}
+    engine = Engine(host)
+    failures = engine.preview(declared).failures
+    assert failures == {}, failures
+    plan = engine.up(declared)
+    # The mapping set's version is 0 once made: an hourly interval of 0 fails at up, naming it.
+    assert [prop for prop, _ in plan.failures[FLOW]] == ["schedule.interval"]
+    engine.destroy()
