@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from provider.redaction import printable
+
 MAX_TABLES = 10_000
 MAX_COLUMNS = 5_000
 MAX_ROWS = 100
@@ -197,9 +199,7 @@ def _cell(value: object) -> str:
 
 
 def _clean(text: str) -> str:
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
+    escaped = printable(text)
     return escaped if len(escaped) <= MAX_CELL else escaped[: MAX_CELL - 3] + "..."
 
 

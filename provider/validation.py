@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from provider.redaction import printable
+
 # Databricks workspace hosts on Azure, AWS and GCP.
 DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 
@@ -73,7 +75,9 @@ def check_props(props: Mapping[str, Any], rules: Mapping[str, Rule], required: S
             # A part not known yet (a mapping's destination or a schedule's interval wired from
             # another resource's output) is judged at `up`, as a top-level one is.
             failures += [f for f in found if not is_unknown(value_at(props, f[0]))]
-    return failures
+    # A path names keys the program chose (an unknown property, a typo inside a schedule):
+    # the engine prints it as is, so a terminal escape in a key would act on the terminal.
+    return [(printable(path), reason) for path, reason in failures]
 
 
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from provider.fields import DATABRICKS_BASE_CONNECTION
+from provider.redaction import printable
 from provider.settings import KEYS, TUNING
 
 __all__ = [
@@ -92,6 +93,9 @@ class StackConfigError(ValueError):
     """
 
     def __init__(self, key: str, problem: str, example: str) -> None:
+        # Keys and problems may carry what the config holds (a key with a terminal escape):
+        # the message is printed, so every character a terminal acts on is written escaped.
+        key, problem = printable(key), printable(problem)
         self.key = key
         self.problem = problem
         super().__init__(

@@ -310,3 +310,20 @@ def test_unknowns_inside_nested_inputs_pass_preview_and_are_judged_at_up(
     # The mapping set's version is 0 once made: an hourly interval of 0 fails at up, naming it.
     assert [prop for prop, _ in plan.failures[FLOW]] == ["schedule.interval"]
     engine.destroy()
+
+
+def test_a_terminal_escape_in_a_property_name_is_shown_escaped(host: ProviderHost,
+                                                               emu: Emulator) -> None:
+    """A typo'd key holding ESC/BEL, at the top or inside the schedule, fails check with a
+    property path written escaped (the engine prints it as is), before any request."""
+    emu.clear_requests()
+    evil = "\x1b]0;owned\x07"
+    declared = in_sandbox(pipeline(), "escapes")
+    declared[FLOW]["schedule"] = {**declared[FLOW]["schedule"], evil: 1}
+    declared[TARGET][evil] = 1
+    plan = Engine(host).preview(declared)
+    paths = [prop for failures in plan.failures.values() for prop, _ in failures]
+    assert paths
+    assert all("\x1b" not in p and "\x07" not in p for p in paths)
+    assert any("\\x1b]0;owned" in p for p in paths)
+    assert flow_requests(emu) == []

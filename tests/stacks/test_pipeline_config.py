@@ -77,3 +77,21 @@ def test_the_default_emulator_catalogue_holds_a_valid_example() -> None:
 
     (spec,) = parse_dataflows([GOOD], 0, "p")
     assert default_catalogue().table(spec.table) is not None
+
+
+@pytest.mark.parametrize("where", ["entry", "schedule", "mapping"])
+def test_a_terminal_escape_in_a_key_is_shown_escaped(where: str) -> None:
+    """A config key holding ESC/BEL (an unknown field, in an entry, a schedule or a mapping)
+    reaches the error written escaped, never as the raw control characters a terminal runs."""
+    entry: dict[str, Any] = {**GOOD, "schedule": dict(GOOD["schedule"]),
+                             "mappings": [dict(m) for m in GOOD["mappings"]]}
+    evil = "\x1b]0;owned\x07\x1b[2J"
+    target = {"entry": entry, "schedule": entry["schedule"],
+              "mapping": entry["mappings"][0]}[where]
+    target[evil] = 1
+    with pytest.raises(StackConfigError) as caught:
+        parse_dataflows([entry], 0, "proj")
+    message = str(caught.value)
+    assert "\x1b" not in message
+    assert "\x07" not in message
+    assert "\\x1b]0;owned" in caught.value.key
