@@ -53,7 +53,8 @@ _MAX_TABLE_PATH = 765
 _MAX_EXPRESSION = 4096
 
 
-def _camel(key: str) -> str:
+def camel(key: str) -> str:
+    """``start_time`` -> ``startTime`` (the native plugin's spelling)."""
     head, *rest = key.split("_")
     return head + "".join(part.title() for part in rest)
 
@@ -62,14 +63,19 @@ def _pick(item: Mapping[str, Any], key: str) -> tuple[str, Any]:
     """(spelling used, value) of ``key`` in snake_case or camelCase; (snake, None) if absent."""
     if key in item:
         return key, item[key]
-    camel = _camel(key)
-    if camel in item:
-        return camel, item[camel]
+    other = camel(key)
+    if other in item:
+        return other, item[other]
     return key, None
 
 
+def either(item: Mapping[str, Any], key: str) -> Any:
+    """``key``'s value in either spelling (snake_case first), None when absent."""
+    return _pick(item, key)[1]
+
+
 def _unknown(item: Mapping[str, Any], known: tuple[str, ...], where: str) -> list[Failure]:
-    spellings = set(known) | {_camel(k) for k in known}
+    spellings = set(known) | {camel(k) for k in known}
     return [
         (f"{where}.{key}", f"unknown property {key!r}; the known ones are {', '.join(known)}")
         for key in sorted(item)
