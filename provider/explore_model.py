@@ -204,6 +204,8 @@ def _clean(text: str) -> str:
 
 
 def _grid(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    # The preview's header row is the table's column names: server text like every cell.
+    header = tuple(_clean(cell) for cell in header)
     cleaned = [tuple(_clean(cell) for cell in row) for row in rows]
     widths = [max([len(header[i]), *(len(r[i]) for r in cleaned)]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
