@@ -86,7 +86,7 @@ class Created:
     id: str
     etag: str
     date_ms: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # may hold a secret
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Patched:
 
     etag: str
     date_ms: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # may hold a secret
 
 
 class _Ids:

@@ -104,7 +104,7 @@ def is_unknown(value: object) -> bool:
 class Checked:
     """Checked inputs (defaults filled) and one ``(property, reason)`` per bad property."""
 
-    inputs: Props
+    inputs: Props = dataclasses.field(repr=False)  # may hold a secret
     failures: list[tuple[str, str]]
 
 
@@ -134,8 +134,9 @@ class Outcome:
     """What create, read or update leaves in state: the id (``""`` = gone), outputs, inputs."""
 
     id: str
-    outputs: Props
-    inputs: Props = dataclasses.field(default_factory=dict)
+    # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
+    outputs: Props = dataclasses.field(repr=False)
+    inputs: Props = dataclasses.field(default_factory=dict, repr=False)
 
 
 class _Claims:
