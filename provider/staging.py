@@ -22,6 +22,7 @@ reaches a message or a log.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -102,7 +103,22 @@ def credentials(answer: Mapping[str, Any], method: str = "GET") -> dict[str, Any
             raise UnexpectedAnswerError(method, PATH, 200,
                                         f"the credentials answer has no {key}",
                                         may_have_taken_effect=method != "GET")
+    for key, pattern in _AZURE_NAMES.items():
+        # Azure's naming rules: anything else (a dot that would split the Spark key, a
+        # terminal escape shown in `pulumi up`'s outputs) is not an answer to use.
+        if not pattern.fullmatch(answer[key]):
+            raise UnexpectedAnswerError(method, PATH, 200,
+                                        f"the credentials answer's {key} is not an Azure name",
+                                        may_have_taken_effect=method != "GET")
     return staging_outputs(answer)
+
+
+# Azure Storage names: a container 3-63 lower-case letters, digits and single inner hyphens; an
+# account 3-24 lower-case letters and digits.
+_AZURE_NAMES = {
+    "containerName": re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}"),
+    "storageAccountName": re.compile(r"[a-z0-9]{3,24}"),
+}
 
 
 def from_api(item: Mapping[str, Any],

@@ -103,3 +103,23 @@ def test_reading_an_id_of_another_sandbox_is_refused_before_any_call() -> None:
         staging.get(None, "dev", "org@AdobeOrg/prod/dlz_databricks_source")  # type: ignore[arg-type]
     assert staging.id_sandbox("org@AdobeOrg/dev/dlz_databricks_source") == "dev"
     assert staging.id_sandbox("something-else") is None
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("containerName", "dlz.evil"), ("containerName", "dlz-\x1b]0;owned\x07"),
+    ("storageAccountName", "Upper"), ("storageAccountName", "acct.blob.core.windows.net#"),
+])
+def test_a_credentials_answer_with_a_non_azure_name_is_refused(key: str, value: str) -> None:
+    """A container or account name Azure would not allow (a dot that splits the Spark config
+    key, a terminal escape shown in outputs) is an unexpected answer, never an output."""
+    from provider.errors import UnexpectedAnswerError
+
+    answer = {"containerName": "dlz-databricks-container", "storageAccountName": "sndbxdtln1",
+              "SASToken": "sv=2020&sig=red-team-token", "SASUri": "https://x/?sig=red-team-token",
+              key: value}
+    with pytest.raises(UnexpectedAnswerError) as caught:
+        staging.credentials(answer)
+    assert "red-team-token" not in str(caught.value)
+    assert "\x1b" not in str(caught.value)
+    assert staging.credentials({**answer, key: "ok-name1" if key == "containerName"
+                                else "sndbxdtln1"})["container_name"]
