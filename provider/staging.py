@@ -195,7 +195,9 @@ def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
     """One GET; the answer with the resource id added. An id naming another sandbox (an import
     read in the provider's ``aep:sandboxName``) is refused before any call."""
     named = id_sandbox(id_)
-    if named is not None and named != sandbox.lower():
+    # Sandbox names are case-insensitive (ids are made lower-case): 'Prod' in a hand-typed
+    # import id is sandbox prod, and the advice below must be one that can be followed.
+    if named is not None and named.lower() != sandbox.lower():
         raise ConfigurationError(
             f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
             f"sandbox {sandbox.lower()!r}: set sandbox_name (or aep:sandboxName) to {named!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -123,3 +124,20 @@ def test_a_credentials_answer_with_a_non_azure_name_is_refused(key: str, value: 
     assert "\x1b" not in str(caught.value)
     assert staging.credentials({**answer, key: "ok-name1" if key == "containerName"
                                 else "sndbxdtln1"})["container_name"]
+
+
+def test_an_id_naming_the_sandbox_in_other_case_is_the_same_sandbox() -> None:
+    """An import id typed 'Prod' reads sandbox prod (names are case-insensitive): it was refused
+    with advice ('set sandbox_name to Prod') that could never be followed."""
+    calls: list[tuple[Any, ...]] = []
+
+    class Client:
+        def request_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            calls.append(args)
+            return {"containerName": "dlz-databricks-container"}
+
+    item = staging.get(Client(), "Prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert item["id"] == "org@AdobeOrg/Prod/dlz_databricks_source"
+    assert len(calls) == 1
+    item = staging.get(Client(), "prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert len(calls) == 2
