@@ -357,3 +357,14 @@ def test_error_answer_nested_too_deep_is_still_the_status_error() -> None:
     with HostileServer(lambda m, p: deep) as srv, pytest.raises(ApiError) as caught:
         new_client(srv.url, FakeTime()).get(FLOWS, "dev", "abc")
     assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("coll", COLLECTIONS, ids=key)
+def test_a_create_answered_with_a_path_as_id_is_unexpected(coll: Collection) -> None:
+    """A create answered with id `../connections/x` (which a later DELETE would resolve to
+    another item) is an unexpected answer that may have taken effect, never an id in state."""
+    answer = json_answer(201, {"id": "../connections/x", coll.version_key: '"1"'})
+    with HostileServer(lambda m, p: answer) as srv, pytest.raises(UnexpectedAnswerError) as caught:
+        new_client(srv.url, FakeTime()).create(coll, "dev", BODIES[key(coll)])
+    assert caught.value.may_have_taken_effect
+    assert posts(srv) == 1

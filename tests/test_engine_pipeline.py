@@ -327,3 +327,30 @@ def test_a_terminal_escape_in_a_property_name_is_shown_escaped(host: ProviderHos
     assert all("\x1b" not in p and "\x07" not in p for p in paths)
     assert any("\\x1b]0;owned" in p for p in paths)
     assert flow_requests(emu) == []
+
+
+@pytest.mark.parametrize("shape", ["../connections/{id}", "{id}#x", "{id}?op=x", ".."])
+def test_an_id_that_is_not_one_path_segment_is_refused_before_any_request(
+        host: ProviderHost, emu: Emulator, shape: str) -> None:
+    """Deleting (or reading) a Dataflow whose state id is `../connections/<id>` deleted the
+    base connection (the URL resolves to it). Such an id is refused, nothing is sent, and the
+    connection stays."""
+    from provider.testing import HostError
+
+    engine = Engine(host)
+    engine.up(in_sandbox({BASE: pipeline()[BASE]}, "traverse"))
+    connection_id = engine.state[BASE].id
+    bad_id = shape.format(id=connection_id)
+    props = {"sandbox_name": "traverse", "flow_id": bad_id}
+    blob = host.provider_blob(FLOW)
+    if blob:
+        props["__provider"] = blob
+    emu.clear_requests()
+    for call in (lambda: host.delete(bad_id, FLOW, props),
+                 lambda: host.read(bad_id, FLOW, props, {})):
+        with pytest.raises(HostError) as caught:
+            call()
+        assert "is not an id" in caught.value.last_line
+    assert flow_requests(emu) == []
+    assert len(emu.connections(sandbox="traverse")) == 1
+    engine.destroy()
