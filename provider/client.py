@@ -420,7 +420,7 @@ class FlowServiceClient:
         """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
         ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
         A 404 here proves nothing gone."""
-        path = f"/connections/{connection_id}/explore"
+        path = item_path(CONNECTIONS, connection_id) + "/explore"
 
         def attempt(state: Attempt) -> Any:
             response = self._send("GET", path, sandbox, state, expected=(200,),

@@ -104,3 +104,14 @@ def test_text_output_escapes_terminal_controls_in_names(emu: Emulator, connectio
     assert "\\x1b]0;owned" in out
     assert "\x1b" not in out
     assert "\x07" not in out
+
+
+def test_a_connection_id_that_is_not_an_id_sends_nothing(emu: Emulator,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """`--connection-id ../flows/x` (a path, not an id) fails on one line before any request."""
+    emu.clear_requests()
+    assert main(["tables", "--connection-id", "../flows/x"], env(emu)) == 1
+    err = capsys.readouterr().err
+    assert "is not an id" in err
+    assert [r for r in emu.requests if "/explore" in r.path or "/flows" in r.path] == []
