@@ -120,16 +120,24 @@ def as_integer(value: object) -> int | None:
     return None
 
 
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+
+def _latest(epoch: int) -> int | None:
+    return epoch if epoch <= LATEST_EPOCH else None
+
+
 def start_time_epoch(value: object) -> int | None:
     """Epoch seconds of a start time (epoch seconds, or ISO-8601 in UTC), or None if invalid."""
     number = as_integer(value)
     if number is not None:
-        return number if number >= 0 else None
+        return _latest(number) if number >= 0 else None
     if not isinstance(value, str):
         return None
     text = value.strip()
     if text.isdigit():
-        return int(text)
+        # ASCII only and bounded: '²' passes isdigit, and int() refuses over 4300 digits.
+        return _latest(int(text)) if text.isascii() and len(text) <= 18 else None
     try:
         moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     except ValueError:
@@ -177,7 +185,7 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
         if interval is not None and as_integer(interval) is None:
             failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
         return failures
-    if frequency in MIN_INTERVAL:
+    if isinstance(frequency, str) and frequency in MIN_INTERVAL:
         least = MIN_INTERVAL[str(frequency)]
         number = as_integer(interval)
         if interval is None:
@@ -196,7 +204,8 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
 def schedule_period_seconds(frequency: object, interval: object) -> int | None:
     """Seconds between two runs, or None for ``once`` or an invalid pair."""
     number = as_integer(interval)
-    if frequency not in PERIOD_SECONDS or number is None or number < 1:
+    if not isinstance(frequency, str) or frequency not in PERIOD_SECONDS or number is None \
+            or number < 1:
         return None
     return PERIOD_SECONDS[str(frequency)] * number
 

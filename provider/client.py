@@ -41,16 +41,23 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from provider import redaction, transport
-from provider.endpoints import CONNECTIONS, FLOW_SERVICE, Collection, GoneProof
+from provider.endpoints import (
+    CONNECTIONS,
+    FLOW_SERVICE,
+    Collection,
+    GoneProof,
+    item_id_problem,
+)
 from provider.errors import (
     ApiError,
+    ConfigurationError,
     ConflictError,
     InUseError,
     NotFoundError,
     TransientError,
     UnexpectedAnswerError,
 )
-from provider.responses import Unreadable, expect_json_object, retry_after
+from provider.responses import Unreadable, expect_json_object, parse_json, retry_after
 from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
@@ -86,7 +93,7 @@ class Created:
     id: str
     etag: str
     date_ms: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # may hold a secret
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class Patched:
 
     etag: str
     date_ms: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # may hold a secret
 
 
 class _Ids:
@@ -218,6 +225,10 @@ class FlowServiceClient:
                 raise self._unexpected(response, "POST", path,
                                        f"the create answer has no id (a {noun} may have been "
                                        "created)", taken_effect=True, base=coll.base)
+            if item_id_problem(id_) is not None:
+                raise self._unexpected(response, "POST", path,
+                                       f"the create answer's id is not one (a {noun} may have "
+                                       "been created)", taken_effect=True, base=coll.base)
             _ids.hold(id_)
             if etag is None:
                 # The id is known: keep it, and read the version back rather than orphan it.
@@ -243,7 +254,7 @@ class FlowServiceClient:
     def get(self, coll: Collection, sandbox: str, id_: str) -> Item:
         """The item ``id_`` of ``coll``; ``NotFoundError`` only when the service proves it does
         not exist (``coll.gone``)."""
-        path = f"{coll.path}/{id_}"
+        path = item_path(coll, id_)
         return self._with_retries("GET", path, lambda s: self._get_item(coll, sandbox, id_, s),
                                   base=coll.base)
 
@@ -269,7 +280,7 @@ class FlowServiceClient:
         """
         for op in ops:
             _register_secret_value(str(op.get("path", "")), op.get("value"))
-        path = f"{coll.path}/{id_}"
+        path = item_path(coll, id_)
 
         def attempt(state: Attempt) -> Patched:
             try:
@@ -307,7 +318,7 @@ class FlowServiceClient:
         """``PUT`` the item whole (Data Prep: a new version). Not idempotent, so never repeated
         on a guess: after an attempt whose answer was lost, the item is read first and, if
         ``applied(item)`` shows the body in place, that version is returned instead."""
-        path = f"{coll.path}/{id_}"
+        path = item_path(coll, id_)
 
         def attempt(state: Attempt) -> Patched:
             if state.ambiguous:
@@ -330,7 +341,7 @@ class FlowServiceClient:
     def delete(self, coll: Collection, sandbox: str, id_: str) -> None:
         """Delete the item (any 2xx with no body or a JSON body). ``NotFoundError`` if the
         service proves it was already gone, ``InUseError`` if something still uses it."""
-        path = f"{coll.path}/{id_}"
+        path = item_path(coll, id_)
 
         def attempt(state: Attempt) -> None:
             try:
@@ -355,7 +366,7 @@ class FlowServiceClient:
         meets 412 after an attempt whose answer was lost, the item is read and, when
         ``applied(item)`` shows the action done, its etag is returned. Returns the item's etag
         after the action."""
-        path = f"{coll.path}/{id_}/action"
+        path = item_path(coll, id_) + "/action"
 
         def attempt(state: Attempt) -> Patched:
             try:
@@ -409,7 +420,7 @@ class FlowServiceClient:
         """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
         ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
         A 404 here proves nothing gone."""
-        path = f"/connections/{connection_id}/explore"
+        path = item_path(CONNECTIONS, connection_id) + "/explore"
 
         def attempt(state: Attempt) -> Any:
             response = self._send("GET", path, sandbox, state, expected=(200,),
@@ -417,7 +428,7 @@ class FlowServiceClient:
             if not response.content:
                 raise self._unexpected(response, "GET", path, "the answer body is empty")
             try:
-                return response.json()
+                return parse_json(response)
             except ValueError:
                 raise self._unexpected(response, "GET", path,
                                        "the answer body is not JSON") from None
@@ -554,7 +565,7 @@ class FlowServiceClient:
         return Created(id_, coll.version_of(item) or "", _item_ms(item, coll.created_at))
 
     def _get_item(self, coll: Collection, sandbox: str, id_: str, state: Attempt) -> Item:
-        path = f"{coll.path}/{id_}"
+        path = item_path(coll, id_)
         response = self._send("GET", path, sandbox, state, expected=(200,), coll=coll)
         payload = self._json(response, "GET", path, base=coll.base)
         if coll.wrapped:
@@ -756,6 +767,18 @@ class FlowServiceClient:
             may_have_taken_effect=taken_effect)
 
 
+def item_path(coll: Collection, id_: str) -> str:
+    """``<collection>/<id>``; an id that is not one path segment of plain characters (``..``,
+    ``../connections/<id>``, a ``?`` or ``#``) is refused before any request: the URL would name
+    another item, of another collection even (a DELETE of a dataflow deleting a connection)."""
+    problem = item_id_problem(id_)
+    if problem is not None:
+        shown = redaction.printable(repr(id_))[:140]
+        raise ConfigurationError(f"{coll.noun} id {shown} {problem}; nothing was sent. Check "
+                                 "the id in the stack's state or in the import")
+    return f"{coll.path}/{id_}"
+
+
 def _proves_gone(response: requests.Response, code: str | None, path: str,
                  gone: GoneProof) -> bool:
     """Whether a 404 is the service's own "no such item" answer for ``path``'s id."""
@@ -769,7 +792,7 @@ def _proves_gone(response: requests.Response, code: str | None, path: str,
 def _parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
     """(Adobe code, message, request id) from a gateway or Flow Service error answer."""
     try:
-        payload = response.json()
+        payload = parse_json(response)
     except ValueError:
         payload = None
     code: str | None = None

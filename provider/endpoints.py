@@ -96,6 +96,19 @@ def mapping_set_gone(payload: Mapping[str, Any], code: str | None, id_: str) -> 
         rf"Mapping set {re.escape(id_)} not found\.?", detail.strip()) is not None
 
 
+# Flow Service ids are UUIDs, Data Prep's 32 hex digits; any plain path segment is accepted, never
+# one a URL would read as another path ("..", "a/b"), a query or a fragment.
+_ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}")
+
+
+def item_id_problem(id_: object) -> str | None:
+    """Why ``id_`` cannot name an item in a URL path, or None."""
+    if not isinstance(id_, str) or not _ITEM_ID.fullmatch(id_):
+        return ("is not an id (letters, digits and - _ . @ :, at most 128, starting with a "
+                "letter or digit)")
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Collection:
     """One API collection. ``path`` is relative to ``base`` (``/flows`` under Flow Service).
@@ -147,9 +160,12 @@ def target_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
 
 def flow_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
     """Name, flow spec, sources and targets of a dataflow."""
+    def ids(key: str) -> tuple[object, ...]:
+        value = item.get(key)
+        return tuple(value) if isinstance(value, list) else ()
+
     return (item.get("name"), _sub(item, "flowSpec", "id"),
-            tuple(item.get("sourceConnectionIds") or ()),
-            tuple(item.get("targetConnectionIds") or ()))
+            ids("sourceConnectionIds"), ids("targetConnectionIds"))
 
 
 def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:

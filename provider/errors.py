@@ -21,6 +21,11 @@ from __future__ import annotations
 
 from provider.redaction import redact
 
+# What reading a JSON answer of the wrong shape raises (a string where an object belongs, a number
+# that does not read as one): the answer's fault, caught where an answer is mapped, never shown
+# as a traceback.
+SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError)
+
 
 class AepError(Exception):
     """Base of the provider's errors. Its text is already redacted."""

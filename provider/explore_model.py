@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from provider.redaction import printable
+
 MAX_TABLES = 10_000
 MAX_COLUMNS = 5_000
 MAX_ROWS = 100
@@ -197,13 +199,13 @@ def _cell(value: object) -> str:
 
 
 def _clean(text: str) -> str:
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
+    escaped = printable(text)
     return escaped if len(escaped) <= MAX_CELL else escaped[: MAX_CELL - 3] + "..."
 
 
 def _grid(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    # The preview's header row is the table's column names: server text like every cell.
+    header = tuple(_clean(cell) for cell in header)
     cleaned = [tuple(_clean(cell) for cell in row) for row in rows]
     widths = [max([len(header[i]), *(len(r[i]) for r in cleaned)]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]

@@ -35,7 +35,13 @@ from typing import Any, Protocol
 from provider import advice, model, pipeline_api, staging
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
-from provider.errors import AepError, ConfigurationError, NotFoundError
+from provider.errors import (
+    SHAPE_ERRORS,
+    AepError,
+    ConfigurationError,
+    NotFoundError,
+    UnexpectedAnswerError,
+)
 from provider.fields import ResourceSpec
 from provider.redaction import register
 from provider.settings import ProviderSettings
@@ -98,7 +104,7 @@ def is_unknown(value: object) -> bool:
 class Checked:
     """Checked inputs (defaults filled) and one ``(property, reason)`` per bad property."""
 
-    inputs: Props
+    inputs: Props = dataclasses.field(repr=False)  # may hold a secret
     failures: list[tuple[str, str]]
 
 
@@ -128,8 +134,9 @@ class Outcome:
     """What create, read or update leaves in state: the id (``""`` = gone), outputs, inputs."""
 
     id: str
-    outputs: Props
-    inputs: Props = dataclasses.field(default_factory=dict)
+    # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
+    outputs: Props = dataclasses.field(repr=False)
+    inputs: Props = dataclasses.field(default_factory=dict, repr=False)
 
 
 class _Claims:
@@ -276,7 +283,7 @@ class Lifecycle:
                 _claims.release(sandbox, id_)
                 return Outcome("", {})
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
-            outs, inputs = api.from_api(item, {**props, "sandbox_name": sandbox})
+            outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
             return Outcome(id_, outs, inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
@@ -383,6 +390,19 @@ class Lifecycle:
         api = self.api
         applied = None if secret_changed else (lambda item: api.matches(item, news))
         return api.patch(client, sandbox, id_, etag, ops, applied)
+
+
+def live(api: ResourceApi, id_: str, item: Mapping[str, Any],
+         prior: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``api.from_api(item, prior)``; an item of the wrong shape (``{"params": [1]}``, a
+    ``scheduleParams`` string...) is an ``UnexpectedAnswerError`` naming the id, never a
+    traceback and never read as empty (which would show as drift for the next ``up`` to undo)."""
+    try:
+        return api.from_api(item, prior)
+    except SHAPE_ERRORS as error:
+        raise UnexpectedAnswerError(
+            "GET", id_, 200, f"the live {api.NOUN} {id_} is not in the shape Flow Service "
+            f"documents ({type(error).__name__} reading it); nothing was changed") from None
 
 
 def client_for(settings: ProviderSettings) -> FlowServiceClient:

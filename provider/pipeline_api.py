@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.endpoints import Collection
-from provider.errors import ApiError
+from provider.errors import SHAPE_ERRORS, ApiError
 from provider.fields import (
     DATA_LAKE_TARGET_CONNECTION,
     DATABRICKS_SOURCE_CONNECTION,
@@ -33,7 +33,7 @@ from provider.pipeline_model import (
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
-from provider.validation import Failure, Rule
+from provider.validation import Failure, Rule, decimal_int
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
@@ -137,7 +137,10 @@ class EntityApi:
 
     def matches(self, item: Props, props: Props) -> bool:
         """Whether the live item shows the declared inputs."""
-        live = self.live_inputs(item, props)
+        try:
+            live = self.live_inputs(item, props)
+        except SHAPE_ERRORS:
+            return False  # an item of the wrong shape shows nothing declared
         return not self.changes(live, props, lambda _v: False)[0] - {"sandbox_name"}
 
     def is_own_kind(self, item: Props) -> bool:
@@ -187,7 +190,7 @@ class SourceConnectionApi(EntityApi):
         **_NAMED,
         "base_connection_id": _keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
         "table_name": pipeline_rules.table_path_problem,
-        "cdc_enabled": validation.boolean_problem,
+        "cdc_enabled": validation.boolean_rule("cdc_enabled"),
         **_SANDBOX,
     }
 
@@ -250,7 +253,7 @@ class MappingSetApi(EntityApi):
     def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
                 created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
         """Inputs, the id and the version (Data Prep's version stands where an etag would)."""
-        version = int(etag) if etag.isdigit() else None
+        version = decimal_int(etag)
         return {**self.inputs_of(inputs), "mapping_set_id": id_, "version": version}
 
     def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
@@ -302,7 +305,7 @@ class DataflowApi(EntityApi):
         "delta_column": pipeline_rules.delta_column_problems,
         "mapping_set_id": _keyed(pipeline_rules.mapping_set_id_problem, "mapping_set_id"),
         "mapping_version": _mapping_version,
-        "enabled": validation.boolean_problem,
+        "enabled": validation.boolean_rule("enabled"),
         **_SANDBOX,
     }
 
@@ -390,7 +393,7 @@ class DataflowApi(EntityApi):
 
 
 def _with_version(done: Any) -> Any:
-    done.extra["version"] = int(done.etag) if str(done.etag).isdigit() else None
+    done.extra["version"] = decimal_int(str(done.etag))
     return done
 
 

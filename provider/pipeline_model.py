@@ -30,7 +30,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION, as_integer, start_time_epoch
+from provider.pipeline_rules import (
+    DEFAULT_SCHEMA_VERSION,
+    as_integer,
+    camel,
+    either,
+    start_time_epoch,
+)
+from provider.validation import decimal_int
 
 DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
@@ -137,7 +144,7 @@ def mapping_set_body(props: Mapping[str, Any]) -> dict[str, Any]:
         "outputSchema": {"schemaRef": {"id": props["schema_id"],
                                        "contentType": DEFAULT_SCHEMA_VERSION}},
         "mappings": [
-            {"sourceType": _either(m, "source_type"), "source": m["source"],
+            {"sourceType": either(m, "source_type"), "source": m["source"],
              "destination": m["destination"]}
             for m in props["mappings"]
         ],
@@ -158,15 +165,6 @@ def mapping_set_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dic
     return _with_sandbox(inputs, item, prior)
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _either(item: Mapping[str, Any], key: str) -> Any:
-    return item[key] if key in item else item.get(_camel(key))
-
-
 # --- dataflow -------------------------------------------------------------------------------------
 
 
@@ -174,7 +172,7 @@ def schedule_params(schedule: Mapping[str, Any]) -> dict[str, Any]:
     """``scheduleParams`` for a checked schedule, typed as the spec's ``ScheduleSpecDTO``."""
     frequency = schedule["frequency"]
     params: dict[str, Any] = {
-        "startTime": start_time_epoch(_either(schedule, "start_time")),
+        "startTime": start_time_epoch(either(schedule, "start_time")),
         "frequency": frequency,
     }
     interval = as_integer(schedule.get("interval"))
@@ -194,9 +192,7 @@ def schedule_from_api(params: Mapping[str, Any]) -> dict[str, Any]:
     interval = params.get("interval")
     if interval is not None:
         schedule["interval"] = (
-            int(interval) if isinstance(interval, str) and interval.strip().isdigit()
-            else as_integer(interval)
-        )
+            decimal_int(interval) if isinstance(interval, str) else as_integer(interval))
     backfill = params.get("backfill")
     if isinstance(backfill, str) and backfill.lower() in ("true", "false"):
         backfill = backfill.lower() == "true"
@@ -214,7 +210,7 @@ def same_schedule(declared: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
         once = frequency == "once"
         backfill = schedule.get("backfill")
         return (
-            start_time_epoch(_either(schedule, "start_time")),
+            start_time_epoch(either(schedule, "start_time")),
             frequency,
             None if once else as_integer(schedule.get("interval")),
             None if once else (True if backfill is None else backfill),
@@ -230,9 +226,9 @@ def transformations(props: Mapping[str, Any]) -> list[dict[str, Any]]:
     if delta:
         column: dict[str, Any] = {"name": delta["name"]}
         for key in ("date_format", "timezone"):
-            value = _either(delta, key)
+            value = either(delta, key)
             if value is not None:
-                column[_camel(key)] = value
+                column[camel(key)] = value
         result.append({"name": "Copy", "params": {"deltaColumn": column}})
     if props.get("mapping_set_id"):
         result.append(_mapping_transformation(props))
@@ -302,7 +298,7 @@ def flow_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[set[
     def flat(props: Mapping[str, Any]) -> dict[str, Any]:
         schedule = props.get("schedule") or {}
         values = {k: v for k, v in props.items() if k != "schedule"}
-        values["start_time"] = start_time_epoch(_either(schedule, "start_time"))
+        values["start_time"] = start_time_epoch(either(schedule, "start_time"))
         values["frequency"] = schedule.get("frequency")
         values["interval"] = as_integer(schedule.get("interval"))
         values["backfill"] = schedule.get("backfill")
@@ -337,7 +333,8 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
         if transformation.get("name") == "Mapping":
             inputs["mapping_set_id"] = params.get("mappingId")
             version = params.get("mappingVersion")
-            inputs["mapping_version"] = int(str(version)) if str(version).isdigit() else version
+            number = decimal_int(str(version))
+            inputs["mapping_version"] = version if number is None else number
         elif transformation.get("name") == "Copy" and params.get("deltaColumn"):
             delta = params["deltaColumn"]
             inputs["delta_column"] = {

@@ -26,13 +26,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from provider.validation import Failure
+from provider.validation import Failure, decimal_int
 
 FREQUENCIES = ("once", "minute", "hour", "day", "week")
 MIN_INTERVAL = {"minute": 15, "hour": 1, "day": 1, "week": 1}
 """The least ``interval`` per ``frequency``; ``once`` takes none."""
 PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
 SOURCE_TYPES = ("ATTRIBUTE", "EXPRESSION")
+LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
 SCHEDULE_KEYS = ("start_time", "frequency", "interval", "backfill")
 MAPPING_KEYS = ("source", "destination", "source_type")
 DELTA_COLUMN_KEYS = ("name", "date_format", "timezone")
@@ -52,7 +53,8 @@ _MAX_TABLE_PATH = 765
 _MAX_EXPRESSION = 4096
 
 
-def _camel(key: str) -> str:
+def camel(key: str) -> str:
+    """``start_time`` -> ``startTime`` (the native plugin's spelling)."""
     head, *rest = key.split("_")
     return head + "".join(part.title() for part in rest)
 
@@ -61,14 +63,19 @@ def _pick(item: Mapping[str, Any], key: str) -> tuple[str, Any]:
     """(spelling used, value) of ``key`` in snake_case or camelCase; (snake, None) if absent."""
     if key in item:
         return key, item[key]
-    camel = _camel(key)
-    if camel in item:
-        return camel, item[camel]
+    other = camel(key)
+    if other in item:
+        return other, item[other]
     return key, None
 
 
+def either(item: Mapping[str, Any], key: str) -> Any:
+    """``key``'s value in either spelling (snake_case first), None when absent."""
+    return _pick(item, key)[1]
+
+
 def _unknown(item: Mapping[str, Any], known: tuple[str, ...], where: str) -> list[Failure]:
-    spellings = set(known) | {_camel(k) for k in known}
+    spellings = set(known) | {camel(k) for k in known}
     return [
         (f"{where}.{key}", f"unknown property {key!r}; the known ones are {', '.join(known)}")
         for key in sorted(item)
@@ -94,12 +101,12 @@ def start_time_epoch(value: object) -> int | None:
     """Epoch seconds of a start time (epoch seconds, or ISO-8601 in UTC), or None if invalid."""
     number = as_integer(value)
     if number is not None:
-        return number if number >= 0 else None
+        return _latest(number) if number >= 0 else None
     if not isinstance(value, str):
         return None
     text = value.strip()
     if text.isdigit():
-        return int(text)
+        return _latest(decimal_int(text))
     try:
         moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     except ValueError:
@@ -107,6 +114,11 @@ def start_time_epoch(value: object) -> int | None:
     if moment.tzinfo is None or moment.utcoffset() != timezone.utc.utcoffset(None):
         return None
     return int(moment.timestamp())
+
+
+def _latest(epoch: int | None) -> int | None:
+    # Past 9999-12-31T23:59:59Z is no time Flow Service (or datetime) can hold.
+    return epoch if epoch is not None and epoch <= LATEST_EPOCH else None
 
 
 def start_time_problem(value: object, key: str = "start_time") -> str | None:
@@ -149,7 +161,7 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
         if interval is not None and as_integer(interval) is None:
             failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
         return failures
-    if frequency in MIN_INTERVAL:
+    if isinstance(frequency, str) and frequency in MIN_INTERVAL:
         least = MIN_INTERVAL[str(frequency)]
         number = as_integer(interval)
         if interval is None:
@@ -168,7 +180,8 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
 def schedule_period_seconds(frequency: object, interval: object) -> int | None:
     """Seconds between two runs, or None for ``once`` or an invalid pair."""
     number = as_integer(interval)
-    if frequency not in PERIOD_SECONDS or number is None or number < 1:
+    if not isinstance(frequency, str) or frequency not in PERIOD_SECONDS or number is None \
+            or number < 1:
         return None
     return PERIOD_SECONDS[str(frequency)] * number
 

@@ -112,6 +112,15 @@ def server_text(text: str, limit: int = SERVER_TEXT_LIMIT) -> str:
     return clean if len(clean) <= limit else clean[:limit - 1].rstrip() + "\u2026"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on (ESC, BEL, CR, NUL, bidi and
+    zero-width formatting...) written as its Python escape: for text a user or a server chose
+    (a property path, a config key, a table name) that a message or a table shows."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def redact_params(params: dict[str, object], secret_keys: Iterable[str]) -> dict[str, object]:
     """A copy of ``params`` with the values of ``secret_keys`` masked."""
     hidden = set(secret_keys)

@@ -55,8 +55,19 @@ def is_unknown(value: object) -> bool:
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:
-    # The core sees one spelling of "unknown": the engine's wire sentinel.
-    return {k: lifecycle.UNKNOWN if isinstance(v, Unknown) else v for k, v in props.items()}
+    # The core sees one spelling of "unknown": the engine's wire sentinel, nested ones too (the
+    # dynamic host hands a schedule's or a mapping's unknown part over as an ``Unknown``).
+    return {k: _plain_value(v) for k, v in props.items()}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return lifecycle.UNKNOWN
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    return value
 
 
 class LifecycleProvider(ResourceProvider):

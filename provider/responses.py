@@ -27,10 +27,20 @@ def retry_after(response: requests.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def parse_json(response: requests.Response) -> Any:
+    """The answer's JSON, whatever its type; ``ValueError`` when the body is not JSON, including
+    JSON nested too deep for the decoder (``[[[[...`` raises ``RecursionError``, which would
+    otherwise escape every ``except ValueError`` as a traceback)."""
+    try:
+        return response.json()
+    except RecursionError:
+        raise ValueError("the answer's JSON is nested too deep to read") from None
+
+
 def json_object(response: requests.Response) -> dict[str, Any]:
     """The answer's JSON object, or ``{}`` when the body is not one."""
     try:
-        payload = response.json()
+        payload = parse_json(response)
     except ValueError:  # requests' JSONDecodeError is a ValueError
         return {}
     return payload if isinstance(payload, dict) else {}
@@ -46,7 +56,7 @@ def expect_json_object(response: requests.Response) -> dict[str, Any]:
     if not response.content:
         raise Unreadable("the answer body is empty")
     try:
-        payload = response.json()
+        payload = parse_json(response)
     except ValueError:
         kind = server_text(response.headers.get("Content-Type") or "no content type", 100)
         raise Unreadable(f"the answer body is not JSON ({kind.split(';')[0]})") from None

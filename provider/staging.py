@@ -22,6 +22,7 @@ reaches a message or a log.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -102,7 +103,22 @@ def credentials(answer: Mapping[str, Any], method: str = "GET") -> dict[str, Any
             raise UnexpectedAnswerError(method, PATH, 200,
                                         f"the credentials answer has no {key}",
                                         may_have_taken_effect=method != "GET")
+    for key, pattern in _AZURE_NAMES.items():
+        # Azure's naming rules: anything else (a dot that would split the Spark key, a
+        # terminal escape shown in `pulumi up`'s outputs) is not an answer to use.
+        if not pattern.fullmatch(answer[key]):
+            raise UnexpectedAnswerError(method, PATH, 200,
+                                        f"the credentials answer's {key} is not an Azure name",
+                                        may_have_taken_effect=method != "GET")
     return staging_outputs(answer)
+
+
+# Azure Storage names: a container 3-63 lower-case letters, digits and single inner hyphens; an
+# account 3-24 lower-case letters and digits.
+_AZURE_NAMES = {
+    "containerName": re.compile(r"[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}"),
+    "storageAccountName": re.compile(r"[a-z0-9]{3,24}"),
+}
 
 
 def from_api(item: Mapping[str, Any],
@@ -179,7 +195,9 @@ def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
     """One GET; the answer with the resource id added. An id naming another sandbox (an import
     read in the provider's ``aep:sandboxName``) is refused before any call."""
     named = id_sandbox(id_)
-    if named is not None and named != sandbox.lower():
+    # Sandbox names are case-insensitive (ids are made lower-case): 'Prod' in a hand-typed
+    # import id is sandbox prod, and the advice below must be one that can be followed.
+    if named is not None and named.lower() != sandbox.lower():
         raise ConfigurationError(
             f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
             f"sandbox {sandbox.lower()!r}: set sandbox_name (or aep:sandboxName) to {named!r}")

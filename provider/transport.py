@@ -37,6 +37,7 @@ from urllib3.exceptions import NewConnectionError
 
 from provider.redaction import redact, server_text
 from provider.retry import Retryable
+from provider.validation import decimal_int
 
 __all__ = ["MAX_BODY_BYTES", "DeadlineAdapter", "Refused", "send"]
 
@@ -185,6 +186,7 @@ def send(
     timer.daemon = True
     timer.start()
     limit = max(min(deadline, timeouts.read), 0.001)
+    answered: int | None = None  # the status, once an answer arrived (the request was sent)
     try:
         try:
             response = session.request(
@@ -192,6 +194,7 @@ def send(
                 timeout=(max(min(deadline, timeouts.connect), 0.001), limit),
                 allow_redirects=False, stream=True,
             )
+            answered = response.status_code
             try:
                 _check_answer(response, max_bytes)
                 response._content = _read(response, max_bytes)
@@ -205,6 +208,10 @@ def send(
                 http.client.HTTPException, OSError, ValueError) as exc:
             if watch.expired:
                 raise _late(deadline) from None
+            if answered is not None:
+                # Sent and answered: a POST may have taken effect, so never "not sent".
+                raise Refused(answered, f"the answer could not be read: {_describe(exc)}") \
+                    from None
             raise Refused(None, f"the request could not be sent: {_describe(exc)}") from None
         if watch.expired:
             raise _late(deadline)
@@ -234,9 +241,9 @@ def _check_answer(response: requests.Response, max_bytes: int) -> None:
         raise Refused(status, f"the server answered HTTP {status}, a redirect to {host}, which is "
                               "never followed (credentials must not reach another host)",
                       location_host=host, request_id=request_id)
-    length = response.headers.get("Content-Length")
-    if length is not None and length.strip().isdigit() and int(length) > max_bytes:
-        raise Refused(status, f"the answer is {int(length)} bytes, more than the "
+    length = decimal_int(response.headers.get("Content-Length"), 30)
+    if length is not None and length > max_bytes:
+        raise Refused(status, f"the answer is {length} bytes, more than the "
                               f"{max_bytes}-byte limit; it was not read",
                       request_id=request_id)
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from provider.redaction import printable
+
 # Databricks workspace hosts on Azure, AWS and GCP.
 DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 
@@ -70,8 +72,42 @@ def check_props(props: Mapping[str, Any], rules: Mapping[str, Rule], required: S
         if isinstance(found, str):
             failures.append((key, found))
         elif found:
-            failures += found
-    return failures
+            # A part not known yet (a mapping's destination or a schedule's interval wired from
+            # another resource's output) is judged at `up`, as a top-level one is.
+            failures += [f for f in found if not is_unknown(value_at(props, f[0]))]
+    # A path names keys the program chose (an unknown property, a typo inside a schedule):
+    # the engine prints it as is, so a terminal escape in a key would act on the terminal.
+    return [(printable(path), reason) for path, reason in failures]
+
+
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def decimal_int(text: object, max_digits: int = 18) -> int | None:
+    """``text`` as a non-negative int when it is ASCII digits only and at most ``max_digits``
+    long, else None. Server text and user text may hold digits ``int()`` refuses (``'²'``
+    passes ``isdigit``) or more than Python converts (over 4300 digits): never a traceback."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+def value_at(props: Mapping[str, Any], path: str) -> Any:
+    """The value a failure path (``schedule.interval``, ``mappings[0].destination``) names in
+    ``props``, or None when the path does not lead anywhere."""
+    head = re.match(r"[^.\[]+", path)
+    value: Any = props.get(head.group(0)) if head else None
+    for key, index in _STEP.findall(path[head.end():] if head else ""):
+        if key and isinstance(value, Mapping):
+            value = value.get(key)
+        elif index and isinstance(value, (list, tuple)) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return None
+    return value
 
 
 def domain_problem(value: object) -> str | None:
@@ -165,10 +201,13 @@ def _access_token(value: object) -> str | None:
     return None
 
 
-def _boolean(value: object) -> str | None:
-    if not isinstance(value, bool):
-        return f"adopt_existing must be true or false, got {type(value).__name__}"
-    return None
+def _boolean(key: str) -> Callable[[object], str | None]:
+    def problem(value: object) -> str | None:
+        if not isinstance(value, bool):
+            return f"{key} must be true or false, got {type(value).__name__}"
+        return None
+
+    return problem
 
 
 _RULES: dict[str, Callable[[object], str | None]] = {
@@ -180,9 +219,9 @@ _RULES: dict[str, Callable[[object], str | None]] = {
     "database": _text("database", MAX_IDENTIFIER),
     "catalog": _text("catalog", MAX_IDENTIFIER),
     "sandbox_name": sandbox_problem,
-    "adopt_existing": _boolean,
+    "adopt_existing": _boolean("adopt_existing"),
 }
 
 # Rules other resources' check tables reuse.
 text_rule = _text
-boolean_problem = _boolean
+boolean_rule = _boolean

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from provider.fields import DATABRICKS_BASE_CONNECTION
+from provider.redaction import printable
 from provider.settings import KEYS, TUNING
 
 __all__ = [
@@ -92,6 +93,9 @@ class StackConfigError(ValueError):
     """
 
     def __init__(self, key: str, problem: str, example: str) -> None:
+        # Keys and problems may carry what the config holds (a key with a terminal escape):
+        # the message is printed, so every character a terminal acts on is written escaped.
+        key, problem = printable(key), printable(problem)
         self.key = key
         self.problem = problem
         super().__init__(
@@ -319,6 +323,25 @@ def _workspace(domain: str) -> str:
     return host or domain.strip().casefold()
 
 
+def _check_pipeline_names(specs: list[ConnectionSpec], connections_key: str,
+                          example: str) -> None:
+    """Pipelines of two connections whose resource names meet (connection ``sales`` with table
+    ``eu.orders`` and connection ``sales-eu`` with table ``orders`` both give
+    ``sales-eu-orders-*``) are refused: the engine would stop ``up`` on a duplicate URN."""
+    from stacks.pipeline_config import table_stem  # imports this module
+
+    seen: dict[str, str] = {}
+    for index, spec in enumerate(specs):
+        for flow_index, flow in enumerate(spec.dataflows):
+            stem = f"{spec.name}-{table_stem(flow.table)}"
+            key = f"{connections_key}[{index}].dataflows[{flow_index}]"
+            if stem in seen and not seen[stem].startswith(f"{connections_key}[{index}]."):
+                raise StackConfigError(
+                    key, f"its resources would be named {stem}-source, -target, -mapping, -flow, "
+                    f"like those of {seen[stem]}; rename one of the two connections", example)
+            seen.setdefault(stem, key)
+
+
 def _check_token_per_workspace(specs: list[ConnectionSpec], project: str) -> None:
     """One token key serves one workspace, unless every connection sharing it says so."""
     first: dict[str, tuple[int, ConnectionSpec]] = {}
@@ -411,6 +434,7 @@ def load_stack_config(
                 example,
             )
         seen[spec.name] = index
+    _check_pipeline_names(specs, connections_key, example)
     _check_token_per_workspace(specs, project)
     return StackConfig(
         sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext

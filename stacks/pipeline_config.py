@@ -1,7 +1,6 @@
 """The ``dataflows`` list of a connection in the stack config: parsing and validation only.
 
-Groundwork for the ingestion path (issue "From a connection to data flowing"): each base
-connection of ``<project>:connections`` will carry the tables it ingests::
+Each base connection of ``<project>:connections`` carries the tables it ingests::
 
     dataflows:
       - table: sales.orders                 # the table path, as explore lists it
@@ -18,12 +17,14 @@ connection of ``<project>:connections`` will carry the tables it ingests::
 :class:`DataflowSpec` objects or raises :class:`stacks.config.StackConfigError` naming the key
 (``<project>:connections[i].dataflows[j].field``) and showing this example. The rules are
 ``provider.pipeline_rules`` (the same ones the resources' ``check`` will run), so a stack that
-loads will not fail at preview for a schedule, mapping or id shape. ``stacks/config.py`` does not
-read ``dataflows`` yet: the program can only act on it once the pipeline resources exist.
+loads will not fail at preview for a schedule, mapping or id shape. ``stacks/config.py`` reads it
+per connection; ``stacks/program.py`` declares one pipeline per entry, its resource names made
+from the table by :func:`table_stem` (two tables with one stem are refused here).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,18 +86,29 @@ def parse_dataflows(raw: object, connection_index: int, project: str) -> tuple[D
     if not isinstance(raw, list):
         raise StackConfigError(base, "expected a list of tables to ingest", example(project))
     specs = [_parse_one(entry, f"{base}[{index}]", project) for index, entry in enumerate(raw)]
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     for index, spec in enumerate(specs):
-        key = (spec.table, spec.dataset_id)
-        if key in seen:
-            raise StackConfigError(
-                f"{base}[{index}]",
+        stem = table_stem(spec.table)
+        if stem in seen:
+            first = specs[seen[stem]]
+            problem = (
                 f"table {spec.table!r} already flows into dataset {spec.dataset_id} "
-                f"({base}[{seen[key]}]); declare each table and dataset pair once",
-                example(project),
+                f"({base}[{seen[stem]}]); declare each table and dataset pair once"
+                if (first.table, first.dataset_id) == (spec.table, spec.dataset_id) else
+                f"table {spec.table!r} would name its resources like table {first.table!r} "
+                f"({base}[{seen[stem]}]): both become '<connection>-{stem}-...', and one "
+                "program cannot declare two resources of one name; ingest each table once per "
+                "connection"
             )
-        seen[key] = index
+            raise StackConfigError(f"{base}[{index}]", problem, example(project))
+        seen[stem] = index
     return tuple(specs)
+
+
+def table_stem(table: str) -> str:
+    """The part of a pipeline's resource names a table gives (``sales.orders`` ->
+    ``sales-orders``): its dots, back-quotes and other signs made dashes."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", table).strip("-")
 
 
 def _parse_one(entry: object, key: str, project: str) -> DataflowSpec:

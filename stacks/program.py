@@ -19,7 +19,6 @@ Read them with ``pulumi stack output connections --json``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pulumi
@@ -36,7 +35,7 @@ from provider.pipeline_resources import (
     Dataflow as DataflowResource,
 )
 from stacks.config import ConnectionSpec, StackConfig, StackConfigError, load_stack_config
-from stacks.pipeline_config import DataflowSpec
+from stacks.pipeline_config import DataflowSpec, table_stem
 
 __all__ = ["PulumiConfigSource", "declare_connections", "declare_dataflows", "main"]
 
@@ -103,7 +102,7 @@ def declare_dataflows(config: StackConfig, connection: ConnectionSpec,
 
 def _declare_pipeline(config: StackConfig, connection: ConnectionSpec,
                       base: DatabricksBaseConnection, spec: DataflowSpec) -> DataflowResource:
-    stem = f"{connection.name}-{re.sub(r'[^A-Za-z0-9_-]+', '-', spec.table).strip('-')}"
+    stem = f"{connection.name}-{table_stem(spec.table)}"
     label = f"{connection.name} {spec.table}"
     source = DatabricksSourceConnection(
         f"{stem}-source", name=f"{label} source", base_connection_id=base.connection_id,

@@ -329,3 +329,42 @@ def test_gone_needs_a_404_naming_this_kind_and_this_id(
             call(coll, "prod", "c1")
     assert isinstance(caught.value, NotFoundError) is gone
     assert isinstance(caught.value, UnexpectedAnswerError) is not gone
+
+
+# -- red team 2: JSON nested past the decoder's recursion limit ---------------------------------
+
+DEEP = b"[" * 100_000  # json raises RecursionError (not ValueError) on this
+
+
+def test_json_nested_too_deep_is_an_unexpected_answer_not_a_traceback() -> None:
+    """An item answer of 100 000 nested arrays (under the body limit) is an UnexpectedAnswerError,
+    not the decoder's RecursionError escaping every ``except ValueError``."""
+    deep = Answer(200, {"Content-Type": "application/json"}, DEEP)
+    with HostileServer(lambda m, p: deep) as srv, pytest.raises(UnexpectedAnswerError):
+        new_client(srv.url, FakeTime()).get(FLOWS, "dev", "abc")
+
+
+def test_explore_answer_nested_too_deep_is_an_unexpected_answer() -> None:
+    """The explore call (any JSON) refuses a too-deep answer as unexpected."""
+    deep = Answer(200, {"Content-Type": "application/json"}, DEEP)
+    with HostileServer(lambda m, p: deep) as srv, pytest.raises(UnexpectedAnswerError):
+        new_client(srv.url, FakeTime()).explore("dev", "abc", [("objectType", "root")])
+
+
+def test_error_answer_nested_too_deep_is_still_the_status_error() -> None:
+    """A 400 whose body is too deep to decode is read as a 400 without a parsed body."""
+    deep = Answer(400, {"Content-Type": "application/json"}, DEEP)
+    with HostileServer(lambda m, p: deep) as srv, pytest.raises(ApiError) as caught:
+        new_client(srv.url, FakeTime()).get(FLOWS, "dev", "abc")
+    assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("coll", COLLECTIONS, ids=key)
+def test_a_create_answered_with_a_path_as_id_is_unexpected(coll: Collection) -> None:
+    """A create answered with id `../connections/x` (which a later DELETE would resolve to
+    another item) is an unexpected answer that may have taken effect, never an id in state."""
+    answer = json_answer(201, {"id": "../connections/x", coll.version_key: '"1"'})
+    with HostileServer(lambda m, p: answer) as srv, pytest.raises(UnexpectedAnswerError) as caught:
+        new_client(srv.url, FakeTime()).create(coll, "dev", BODIES[key(coll)])
+    assert caught.value.may_have_taken_effect
+    assert posts(srv) == 1

@@ -66,3 +66,13 @@ def test_version_of_reads_etag_or_version() -> None:
     assert FLOWS.version_of({"etag": '"1"'}) == '"1"'
     assert MAPPING_SETS.version_of({"version": 0}) == "0"
     assert MAPPING_SETS.version_of({"version": True}) is None
+
+
+def test_flow_identity_reads_a_non_list_of_ids_as_none() -> None:
+    """A listed flow whose sourceConnectionIds is a number or a string identifies as having no
+    sources (no TypeError from tuple(5), no tuple of characters)."""
+    from provider.endpoints import flow_identity
+
+    assert flow_identity({"name": "f", "sourceConnectionIds": 5,
+                          "targetConnectionIds": "abc"}) == ("f", None, (), ())
+    assert flow_identity({"name": "f", "sourceConnectionIds": ["s"]})[2] == ("s",)

@@ -293,3 +293,64 @@ def test_source_renamed_outside_pulumi_is_drift_undone_in_place(host: ProviderHo
     assert emu.source_connections(sandbox="drift")[0]["name"] == "orders"
     engine.destroy()
 
+
+
+def test_unknowns_inside_nested_inputs_pass_preview_and_are_judged_at_up(
+        host: ProviderHost, emu: Emulator) -> None:
+    """A mapping's source and a schedule's interval wired from outputs not known at preview
+    pass check (as a top-level unknown does); once known at up, a bad one stops the flow."""
+    declared = in_sandbox(pipeline(), "nested")
+    declared[MAPPING]["mappings"][0]["source"] = Ref(TARGET, "target_connection_id")
+    declared[FLOW]["schedule"] = {**declared[FLOW]["schedule"],
+                                  "interval": Ref(MAPPING, "version")}
+    engine = Engine(host)
+    failures = engine.preview(declared).failures
+    assert failures == {}, failures
+    plan = engine.up(declared)
+    # The mapping set's version is 0 once made: an hourly interval of 0 fails at up, naming it.
+    assert [prop for prop, _ in plan.failures[FLOW]] == ["schedule.interval"]
+    engine.destroy()
+
+
+def test_a_terminal_escape_in_a_property_name_is_shown_escaped(host: ProviderHost,
+                                                               emu: Emulator) -> None:
+    """A typo'd key holding ESC/BEL, at the top or inside the schedule, fails check with a
+    property path written escaped (the engine prints it as is), before any request."""
+    emu.clear_requests()
+    evil = "\x1b]0;owned\x07"
+    declared = in_sandbox(pipeline(), "escapes")
+    declared[FLOW]["schedule"] = {**declared[FLOW]["schedule"], evil: 1}
+    declared[TARGET][evil] = 1
+    plan = Engine(host).preview(declared)
+    paths = [prop for failures in plan.failures.values() for prop, _ in failures]
+    assert paths
+    assert all("\x1b" not in p and "\x07" not in p for p in paths)
+    assert any("\\x1b]0;owned" in p for p in paths)
+    assert flow_requests(emu) == []
+
+
+@pytest.mark.parametrize("shape", ["../connections/{id}", "{id}#x", "{id}?op=x", ".."])
+def test_an_id_that_is_not_one_path_segment_is_refused_before_any_request(
+        host: ProviderHost, emu: Emulator, shape: str) -> None:
+    """Deleting (or reading) a Dataflow whose state id is `../connections/<id>` deleted the
+    base connection (the URL resolves to it). Such an id is refused, nothing is sent, and the
+    connection stays."""
+    from provider.testing import HostError
+
+    engine = Engine(host)
+    engine.up(in_sandbox({BASE: pipeline()[BASE]}, "traverse"))
+    connection_id = engine.state[BASE].id
+    bad_id = shape.format(id=connection_id)
+    props = {"sandbox_name": "traverse", "flow_id": bad_id}
+    blob = host.provider_blob(FLOW)
+    if blob:
+        props["__provider"] = blob
+    emu.clear_requests()
+    for call in (lambda: host.delete(bad_id, FLOW, props),
+                 lambda: host.read(bad_id, FLOW, props, {})):
+        with pytest.raises(HostError) as caught:
+            call()
+        assert "is not an id" in caught.value.last_line
+    assert flow_requests(emu) == []
+    assert len(emu.connections(sandbox="traverse")) == 1
+    engine.destroy()

@@ -80,3 +80,38 @@ def test_missing_settings_name_the_variables(capsys: pytest.CaptureFixture[str])
     """Without settings the command says which AEP_* variables to set."""
     assert main(["tables", "--connection-id", "x"], {}) == 1
     assert "AEP_CLIENT_ID" in capsys.readouterr().err
+
+
+def test_text_output_escapes_terminal_controls_in_names(emu: Emulator, connection_id: str,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """A catalogue whose column and table names carry ESC/BEL prints them escaped in every
+    row, the preview's header row too (it printed column names raw)."""
+    from provider.emulator.explore import Catalogue
+
+    evil = "c\x1b]0;owned\x07\x1b[2J"
+    saved = emu.catalogue
+    emu.catalogue = Catalogue.from_json({"tables": [{
+        "path": "sales.evil", "name": "t\x1b[31m",
+        "columns": [{"name": evil, "type": "string"}], "rows": [{evil: "v\x1b[5m"}]}]})
+    try:
+        assert main(["tables", "--connection-id", connection_id], env(emu)) == 0
+        assert main(["table", "--connection-id", connection_id, "--table", "sales.evil",
+                     "--preview"], env(emu)) == 0
+    finally:
+        emu.catalogue = saved
+    out = capsys.readouterr().out
+    assert "\\x1b]0;owned" in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+
+
+def test_a_connection_id_that_is_not_an_id_sends_nothing(emu: Emulator,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """`--connection-id ../flows/x` (a path, not an id) fails on one line before any request."""
+    emu.clear_requests()
+    assert main(["tables", "--connection-id", "../flows/x"], env(emu)) == 1
+    err = capsys.readouterr().err
+    assert "is not an id" in err
+    assert [r for r in emu.requests if "/explore" in r.path or "/flows" in r.path] == []

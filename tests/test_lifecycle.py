@@ -88,3 +88,17 @@ def test_read_with_id_only_imports_from_the_provider_sandbox(emu: Emulator,
     assert [r.method for r in flow_requests(emu)] == ["GET"]
     core.delete(made.id, made.outputs)
     assert core.read(made.id, {}).id == ""
+
+
+def test_results_never_show_their_values_in_a_repr() -> None:
+    """Created/Patched extras, an Outcome's outputs and inputs and Checked inputs carry the SAS
+    token or the access token: their repr (a test failure, a debugger, a log) shows neither."""
+    from provider.client import Created, Patched
+    from provider.lifecycle import Checked, Outcome
+
+    secret = "sv=2020-10-02&sig=red-team-secret"
+    shown = [repr(Created("id", "e", 0, extra={"sas_token": secret})),
+             repr(Patched("e", 0, extra={"sas_uri": secret})),
+             repr(Outcome("id", {"spark_conf": {"k": secret}}, {"access_token": secret})),
+             repr(Checked({"access_token": secret}, []))]
+    assert all("red-team-secret" not in text for text in shown)

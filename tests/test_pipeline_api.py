@@ -98,3 +98,11 @@ def test_mapping_set_outputs_carry_the_version() -> None:
     assert outs["mapping_set_id"] == "m"
     assert outs["version"] == 3
     assert "etag" not in outs
+
+
+def test_matches_is_false_for_a_wrong_shaped_item() -> None:
+    """After a lost PATCH, a re-read flow of the wrong shape shows nothing declared (False), it
+    does not raise from inside the client's retry."""
+    declared = {"name": "f", "schedule": {"start_time": 1_800_000_000, "frequency": "hour",
+                                          "interval": 1}}
+    assert DATAFLOW_API.matches({"id": "x", "scheduleParams": "hourly"}, declared) is False

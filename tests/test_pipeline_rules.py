@@ -154,3 +154,41 @@ def test_id_shapes(check: Any, good: str, bad: str) -> None:
     assert reason is not None
     assert reason.startswith("the_id must be")
     assert check(None, "the_id") is not None
+
+
+@pytest.mark.parametrize("schedule", [
+    {"start_time": "9" * 5000, "frequency": "hour", "interval": 1},
+    {"start_time": "\u00b2", "frequency": "hour", "interval": 1},
+    {"start_time": 10 ** 30, "frequency": "hour", "interval": 1},
+    {"start_time": 1_800_000_000, "frequency": ["hour"], "interval": 1},
+    {"start_time": 1_800_000_000, "frequency": {"every": "hour"}, "interval": 1},
+], ids=["5000-digits", "superscript", "past-9999", "list-frequency", "dict-frequency"])
+def test_hostile_schedules_are_failures_not_tracebacks(schedule: dict[str, Any]) -> None:
+    """A start time int() refuses or no date can hold, and a frequency that is a list or an
+    object, are check failures naming the property (they raised ValueError/TypeError)."""
+    failures = rules.schedule_problems(schedule)
+    assert failures
+    assert all(path.startswith("schedule.") for path, _ in failures)
+    assert rules.schedule_period_seconds(schedule["frequency"], 1) in (None, 3600)
+
+
+def test_a_boolean_failure_names_its_own_property() -> None:
+    """enabled/cdc_enabled that are not booleans are reported under their own name (the message
+    said adopt_existing)."""
+    from provider.pipeline_api import DATAFLOW_API, SOURCE_CONNECTION
+
+    assert ("enabled", "enabled must be true or false, got str") in DATAFLOW_API.check_inputs(
+        {"enabled": "false"}, lambda _v: False)
+    assert ("cdc_enabled", "cdc_enabled must be true or false, got str") in (
+        SOURCE_CONNECTION.check_inputs({"cdc_enabled": "yes"}, lambda _v: False))
+
+
+def test_decimal_int_reads_ascii_digits_only() -> None:
+    """decimal_int takes bounded ASCII digits and nothing int() could refuse."""
+    from provider.validation import decimal_int
+
+    assert decimal_int(" 42 ") == 42
+    assert decimal_int("\u00b2") is None
+    assert decimal_int("9" * 5000) is None
+    assert decimal_int("-1") is None
+    assert decimal_int(7) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,40 @@ def test_reading_an_id_of_another_sandbox_is_refused_before_any_call() -> None:
         staging.get(None, "dev", "org@AdobeOrg/prod/dlz_databricks_source")  # type: ignore[arg-type]
     assert staging.id_sandbox("org@AdobeOrg/dev/dlz_databricks_source") == "dev"
     assert staging.id_sandbox("something-else") is None
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("containerName", "dlz.evil"), ("containerName", "dlz-\x1b]0;owned\x07"),
+    ("storageAccountName", "Upper"), ("storageAccountName", "acct.blob.core.windows.net#"),
+])
+def test_a_credentials_answer_with_a_non_azure_name_is_refused(key: str, value: str) -> None:
+    """A container or account name Azure would not allow (a dot that splits the Spark config
+    key, a terminal escape shown in outputs) is an unexpected answer, never an output."""
+    from provider.errors import UnexpectedAnswerError
+
+    answer = {"containerName": "dlz-databricks-container", "storageAccountName": "sndbxdtln1",
+              "SASToken": "sv=2020&sig=red-team-token", "SASUri": "https://x/?sig=red-team-token",
+              key: value}
+    with pytest.raises(UnexpectedAnswerError) as caught:
+        staging.credentials(answer)
+    assert "red-team-token" not in str(caught.value)
+    assert "\x1b" not in str(caught.value)
+    assert staging.credentials({**answer, key: "ok-name1" if key == "containerName"
+                                else "sndbxdtln1"})["container_name"]
+
+
+def test_an_id_naming_the_sandbox_in_other_case_is_the_same_sandbox() -> None:
+    """An import id typed 'Prod' reads sandbox prod (names are case-insensitive): it was refused
+    with advice ('set sandbox_name to Prod') that could never be followed."""
+    calls: list[tuple[Any, ...]] = []
+
+    class Client:
+        def request_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            calls.append(args)
+            return {"containerName": "dlz-databricks-container"}
+
+    item = staging.get(Client(), "Prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert item["id"] == "org@AdobeOrg/Prod/dlz_databricks_source"
+    assert len(calls) == 1
+    item = staging.get(Client(), "prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
+    assert len(calls) == 2

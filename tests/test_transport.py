@@ -108,3 +108,27 @@ def test_answer_is_read_and_returned() -> None:
         response = transport.send(session(), "POST", srv.url, deadline=2.0, timeouts=FAST,
                                   headers={})
     assert (response.status_code, response.json()) == (201, {"id": "x"})
+
+
+def test_content_length_past_int_limit_is_read_as_absent() -> None:
+    """A 5000-digit Content-Length (int() refuses over 4300 digits) is read as absent: the body
+    is read under the cap (it was a ValueError reported as "could not be sent")."""
+    answer = Answer(200, {"Content-Length": "9" * 5000}, b"{}")
+    with HostileServer(lambda m, p: answer) as srv:
+        response = get(srv.url)
+    assert response.content == b"{}"
+
+
+def test_an_answer_that_cannot_be_read_is_never_called_unsent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ValueError raised while reading an arrived answer keeps the answer's status (so a POST
+    counts as may-have-taken-effect), not "the request could not be sent"."""
+    def broken(response: Any, max_bytes: int) -> None:
+        raise ValueError("unreadable")
+
+    monkeypatch.setattr(transport, "_check_answer", broken)
+    with (HostileServer(lambda m, p: Answer(201, {}, b"{}")) as srv,
+          pytest.raises(transport.Refused) as caught):
+        get(srv.url)
+    assert caught.value.status == 201
+    assert "could not be read" in caught.value.detail

@@ -86,10 +86,15 @@ class Engine:
         return inputs
 
     def _resolve(self, value: Any) -> Any:
+        """``value`` with every ``Ref`` in it (nested ones too) resolved, or UNKNOWN."""
         if isinstance(value, Ref):
             entry = self.state.get(value.urn)
             found = entry.outputs.get(value.output) if entry else None
             return UNKNOWN if found is None else found
+        if isinstance(value, Mapping):
+            return {k: self._resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._resolve(v) for v in value]
         return value
 
     def check(self, urn: str, props: Mapping[str, Any]) -> tuple[dict[str, Any],
@@ -128,7 +133,7 @@ class Engine:
         if plan.failures:
             return plan
         for urn, inputs in checked.items():
-            if apply and any(isinstance(v, Ref) for v in declared[urn].values()):
+            if apply and _wired(declared[urn]):
                 # Checked again once the outputs it is wired from are known (as the engine
                 # checks a resource when the program registers it, after its dependencies).
                 inputs, failures = self.check(urn, declared[urn])
@@ -186,3 +191,12 @@ class Engine:
         """Delete every resource in state."""
         for urn in reversed(list(self.state)):
             self.delete(urn)
+
+
+def _wired(value: Any) -> bool:
+    """Whether ``value`` holds a ``Ref`` anywhere (a nested mapping's source, say)."""
+    if isinstance(value, Ref):
+        return True
+    if isinstance(value, Mapping):
+        return any(_wired(v) for v in value.values())
+    return isinstance(value, list) and any(_wired(v) for v in value)

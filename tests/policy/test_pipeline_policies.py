@@ -133,6 +133,8 @@ CORPUS: list[Any] = [
     {"frequency": "fortnightly"}, {"cron": "*", "start_time": START, "frequency": "day",
                                    "interval": 1},
     {}, None, "hourly", [HOURLY],
+    {**HOURLY, "start_time": "9" * 5000}, {**HOURLY, "start_time": "\u00b2"},
+    {**HOURLY, "start_time": 10 ** 30}, {**HOURLY, "frequency": ["hour"]},
 ]
 
 

@@ -77,3 +77,35 @@ def test_the_default_emulator_catalogue_holds_a_valid_example() -> None:
 
     (spec,) = parse_dataflows([GOOD], 0, "p")
     assert default_catalogue().table(spec.table) is not None
+
+
+@pytest.mark.parametrize("where", ["entry", "schedule", "mapping"])
+def test_a_terminal_escape_in_a_key_is_shown_escaped(where: str) -> None:
+    """A config key holding ESC/BEL (an unknown field, in an entry, a schedule or a mapping)
+    reaches the error written escaped, never as the raw control characters a terminal runs."""
+    entry: dict[str, Any] = {**GOOD, "schedule": dict(GOOD["schedule"]),
+                             "mappings": [dict(m) for m in GOOD["mappings"]]}
+    evil = "\x1b]0;owned\x07\x1b[2J"
+    target = {"entry": entry, "schedule": entry["schedule"],
+              "mapping": entry["mappings"][0]}[where]
+    target[evil] = 1
+    with pytest.raises(StackConfigError) as caught:
+        parse_dataflows([entry], 0, "proj")
+    message = str(caught.value)
+    assert "\x1b" not in message
+    assert "\x07" not in message
+    assert "\\x1b]0;owned" in caught.value.key
+
+
+@pytest.mark.parametrize("other", [
+    {"table": "sales.orders", "datasetId": "5c8c3c555033b814b69f9470"},  # another dataset
+    {"table": "`sales-orders`"},  # another table, the same resource names
+    {"table": "`sales`.`orders`"},
+])
+def test_two_tables_that_would_share_resource_names_are_refused(other: dict[str, str]) -> None:
+    """Two entries whose resources would get one name (the engine would stop `up` on a duplicate
+    URN) are refused at load, naming both entries."""
+    with pytest.raises(StackConfigError) as caught:
+        parse_dataflows([GOOD, {**GOOD, **other}], 0, "proj")
+    assert caught.value.key == "proj:connections[0].dataflows[1]"
+    assert "dataflows[0]" in caught.value.problem

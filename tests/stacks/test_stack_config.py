@@ -368,3 +368,20 @@ def test_any_shape_raises_only_stack_config_error(seed: int) -> None:
     except StackConfigError as error:
         message = str(error)
     assert TOKEN not in message
+
+
+def test_pipelines_of_two_connections_that_would_share_resource_names_are_refused() -> None:
+    """Connection `sales` ingesting `eu.orders` and connection `sales-eu` ingesting `orders`
+    would both declare `sales-eu-orders-*`: refused at load, naming the second entry."""
+    flow = {"datasetId": "5c8c3c555033b814b69f947f",
+            "schemaId": "https://ns.adobe.com/acme/schemas/0123456789abcdef0123456789abcdef",
+            "mappings": [{"source": "a", "destination": "_acme.a", "sourceType": "ATTRIBUTE"}],
+            "schedule": {"startTime": "2026-01-01T00:00:00Z", "frequency": "hour",
+                         "interval": 1}}
+    with pytest.raises(StackConfigError) as caught:
+        load_stack_config(source([
+            entry(dataflows=[{**flow, "table": "eu.orders"}]),
+            entry(name="sales-eu", database="b", dataflows=[{**flow, "table": "orders"}]),
+        ]), PROJECT)
+    assert caught.value.key == f"{PROJECT}:connections[1].dataflows[0]"
+    assert "sales-eu-orders" in caught.value.problem
