@@ -318,13 +318,17 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
     """The inputs a live dataflow shows; ``enabled`` from its state (a flow disabled in the UI
     reads ``enabled: false``, a change for the next ``up`` to undo)."""
     sources, targets = item.get("sourceConnectionIds") or [], item.get("targetConnectionIds") or []
+    state = item.get("state")
+    if state not in ("enabled", "disabled"):
+        # Read as "disabled", a missing state would make the next `up` send an enable.
+        raise ValueError(f"the dataflow's state is {state!r}, not enabled or disabled")
     inputs: dict[str, Any] = {
         "name": item.get("name"),
         "source_connection_id": sources[0] if sources else None,
         "target_connection_id": targets[0] if targets else None,
         "flow_spec_id": (item.get("flowSpec") or {}).get("id"),
         "schedule": schedule_from_api(item.get("scheduleParams") or {}),
-        "enabled": item.get("state") == "enabled",
+        "enabled": state == "enabled",
     }
     if item.get("description") is not None:
         inputs["description"] = item["description"]

@@ -18,6 +18,7 @@ FLOW = urn_for("orders-flow", kind="Dataflow")
 SOURCE = urn_for("orders-source", kind="DatabricksSourceConnection")
 TARGET = urn_for("orders-target", kind="DataLakeTargetConnection")
 MAPPING = urn_for("orders-mapping", kind="MappingSet")
+STATELESS_FLOW = urn_for("orders-flow-without-state", kind="Dataflow")
 ID = "0f0e0d0c-0b0a-4909-8807-060504030201"
 
 # One wrong shape per collection: where an object belongs, a string or a list, and a number
@@ -28,6 +29,12 @@ WRONG: dict[str, dict[str, Any]] = {
     SOURCE: {"id": ID, "name": "s", "etag": '"1"', "params": ["tableName"]},
     TARGET: {"id": ID, "name": "t", "etag": '"1"', "data": {"schema": "https://ns"}},
     MAPPING: {"id": ID, "version": 0, "outputSchema": "schema"},
+    # Well formed but for its state: read as "disabled", the next `up` would send an enable.
+    STATELESS_FLOW: {"id": ID, "name": "f", "etag": '"1"', "sourceConnectionIds": [ID],
+                     "targetConnectionIds": [ID],
+                     "flowSpec": {"id": "14518937-270c-4525-bdec-c2ba7cce3860", "version": "1.0"},
+                     "scheduleParams": {"startTime": 1767225600, "frequency": "hour",
+                                        "interval": 1}},
 }
 CURRENT: dict[str, str] = {}
 
