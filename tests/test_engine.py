@@ -269,12 +269,12 @@ def test_two_resources_never_adopt_one_connection(engine: Engine, emu: Emulator,
                                                   props: Props) -> None:
     """Two resources adopting one existing connection: the first owns it, the second fails
     naming the holder; the connection is neither duplicated nor owned twice."""
-    outside = make_client(emu).create_connection("adopt", databricks_body("shared"))
-    declared = {urn_for(n): props(name="shared", sandbox_name="adopt", adopt_existing=True)
+    outside = make_client(emu).create_connection("adopt", databricks_body("common"))
+    declared = {urn_for(n): props(name="common", sandbox_name="adopt", adopt_existing=True)
                 for n in ("first", "second")}
     with pytest.raises(HostError) as caught:
         engine.up(declared)
     assert "already holds it" in caught.value.last_line
-    assert "'shared' in sandbox 'adopt', adopted" in caught.value.last_line
+    assert "'common' in sandbox 'adopt', adopted" in caught.value.last_line
     assert [e.id for e in engine.state.values()] == [outside.id]
     assert [c["id"] for c in emu.connections(sandbox="adopt")] == [outside.id]
