@@ -54,10 +54,27 @@ def door(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# The caller's AEP_* variables, kept aside for the whole session (live tests get them back).
+_CALLERS_AEP: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_callers_aep() -> Iterator[None]:
+    """The caller's ``AEP_*`` variables are gone for the whole session, before any module- or
+    session-scoped fixture starts a provider host (which would inherit them as settings)."""
+    _CALLERS_AEP.update({k: v for k, v in os.environ.items() if k.startswith("AEP_")})
+    for key in _CALLERS_AEP:
+        del os.environ[key]
+    yield
+    os.environ.update(_CALLERS_AEP)
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No ``AEP_*`` variable of the caller's and no network beyond loopback, except live tests."""
     if request.node.get_closest_marker("live") is not None:
+        for key, value in _CALLERS_AEP.items():
+            monkeypatch.setenv(key, value)
         yield
         return
     for key in [k for k in os.environ if k.startswith("AEP_")]:
