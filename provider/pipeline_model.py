@@ -46,11 +46,8 @@ SPEC_VERSION = "1.0"
 DEFAULT_TARGET_FORMAT = "parquet_xdm"
 STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
-SOURCE_UPDATE_FIELDS = ("name", "description")
 SOURCE_REPLACE_FIELDS = ("base_connection_id", "table_name", "cdc_enabled", "sandbox_name")
-TARGET_UPDATE_FIELDS = ("name", "description")
 TARGET_REPLACE_FIELDS = ("dataset_id", "schema_id", "schema_version", "format", "sandbox_name")
-MAPPING_SET_UPDATE_FIELDS = ("schema_id", "mappings")
 MAPPING_SET_REPLACE_FIELDS = ("sandbox_name",)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
