@@ -111,7 +111,7 @@ class Checked:
 @dataclasses.dataclass(frozen=True)
 class Diff:
     """What an update would change: per changed property, its kind (``add``, ``delete``,
-    ``update``, each with ``-replace`` when the property replaces the connection)."""
+    ``update``, each with ``-replace`` when the property replaces the resource)."""
 
     kinds: dict[str, str]
     replaces: tuple[str, ...]
@@ -245,7 +245,7 @@ class Lifecycle:
         return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
 
     def create(self, props: Mapping[str, Any]) -> Outcome:
-        """Create the connection (or adopt the same-named one when ``adopt_existing``)."""
+        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
         client, sandbox = self._target(props)
         api = self.api
         with about(props, "create", api.NOUN):
@@ -267,11 +267,11 @@ class Lifecycle:
         return Outcome("", outs)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Outcome:
-        """Refresh (or import, with empty ``props``) from the live connection.
+        """Refresh (or import, with empty ``props``) from the live item.
 
-        The connection is gone (id ``""``) only when Flow Service says so (``NotFoundError``);
+        The resource is gone (id ``""``) only when the service says so (``NotFoundError``);
         a sandbox error or any other failure is raised. Import reads in the provider's sandbox
-        and returns every input the API shows: not the token, which it masks.
+        and returns every input the API shows: not a secret it masks (a connection's token).
         """
         client, sandbox = self._target(props)
         api = self.api
