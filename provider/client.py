@@ -57,7 +57,7 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from provider.responses import Unreadable, expect_json_object, parse_json, retry_after
+from provider.responses import Unreadable, expect_json_object, json_object, parse_json, retry_after
 from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
 __all__ = ["BASE_PATH", "CLOCK_SKEW_MS", "Created", "FlowServiceClient", "Patched", "RetryPolicy"]
@@ -791,14 +791,11 @@ def _proves_gone(response: requests.Response, code: str | None, path: str,
 
 def _parse_error(response: requests.Response) -> tuple[str | None, str, str | None]:
     """(Adobe code, message, request id) from a gateway or Flow Service error answer."""
-    try:
-        payload = parse_json(response)
-    except ValueError:
-        payload = None
+    payload = json_object(response)
     code: str | None = None
     detail: str | None = None
     request_id: str | None = None
-    if isinstance(payload, dict):
+    if payload:
         raw_report = payload.get("report")
         report: dict[str, Any] = raw_report if isinstance(raw_report, dict) else {}
         if payload.get("error_code"):

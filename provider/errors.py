@@ -6,9 +6,9 @@
     ├── ConfigurationError         provider settings missing or invalid (names the keys to set)
     ├── AuthError                  Adobe IMS refused or failed the token request
     └── ApiError                   Flow Service (or its gateway) answered with an error
-        ├── NotFoundError          404: the connection does not exist (in that sandbox)
-        ├── ConflictError          412: the etag is stale, the connection changed elsewhere
-        ├── InUseError             1418-400: dataflows still use the connection
+        ├── NotFoundError          404: the item does not exist (in that sandbox)
+        ├── ConflictError          412: the etag is stale, the item changed elsewhere
+        ├── InUseError             1418-400: dataflows still use the item
         ├── UnexpectedAnswerError  an answer that proves nothing (redirect, unexplained 404,
         │                          not the JSON promised, too large): state must stay as it is
         └── TransientError         429, 5xx or a transport failure, after the retry budget
@@ -150,20 +150,20 @@ def _rebuild_api_error(
 
 
 class NotFoundError(ApiError):
-    """404: no such connection in that sandbox."""
+    """404: no such item (connection, dataflow, mapping set...) in that sandbox."""
 
 
 class ConflictError(ApiError):
-    """412: the etag sent in ``If-Match`` is not the connection's current one."""
+    """412: the etag sent in ``If-Match`` is not the item's current one."""
 
 
 class InUseError(ApiError):
-    """1418-400: the connection is used by one or more dataflows and cannot be deleted."""
+    """1418-400: the item is used by one or more dataflows and cannot be deleted."""
 
 
 class UnexpectedAnswerError(ApiError):
     """An answer that is not what Flow Service sends for this operation: a redirect, a 404 that
-    is not Flow Service's "no such connection", a body that is not the JSON promised, or one
+    is not the service's own "no such item", a body that is not the JSON promised, or one
     larger than the size cap. It proves nothing, so nothing may be concluded from it."""
 
 

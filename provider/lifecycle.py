@@ -111,7 +111,7 @@ class Checked:
 @dataclasses.dataclass(frozen=True)
 class Diff:
     """What an update would change: per changed property, its kind (``add``, ``delete``,
-    ``update``, each with ``-replace`` when the property replaces the connection)."""
+    ``update``, each with ``-replace`` when the property replaces the resource)."""
 
     kinds: dict[str, str]
     replaces: tuple[str, ...]
@@ -245,7 +245,7 @@ class Lifecycle:
         return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
 
     def create(self, props: Mapping[str, Any]) -> Outcome:
-        """Create the connection (or adopt the same-named one when ``adopt_existing``)."""
+        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
         client, sandbox = self._target(props)
         api = self.api
         with about(props, "create", api.NOUN):
@@ -267,11 +267,11 @@ class Lifecycle:
         return Outcome("", outs)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Outcome:
-        """Refresh (or import, with empty ``props``) from the live connection.
+        """Refresh (or import, with empty ``props``) from the live item.
 
-        The connection is gone (id ``""``) only when Flow Service says so (``NotFoundError``);
+        The resource is gone (id ``""``) only when the service says so (``NotFoundError``);
         a sandbox error or any other failure is raised. Import reads in the provider's sandbox
-        and returns every input the API shows: not the token, which it masks.
+        and returns every input the API shows: not a secret it masks (a connection's token).
         """
         client, sandbox = self._target(props)
         api = self.api
@@ -367,12 +367,12 @@ class Lifecycle:
                 f"it is not a {api.NOUN}; rename one of them")
         _claims.adopt(sandbox, str(item["id"]), _holder(api, props, sandbox), api.NOUN)
         # The token is masked by the API, so the params are always sent: the adopted connection
-        # ends up exactly as declared.
+        # ends up exactly as declared. For the same reason a 412 after a lost answer is never
+        # taken as "already applied" (no ``applied`` check): the token change cannot be seen.
         ops = [op for op in api.patch_ops({}, props) if op["path"] != "/name"]
         etag = str(item.get("etag") or "")
         try:
-            patched = self._patch(client, sandbox, str(item["id"]), etag, ops, props,
-                                  secret_changed=True)
+            patched = api.patch(client, sandbox, str(item["id"]), etag, ops, None)
         except AepError:
             _claims.release(sandbox, str(item["id"]))  # not adopted: no resource holds it
             raise
@@ -380,16 +380,6 @@ class Lifecycle:
                              state=item.get("state"), created_ms=item.get("createdAt"),
                              updated_ms=patched.date_ms)
         return Outcome(str(item["id"]), outs)
-
-    def _patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
-               ops: list[dict[str, Any]], news: Mapping[str, Any], *,
-               secret_changed: bool) -> Any:
-        # After a lost answer, a 412 on the retry is taken as "already applied" only if the live
-        # connection shows it. The API masks the token, so a token change cannot be seen: the
-        # etag may have moved because someone else edited it, and our token never landed.
-        api = self.api
-        applied = None if secret_changed else (lambda item: api.matches(item, news))
-        return api.patch(client, sandbox, id_, etag, ops, applied)
 
 
 def live(api: ResourceApi, id_: str, item: Mapping[str, Any],

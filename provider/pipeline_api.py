@@ -30,6 +30,7 @@ from provider.model import Diff, iso_time
 from provider.pipeline_model import (
     FLOW_REPLACE_FIELDS,
     FLOW_UPDATE_FIELDS,
+    MAPPING_SET_REPLACE_FIELDS,
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
@@ -234,7 +235,7 @@ class MappingSetApi(EntityApi):
     SPEC = MAPPING_SET
     NOUN = "mapping set"
     COLL = endpoints.MAPPING_SETS
-    REPLACE: tuple[str, ...] = ("sandbox_name",)
+    REPLACE = MAPPING_SET_REPLACE_FIELDS
     CHANGING_OUTPUTS: tuple[str, ...] = ("version",)
     RULES = {
         "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),

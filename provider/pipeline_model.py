@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from provider.fields import DATA_LAKE_TARGET_CONNECTION, DATABRICKS_SOURCE_CONNECTION, MAPPING_SET
 from provider.pipeline_rules import (
     DEFAULT_SCHEMA_VERSION,
     as_integer,
@@ -46,12 +47,13 @@ SPEC_VERSION = "1.0"
 DEFAULT_TARGET_FORMAT = "parquet_xdm"
 STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
-SOURCE_UPDATE_FIELDS = ("name", "description")
-SOURCE_REPLACE_FIELDS = ("base_connection_id", "table_name", "cdc_enabled", "sandbox_name")
-TARGET_UPDATE_FIELDS = ("name", "description")
-TARGET_REPLACE_FIELDS = ("dataset_id", "schema_id", "schema_version", "format", "sandbox_name")
-MAPPING_SET_UPDATE_FIELDS = ("schema_id", "mappings")
-MAPPING_SET_REPLACE_FIELDS = ("sandbox_name",)
+# Which inputs replace, from the field table (``replace``), as provider.model does; the dataflow's
+# list below is written out because it names the schedule's members, which the table nests.
+SOURCE_REPLACE_FIELDS = DATABRICKS_SOURCE_CONNECTION.names(
+    f for f in DATABRICKS_SOURCE_CONNECTION.inputs if f.replace)
+TARGET_REPLACE_FIELDS = DATA_LAKE_TARGET_CONNECTION.names(
+    f for f in DATA_LAKE_TARGET_CONNECTION.inputs if f.replace)
+MAPPING_SET_REPLACE_FIELDS = MAPPING_SET.names(f for f in MAPPING_SET.inputs if f.replace)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)

@@ -66,7 +66,8 @@ class ProviderSettings:
     retry_attempts: int = 6
     retry_max_seconds: float = 60.0
     retry_base_delay: float = 0.5
-    # Read timeout of each HTTP request (Flow Service and IMS), in seconds.
+    # Total deadline of each HTTP attempt (connect, headers, body; Flow Service and IMS), in
+    # seconds.
     timeout_seconds: float = 30.0
     # Operations the native plugin runs at once (the dynamic host has its own 4 threads).
     max_concurrency: int = 16

@@ -28,7 +28,6 @@ __all__ = ["TYPE_TOKEN", "DatabricksStagingCredentials", "DatabricksStagingCrede
            "DatabricksStagingCredentialsProvider"]
 
 TYPE_TOKEN = "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
-SECRET_OUTPUTS = [f.state for f in SPEC.fields if f.secret]
 
 
 class DatabricksStagingCredentialsProvider(LifecycleProvider):

@@ -23,6 +23,7 @@ from typing import Any
 
 from provider.emulator import listing
 from provider.emulator.connections import Caller, new_etag
+from provider.emulator.patching import instruction_parts
 from provider.emulator.problems import FlowError
 from provider.emulator.store import ConnectionStore
 
@@ -30,8 +31,6 @@ Clock = Callable[[], float]
 """Epoch seconds now (``time.time`` unless a test injects another)."""
 InUse = Callable[[Caller, str], list[str]]
 """The ids of the dataflows of the caller's scope that use an id."""
-
-_OPS = ("add", "replace", "remove")
 
 
 def etag_matches(supplied: str, current: str, *, accept_unquoted: bool) -> bool:
@@ -248,15 +247,8 @@ def apply_pointer_patch(
     if not isinstance(instructions, list) or not instructions:
         raise FlowError("1405-400", "The patch body must be a non-empty JSON array.")
     patched = copy.deepcopy(record)
-    for instruction in instructions:
-        if not isinstance(instruction, dict):
-            raise FlowError("1405-400", "Each patch instruction must be a JSON object.")
-        op, path = instruction.get("op"), instruction.get("path")
-        if not isinstance(op, str) or not isinstance(path, str):
-            raise FlowError("1455-400", 'Missing field "op" or "path" in a patch instruction.')
-        op = op.lower()
-        if op not in _OPS:
-            raise FlowError("1434-400", f"Unsupported operation '{op}'.")
+    for raw in instructions:
+        instruction, op, path = instruction_parts(raw)
         if not any(path == a or (a.endswith("/") and path.startswith(a)) for a in allowed):
             raise _missing_field(path)
         if op != "remove" and "value" not in instruction:

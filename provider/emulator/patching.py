@@ -31,7 +31,10 @@ def apply_patch(
     return patched
 
 
-def _apply_one(target: dict[str, Any], instruction: object, auth_spec: AuthSpec) -> None:
+def instruction_parts(instruction: object) -> tuple[dict[str, Any], str, str]:
+    """``(instruction, op, path)`` of one JSON Patch instruction, the op lower-cased; the
+    ``FlowError`` Flow Service answers when it is not an object, lacks ``op`` or ``path``, or
+    names an op other than add, replace, remove."""
     if not isinstance(instruction, dict):
         raise FlowError("1405-400", "Each patch instruction must be a JSON object.")
     op, path = instruction.get("op"), instruction.get("path")
@@ -40,6 +43,11 @@ def _apply_one(target: dict[str, Any], instruction: object, auth_spec: AuthSpec)
     op = op.lower()
     if op not in _OPS:
         raise FlowError("1434-400", f"Unsupported operation '{op}'.")
+    return instruction, op, path
+
+
+def _apply_one(target: dict[str, Any], raw: object, auth_spec: AuthSpec) -> None:
+    instruction, op, path = instruction_parts(raw)
     if path == "/connectionSpec" or path.startswith("/connectionSpec/"):
         raise FlowError("1414-400", "The connection spec of a connection cannot be changed.")
     if op != "remove" and "value" not in instruction:
