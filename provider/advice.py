@@ -29,10 +29,11 @@ _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API 
 
 
 def advise(error: AepError, action: str, name: object, sandbox: object,
-           noun: str = "connection") -> AepError:
-    """``error`` with the advice for its kind, unless it already carries a hint."""
+           noun: str = "connection", *, adoptable: bool = False) -> AepError:
+    """``error`` with the advice for its kind, unless it already carries a hint.
+    ``adoptable``: the resource takes ``adopt_existing`` (a lost create's advice says so)."""
     if isinstance(error, ApiError) and not error.hint:
-        error.with_hint(hint_for(error, action, name, sandbox, noun))
+        error.with_hint(hint_for(error, action, name, sandbox, noun, adoptable=adoptable))
     elif isinstance(error, AuthError) and not error.hint:
         error.with_hint(auth_hint(error))
     return error
@@ -53,17 +54,18 @@ def auth_hint(error: AuthError) -> str:
 
 
 def hint_for(error: ApiError, action: str, name: object, sandbox: object,
-             noun: str = "connection") -> str:
+             noun: str = "connection", *, adoptable: bool = False) -> str:
     """The advice for ``error``, raised by ``action`` (create, refresh, update, delete) on the
     resource ``name`` (a ``noun``: connection, dataflow, mapping set...) in ``sandbox``."""
     if isinstance(error, TransientError):
-        return _transient(error, action, name, sandbox, noun)
+        return _transient(error, action, name, sandbox, noun, adoptable)
     if isinstance(error, UnexpectedAnswerError):
         state = ("The stack's state was left as it was"
                  if action in ("refresh", "delete") else "Nothing was concluded from it")
         after = ""
         if error.may_have_taken_effect:
-            after = (f". {_maybe_created(name, sandbox, noun)}" if action == "create" else
+            after = (f". {_maybe_created(name, sandbox, noun, adoptable)}"
+                     if action == "create" else
                      f"; the {action} may have taken effect, so run `pulumi refresh` before "
                      "`pulumi up` again")
         return (f"This answer does not come from Flow Service as expected. {state}: "
@@ -76,9 +78,9 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object,
                 "attempt of this update whose answer was lost), so Pulumi stopped rather than "
                 "overwrite it. Run `pulumi refresh` to see the live values, then `pulumi up`.")
     if isinstance(error, InUseError):
-        return (f"Dataflows still use this {noun}: delete the dataflow first (delete those "
-                "dataflows first: declare them in the same stack, so `pulumi destroy` deletes "
-                "them before what they use, or delete them in AEP), then run `pulumi up` again; "
+        return (f"Dataflows still use this {noun}: delete the dataflow first (declare the "
+                "dataflows in the same stack, so `pulumi destroy` deletes them before what they "
+                "use, or delete them in AEP), then run `pulumi up` again; "
                 f"to stop managing the {noun} without deleting it, run "
                 "`pulumi state delete <urn>`.")
     code = error.code or ""
@@ -101,20 +103,20 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object,
     if error.status in (400, 422):
         return "Flow Service rejected the request; correct the inputs it names and retry."
     if error.may_have_taken_effect and action == "create":
-        return _maybe_created(name, sandbox, noun)
+        return _maybe_created(name, sandbox, noun, adoptable)
     if error.may_have_taken_effect:
         return "The call may have taken effect; run `pulumi refresh`, then `pulumi up`."
     return "Nothing was changed; retry later."
 
 
 def _transient(error: TransientError, action: str, name: object, sandbox: object,
-               noun: str) -> str:
+               noun: str, adoptable: bool) -> str:
     if not error.may_have_taken_effect:
         if action == "create":
             return "Nothing was created (the service refused every attempt); retry later."
         return "Nothing was changed; retry later."
     if action == "create":
-        return _maybe_created(name, sandbox, noun)
+        return _maybe_created(name, sandbox, noun, adoptable)
     if action == "update":
         return ("The update may or may not have been applied; run `pulumi refresh`, then "
                 "`pulumi up`.")
@@ -124,8 +126,8 @@ def _transient(error: TransientError, action: str, name: object, sandbox: object
     return "Nothing was changed; retry later."
 
 
-def _maybe_created(name: object, sandbox: object, noun: str = "connection") -> str:
-    adopt = " or adopt it (adopt_existing)" if noun == "connection" else ""
+def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) -> str:
+    adopt = " or adopt it (adopt_existing)" if adoptable else ""
     return (f"The create may or may not have happened: no {noun} named {name!r} made by "
             f"this run could be identified in sandbox {sandbox!r}, and new ones can take "
             f"a moment to be listed. Look for it before running `pulumi up` again, and delete "

@@ -248,7 +248,8 @@ class Lifecycle:
         """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
         client, sandbox = self._target(props)
         api = self.api
-        with about(props, "create", api.NOUN):
+        with about(props, "create", api.NOUN,
+                   adoptable=api.SPEC.by_state("adopt_existing") is not None):
             if props.get("adopt_existing"):
                 adopted = self._adopt(client, sandbox, props)
                 if adopted is not None:
@@ -422,14 +423,16 @@ def short(error: AepError) -> AepError:
 
 
 @contextmanager
-def about(props: Mapping[str, Any], action: str, noun: str) -> Iterator[None]:
-    """Prefix errors raised inside with the resource they concern."""
+def about(props: Mapping[str, Any], action: str, noun: str, *,
+          adoptable: bool = False) -> Iterator[None]:
+    """Prefix errors raised inside with the resource they concern, and add the advice for them
+    (``adoptable``: the resource takes ``adopt_existing``)."""
     try:
         yield
     except AepError as error:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
-        advice.advise(error, action, name, sandbox, noun)
+        advice.advise(error, action, name, sandbox, noun, adoptable=adoptable)
         named = f" {name!r}" if name is not None else ""
         raise short(error.with_context(
             f"{action} of {noun}{named} in sandbox {sandbox!r} failed"

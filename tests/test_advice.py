@@ -37,7 +37,7 @@ def err(cls: type[ApiError] = ApiError, status: int | None = 400, *, code: str |
     (err(ApiError, 404, code="2100-404"), "refresh", "aep:sandboxName"),
     (err(ApiError, 404, code="1439-404"), "refresh", "says nothing about the connection"),
     (err(ConflictError, 412), "update", "`pulumi refresh` to see the live values"),
-    (err(InUseError, 400, code="1418-400"), "delete", "delete those dataflows first"),
+    (err(InUseError, 400, code="1418-400"), "delete", "delete the dataflow first"),
     (err(ApiError, 401), "create", "aep:accessToken"),
     (err(ApiError, 403), "create", "aep:orgId"),
     (err(ApiError, 400), "create", "correct the inputs"),
@@ -92,3 +92,11 @@ def test_an_auth_error_needs_a_known_reason() -> None:
     """A reason the advice does not know is a programming error, caught at once."""
     with pytest.raises(ValueError, match="unknown AuthError reason"):
         AuthError("x", reason="other")
+
+
+@pytest.mark.parametrize("adoptable", [True, False])
+def test_a_lost_create_offers_adoption_only_where_the_resource_has_it(adoptable: bool) -> None:
+    """After a lost create, the advice names adopt_existing only for a resource that takes it."""
+    error = err(TransientError, 503, method="POST", maybe=True)
+    advise(error, "create", "sales", "dev", "Databricks connection", adoptable=adoptable)
+    assert ("or adopt it (adopt_existing)" in str(error)) is adoptable

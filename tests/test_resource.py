@@ -234,7 +234,7 @@ def test_delete_in_use_says_what_to_do(
     """A connection used by dataflows is kept, and the error says to delete them first."""
     outs = create(provider, props())
     emulator.add_flow_reference(outs["connection_id"])
-    with pytest.raises(InUseError, match="delete those dataflows first"):
+    with pytest.raises(InUseError, match="delete the dataflow first"):
         provider.delete(outs["connection_id"], outs)
     assert len(emulator.connections(sandbox="dev")) == 1
 
