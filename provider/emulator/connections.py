@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,9 +36,20 @@ def new_etag() -> str:
     return f'"{uuid.uuid4()}"'
 
 
-def now_ms() -> int:
-    """Epoch milliseconds."""
-    return int(time.time() * 1000)
+class Stamps:
+    """Epoch milliseconds from ``clock``, strictly increasing within a run, so "most recently
+    updated first" has no ties. Every emulated entity stamps through one of these."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        """The next stamp."""
+        with self._lock:
+            self._last = max(int(self._clock() * 1000), self._last + 1)
+            return self._last
 
 
 class ConnectionService:
@@ -56,8 +67,7 @@ class ConnectionService:
         self.mask = mask
         self.require_version = require_version
         self.accept_unquoted_etag = accept_unquoted_etag
-        self._last_stamp = 0
-        self._clock_lock = threading.Lock()
+        self._stamps = Stamps()
 
     def create(self, caller: Caller, body: object) -> dict[str, Any]:
         """Store a new connection; return ``{"id", "etag"}``."""
@@ -139,10 +149,7 @@ class ConnectionService:
         return {"result": "unreachable" not in host}
 
     def _stamp(self) -> int:
-        # Strictly increasing, so "most recently updated first" has no ties within a run.
-        with self._clock_lock:
-            self._last_stamp = max(now_ms(), self._last_stamp + 1)
-            return self._last_stamp
+        return self._stamps.next()
 
     def _require(self, caller: Caller, id_: str) -> dict[str, Any]:
         found = self.store.get(caller.scope, id_)

@@ -16,13 +16,12 @@ all or nothing. Errors follow the connection's: 1405-400 (not a non-empty array)
 from __future__ import annotations
 
 import copy
-import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from provider.emulator import listing
-from provider.emulator.connections import Caller, new_etag
+from provider.emulator.connections import Caller, Stamps, new_etag
 from provider.emulator.patching import instruction_parts
 from provider.emulator.problems import FlowError
 from provider.emulator.store import ConnectionStore
@@ -132,8 +131,7 @@ class EntityService:
         self.store = store
         self.clock = clock
         self.accept_unquoted_etag = accept_unquoted_etag
-        self._last_stamp = 0
-        self._stamp_lock = threading.Lock()
+        self._stamps = Stamps(clock)
 
     # --- hooks for subclasses ---------------------------------------------------------------
 
@@ -159,9 +157,7 @@ class EntityService:
 
     def stamp(self) -> int:
         """Epoch milliseconds from the clock, strictly increasing within a run."""
-        with self._stamp_lock:
-            self._last_stamp = max(int(self.clock() * 1000), self._last_stamp + 1)
-            return self._last_stamp
+        return self._stamps.next()
 
     def insert(self, caller: Caller, fields: Mapping[str, Any]) -> dict[str, Any]:
         """Store a new entity with Flow Service's metadata; return ``{"id", "etag"}``."""
