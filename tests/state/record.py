@@ -5,7 +5,7 @@ Run from the repository root, on the release whose state is to be kept::
     python -m tests.state.record
 
 Against one offline emulator (``provider.emulator``, pipeline clock fixed at ``wire.NOW``) it
-runs ``pulumi up`` of ``wire.program()`` (the six resources, wired) through both front doors,
+runs ``pulumi up`` of ``program()`` (the six resources, wired) through both front doors,
 each as the engine starts it (``provider.testing.ProviderHost`` for the dynamic door,
 ``PluginHost`` for the native plugin) under ``provider.testing.Engine``, each door in a sandbox
 of its own. It writes, under ``tests/state/recorded/``:
@@ -36,8 +36,10 @@ from typing import Any
 import grpc
 
 from provider.testing import Engine, PluginHost, ProviderHost, stack_config
+from provider.testing.engine import Ref
 from provider.testing.host import from_struct
 from tests.state import wire
+from tests.state.wire import DATASET_ID, DEMO_TOKEN, SCHEMA_ID, urn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,6 +74,40 @@ def request_urn(request: Any) -> str:
     return str(getattr(request, "urn", ""))
 
 
+def program() -> dict[str, dict[str, Any]]:
+    """The declared stack (URN -> state-named inputs), in dependency order, wired from outputs:
+    one of each resource with the inputs a user of today's README writes."""
+    return {
+        urn("DatabricksBaseConnection"): {
+            "name": "sales", "description": "Sales lakehouse. owner: data-platform",
+            "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
+            "cluster_id": "0123-456789-abcde123", "access_token": DEMO_TOKEN,
+            "database": "sales"},
+        urn("DatabricksSourceConnection"): {
+            "name": "orders", "description": "Orders table",
+            "base_connection_id": Ref(urn("DatabricksBaseConnection"), "connection_id"),
+            "table_name": "sales.orders"},
+        urn("DataLakeTargetConnection"): {
+            "name": "orders lake", "description": "Orders dataset",
+            "dataset_id": DATASET_ID, "schema_id": SCHEMA_ID},
+        urn("MappingSet"): {"schema_id": SCHEMA_ID, "mappings": [
+            {"source": "order_id", "destination": "_acme.orderId", "source_type": "ATTRIBUTE"},
+            {"source": "lower(customer_id)", "destination": "_acme.customerId",
+             "source_type": "EXPRESSION"}]},
+        urn("Dataflow"): {
+            "name": "orders flow", "description": "Hourly orders ingestion",
+            "source_connection_id": Ref(urn("DatabricksSourceConnection"),
+                                        "source_connection_id"),
+            "target_connection_id": Ref(urn("DataLakeTargetConnection"),
+                                        "target_connection_id"),
+            "mapping_set_id": Ref(urn("MappingSet"), "mapping_set_id"),
+            "mapping_version": Ref(urn("MappingSet"), "version"),
+            "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour",
+                         "interval": 1}},
+        urn("DatabricksStagingCredentials"): {"rotation_trigger": "2026-12"},
+    }
+
+
 def record_door(door: str, emu: Any) -> dict[str, Any]:
     """``pulumi up`` of the program through ``door``; the state the engine keeps, by kind."""
     host: Capture = CapturePlugin() if door == "plugin" else CaptureDynamic(ROOT)
@@ -79,7 +115,7 @@ def record_door(door: str, emu: Any) -> dict[str, Any]:
         host.configure(stack_config(emu, sandbox=wire.sandbox(door)),
                        secret_keys=wire.SECRET_KEYS)
         engine = Engine(host)
-        plan = engine.up(wire.program())
+        plan = engine.up(program())
         if plan.failures:
             raise SystemExit(f"the {door} door refused the program: {plan.failures}")
         resources: dict[str, Any] = {}

@@ -60,7 +60,7 @@ class Mocks(pulumi.runtime.Mocks):
 def resource_class(kind: str) -> type[Any]:
     """The resource class of ``kind``, imported by the path a program imports it by."""
     module, _, name = wire.RESOURCE_CLASSES[kind].rpartition(".")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)
 
 
 def main() -> None:

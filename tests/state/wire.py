@@ -1,7 +1,6 @@
 """What the state recorder writes and the replay tests read.
 
-The recorded program (six resources, realistic inputs, wired as a user's stack wires them), the
-names of the recorded files, the emulator options both sides share (a fixed pipeline clock, so
+The names of the recorded files, the emulator options both sides share (a fixed pipeline clock, so
 the recorded staging credentials never expire on replay), and ``WireHost``: a host mixin that
 sends and returns properties exactly as the engine stores them in state (no renaming between
 state and schema names, secret envelopes kept), so a replay does not depend on the field table
@@ -16,12 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 
 from provider.emulator import Emulator, PipelineOptions
-from provider.testing import PluginHost, ProviderHost
-from provider.testing.engine import Ref, urn_for
-from provider.testing.host import from_struct, to_struct
+from provider.testing import PluginHost, ProviderHost, urn_for
 
 RECORDED = Path(__file__).resolve().with_name("recorded")
 EMULATOR_STATE = "emulator"  # directory under RECORDED: the emulator's state files
@@ -84,49 +81,18 @@ def urn(kind: str) -> str:
     return urn_for(f"orders-{kind.lower()}", kind=kind)
 
 
-def program() -> dict[str, dict[str, Any]]:
-    """The declared stack (URN -> state-named inputs), in dependency order, wired from outputs:
-    one of each resource with the inputs a user of today's README writes."""
-    return {
-        urn("DatabricksBaseConnection"): {
-            "name": "sales", "description": "Sales lakehouse. owner: data-platform",
-            "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
-            "cluster_id": "0123-456789-abcde123", "access_token": DEMO_TOKEN,
-            "database": "sales"},
-        urn("DatabricksSourceConnection"): {
-            "name": "orders", "description": "Orders table",
-            "base_connection_id": Ref(urn("DatabricksBaseConnection"), "connection_id"),
-            "table_name": "sales.orders"},
-        urn("DataLakeTargetConnection"): {
-            "name": "orders lake", "description": "Orders dataset",
-            "dataset_id": DATASET_ID, "schema_id": SCHEMA_ID},
-        urn("MappingSet"): {"schema_id": SCHEMA_ID, "mappings": [
-            {"source": "order_id", "destination": "_acme.orderId", "source_type": "ATTRIBUTE"},
-            {"source": "lower(customer_id)", "destination": "_acme.customerId",
-             "source_type": "EXPRESSION"}]},
-        urn("Dataflow"): {
-            "name": "orders flow", "description": "Hourly orders ingestion",
-            "source_connection_id": Ref(urn("DatabricksSourceConnection"),
-                                        "source_connection_id"),
-            "target_connection_id": Ref(urn("DataLakeTargetConnection"),
-                                        "target_connection_id"),
-            "mapping_set_id": Ref(urn("MappingSet"), "mapping_set_id"),
-            "mapping_version": Ref(urn("MappingSet"), "version"),
-            "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour",
-                         "interval": 1}},
-        urn("DatabricksStagingCredentials"): {"rotation_trigger": "2026-12"},
-    }
-
-
 class WireHost(ProviderHost):
     """A host whose calls take and return properties as the engine keeps them in state: no
-    renaming, secret envelopes kept. (Mixed in ahead of ``ProviderHost`` or ``PluginHost``.)"""
+    renaming, secret envelopes kept. (Mixed in ahead of ``ProviderHost`` or ``PluginHost``.)
+    It needs only ``provider.testing``'s public names, so it outlives a move of its modules."""
 
     def _encode(self, props: Mapping[str, Any], urn: str = "") -> struct_pb2.Struct:
-        return to_struct(props)
+        message = struct_pb2.Struct()
+        message.update({k: v for k, v in props.items() if v is not None})
+        return message
 
     def _decode(self, message: struct_pb2.Struct, urn: str = "") -> dict[str, Any]:
-        return from_struct(message)
+        return dict(json_format.MessageToDict(message))
 
 
 class WireDynamic(WireHost):
