@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
+from provider.http.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 from tests.client_fixtures import FakeTime
 
 

@@ -11,10 +11,7 @@ from typing import Any
 
 import pytest
 
-from provider import client as client_module
 from provider import redaction
-from provider.auth import ImsTokenAuth, StaticTokenAuth
-from provider.client import FlowServiceClient, RetryPolicy
 from provider.endpoints import CONNECTIONS, FLOWS, MAPPING_SETS, SOURCE_CONNECTIONS, Collection
 from provider.errors import (
     AepError,
@@ -23,6 +20,9 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
+from provider.http import paging
+from provider.http.auth import ImsTokenAuth, StaticTokenAuth
+from provider.http.client import FlowServiceClient, RetryPolicy
 from tests.client_fixtures import FakeTime
 from tests.hostile import Answer, HostileServer, Script, json_answer
 
@@ -211,7 +211,7 @@ def test_a_listing_is_bounded_by_one_budget_not_one_per_page(coll: Collection) -
 def test_a_listing_stops_at_the_page_cap(coll: Collection, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     """A listing that does not end is cut at MAX_LIST_PAGES, whatever the time."""
-    monkeypatch.setattr(client_module, "MAX_LIST_PAGES", 3)
+    monkeypatch.setattr(paging, "MAX_LIST_PAGES", 3)
     served, script = endless(coll, None)
     with HostileServer(script) as srv, pytest.raises(UnexpectedAnswerError, match="3 pages"):
         list(new_client(srv.url, FakeTime()).list_items(coll, "dev", page_size=1))
