@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 
@@ -124,3 +126,10 @@ def source_reachable(client: FlowServiceClient, sandbox: str, id_: str) -> bool:
     (``GET /connections/{id}/test``; a 404 there proves nothing gone)."""
     return client.request_json("GET", BASE_PATH, f"/connections/{id_}/test",
                                sandbox).get("result") is True
+
+
+def jwt_with(claims: object) -> str:
+    """A JWT-shaped access token whose payload is ``claims`` (the signature is never checked)."""
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"

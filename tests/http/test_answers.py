@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from provider.http.answers import error_fields, json_object, retry_after
+from provider.endpoints import CONNECTIONS
+from provider.http.answers import date_ms, error_fields, json_object, refusal, retry_after
+from provider.http.retry import Retryable
 
 
 def answer(body: bytes = b"", **headers: str) -> requests.Response:
@@ -92,3 +94,42 @@ def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
                                  expected: tuple[Any, ...]) -> None:
     """Gateway, Flow Service and bare error bodies yield (code, message, request id)."""
     assert error_fields(_response(400, body, headers)) == expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [({"Date": "Sun, 06 Dec 2026 09:41:14 GMT"}, 1796550074000), ({}, None),
+     ({"Date": "not a date"}, None)],
+    ids=["date", "absent", "garbage"])
+def test_date_ms_reads_the_servers_clock(headers: dict[str, str], expected: int | None) -> None:
+    """The Date header in epoch ms; None when absent or unreadable."""
+    assert date_ms(_response(200, {}, headers)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [(429, {"message": "slow"}, "Retryable"),
+     (503, {"message": "busy"}, "Retryable"),
+     (404, {"code": "1101-404", "message": "connections not found with id = [c1]"},
+      "NotFoundError"),
+     (404, {"message": "no route"}, "UnexpectedAnswerError"),
+     (404, {"code": "2100-404", "message": "sandbox not found"}, "ApiError"),
+     (412, {"code": "1404-412", "message": "stale"}, "ConflictError"),
+     (400, {"code": "1418-400", "message": "in use"}, "InUseError"),
+     (400, {"message": "bad"}, "ApiError")],
+    ids=["429", "503", "gone", "unexplained 404", "sandbox 404", "412", "in use", "400"])
+def test_refusal_says_what_an_unexpected_status_means(status: int, body: object,
+                                                      kind: str) -> None:
+    """Each unexpected status becomes its one kind of fact (gone only on the service's proof)."""
+    refused = refusal(_response(status, body), "GET", "/connections/c1", "http://x/c1",
+                      noun="connection", gone=CONNECTIONS.gone)
+    assert type(refused).__name__ == kind
+
+
+def test_a_429_is_retried_as_not_processed_and_a_5xx_as_ambiguous() -> None:
+    """429 was not processed (never ambiguous); a 5xx may have taken effect."""
+    busy = refusal(_response(429, {}), "POST", "/c", "u", noun="c", gone=None)
+    down = refusal(_response(503, {}), "POST", "/c", "u", noun="c", gone=None)
+    assert isinstance(busy, Retryable)
+    assert isinstance(down, Retryable)
+    assert (busy.ambiguous, down.ambiguous) == (False, True)
