@@ -33,6 +33,7 @@ from provider.errors import AuthError
 from provider.http import transport
 from provider.http.answers import Unreadable, expect_json_object, json_object, retry_after
 from provider.http.retry import IMS_RETRY, RETRY_STATUSES, GaveUp, Retrier, Retryable, RetryPolicy
+from provider.settings import DEFAULT_SCOPES
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -43,7 +44,6 @@ __all__ = [
     "token_request_count",
 ]
 
-DEFAULT_SCOPES = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
 TOKEN_PATH = "/ims/token/v3"
 
 # IMS token requests are idempotent, so they are retried on ``RETRY_STATUSES`` and transport

@@ -31,6 +31,7 @@ from provider.http.client import (
     Patched,
     RetryPolicy,
 )
+from provider.http.creates import ServerClock
 from tests.client_fixtures import (
     ACCESS_TOKEN,
     SPEC_ID,
@@ -364,6 +365,20 @@ def test_create_with_lost_answer_returns_the_committed_connection(
     (only,) = stored(emu, sandbox)
     assert (created.id, created.etag) == (only["id"], only["etag"])
     assert created.date_ms == only["createdAt"]
+    assert paths(emu, sandbox) == [("POST", 0), ("GET", 200)]
+
+
+@pytest.mark.parametrize("skew_s", [-600.0, 600.0], ids=["ours behind", "ours ahead"])
+def test_lost_create_is_found_whatever_our_clock_says(
+    emu: Emulator, sandbox: str, skew_s: float,
+) -> None:
+    """Our wall clock is 10 minutes off the service's: the window is placed in the service's
+    time (its Date headers), so the committed connection is still the one adopted."""
+    client = make_client(emu, wall=lambda: time.time() + skew_s, server_clock=ServerClock())
+    emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("skewed"))
+    (only,) = stored(emu, sandbox)
+    assert created.id == only["id"]
     assert paths(emu, sandbox) == [("POST", 0), ("GET", 200)]
 
 
