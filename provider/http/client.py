@@ -67,17 +67,14 @@ class FlowServiceClient(Sender):
         """Create an item of ``coll``; never creates two, even when an answer is lost.
 
         Costs one request when nothing fails. After an ambiguous failure the collection is
-        searched and an item is returned only if it is provably the one this call made: same
-        ``coll.identity``, created by this client, created since the first attempt minus
-        ``creates.DATE_MARGIN_MS`` in the service's own time (calibrated from its ``Date``
-        headers), and not held by anything else this process created, adopted or read.
-        Several such candidates, or none but a same-identity item whose origin nothing proves
-        (no creator, no numeric creation time, one before the attempt): an error listing them,
-        nothing created. An unreadable lookup answer is an error, never "nothing there". Once a
-        POST answered an id, the call never POSTs again: retries read that id back, and a final
-        failure names it (may have taken effect). Creates of the same identity run one at a
-        time in this process. Residual risk: the list may lag a fresh create (eventual
-        consistency).
+        searched and an item returned only if ``creates.decide`` proves it the one this call
+        made (identity, creator, time in the service's clock, not held). Several candidates, or
+        none but items nothing proves either way: an error listing them all
+        (``ApiError.candidates``), nothing created. An unreadable lookup answer is an error,
+        never "nothing there". Once a POST answered an id, the call never POSTs again: retries
+        read that id back, and a final failure names it (may have taken effect). Creates of the
+        same identity run one at a time in this process. Residual risk: the list may lag a
+        fresh create (eventual consistency).
         """
         register_secret_params(body)
         noun = coll.noun

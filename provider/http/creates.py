@@ -81,7 +81,8 @@ class ServerClock:
     Each answer read at local time ``t`` carrying ``Date: d`` shows the server's clock was at
     least ``d`` (the header is truncated to the second and written before the answer left) when
     ours read ``t``: ``d - t`` is a lower bound of the offset. The largest bound seen is kept, so
-    the estimate never runs ahead of the server (which would reject the lost create's item)."""
+    the estimate does not run ahead of the server. (If our clock is stepped forward it may: the
+    lost create's item is then doubted, an error listing it, never a second item created.)"""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
