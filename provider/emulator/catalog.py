@@ -8,7 +8,8 @@
 - ``GET /dataSets/{id}`` answers an object keyed by the id, ``{"<id>": {...}}``;
   ``properties=a,b`` keeps only those; ``GET /dataSets`` answers the same keyed object for every
   dataset (``limit``, default 50, at most 100).
-- ``PATCH /dataSets/{id}``: ``application/json`` (the fields to set) or
+- ``PATCH /dataSets/{id}``: ``application/json`` (the fields to set, each replaced whole:
+  ``tags`` too) or
   ``application/json-patch+json`` (JSON Patch); only ``name``, ``description`` and ``tags``
   change; 200 ``["@/dataSets/{id}"]``.
 - ``DELETE /dataSets/{id}``: 200 ``["@/dataSets/{id}"]``; an unknown id is 200 ``[]``, as
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import secrets
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -64,7 +64,8 @@ class Catalog:
         self.registry = registry
         self.store = ConnectionStore(None)
         self.stamps = stamps or registry.stamps
-        self._lock = threading.Lock()
+        # One lock with the registry: a schema cannot be deleted while a dataset names it.
+        self._lock = registry.lock
         registry.datasets_using = self.using
 
     def serves(self, path: str) -> bool:

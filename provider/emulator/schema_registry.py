@@ -72,7 +72,7 @@ class SchemaRegistry:
         self.descriptors = Descriptors(self)
         self.stamps = stamps or Stamps()
         self.datasets_using: InUse = lambda caller, schema_id: []
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
 
     # --- routes ---------------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class SchemaRegistry:
             raise XdmError("1010", 404, f"No Schema Registry resource is served at {rel}.")
         kind = {"fieldgroups": "mixins"}.get(parts[2], parts[2])
         id_ = unquote(parts[3]) if len(parts) == 4 else None
-        with self._lock:
+        with self.lock:
             if kind == "descriptors":
                 return self.descriptors.route(method, caller, id_, accept, raw)
             if id_ is None:
@@ -173,7 +173,7 @@ class SchemaRegistry:
         resource = self.require(caller, kind, id_)
         if match.group(2) != resource["version"].split(".")[0]:
             raise XdmError("9006", 406, f"Version {match.group(2)} of {resource['$id']} is not "
-                           f"available; its major version is {resource['version'][0]}.")
+                           f"available; its major version is {resource['version'].split('.')[0]}.")
         if kind == "schemas" and (match.group(1) or "").startswith("-full"):
             resource["properties"] = self.tree(caller, resource)["properties"]
         return resource
