@@ -161,7 +161,7 @@ def test_datasets_are_isolated_per_sandbox(api: Api, make_api: Callable[..., Api
 def test_dataset_calls_pass_the_gateway(emu: Emulator, api: Api) -> None:
     """Without a token the gateway answers before Catalog; the request log records calls."""
     answer = api.session.get(f"{emu.url}{DATASETS}", timeout=5)
-    assert answer.status_code in (401, 403)
+    assert (answer.status_code, answer.json()["error_code"]) == (403, "403010")
     assert not any(r.path == DATASETS and r.status == 200 for r in emu.requests)
     platform(api, "GET", DATASETS)
     assert any(r.path == DATASETS and r.status == 200 for r in emu.requests)
