@@ -33,7 +33,7 @@ from typing import Any
 from provider import redaction
 from provider.endpoints import CONNECTIONS, Collection, item_id_problem
 from provider.errors import ApiError, ConflictError, NotFoundError
-from provider.http import creates
+from provider.http import creates, reads
 from provider.http.answers import parse_json
 from provider.http.paging import LOOKUP_PAGE_SIZE
 from provider.http.retry import Attempt, RetryPolicy
@@ -54,6 +54,8 @@ __all__ = ["BASE_PATH", "Created", "FlowServiceClient", "Patched", "RetryPolicy"
 
 _log = logging.getLogger("provider.client")
 _log.addFilter(redaction.RedactingFilter())
+# Reads of many items of one collection share one listing, process-wide (provider.http.reads).
+shared_reads = reads.SharedReads()
 
 
 class FlowServiceClient(Sender):
@@ -129,13 +131,24 @@ class FlowServiceClient(Sender):
                     f"again: {failed.method} {failed.path}: {failed.detail}",
                     code=failed.code, request_id=failed.request_id, url=failed.url,
                     may_have_taken_effect=True) from None
+            finally:
+                self._wrote(coll, sandbox)
 
     def get(self, coll: Collection, sandbox: str, id_: str) -> Item:
         """The item ``id_`` of ``coll``; ``NotFoundError`` only when the service proves it does
         not exist (``coll.gone``)."""
         path = item_path(coll, id_)
-        return self._with_retries("GET", path, lambda s: self._get_item(coll, sandbox, id_, s),
-                                  base=coll.base)
+
+        def get_one() -> Item:
+            return self._with_retries("GET", path,
+                                      lambda s: self._get_item(coll, sandbox, id_, s),
+                                      base=coll.base)
+
+        if not coll.shared_reads:
+            return get_one()
+        return shared_reads.read(
+            self._reads_key(coll, sandbox), id_, clock=self._clock, get_one=get_one,
+            list_all=lambda: self._iter_items(coll, sandbox, (), LOOKUP_PAGE_SIZE))
 
     def list_items(self, coll: Collection, sandbox: str, filters: Sequence[str] = (),
              page_size: int | None = None) -> Iterator[Item]:
@@ -146,6 +159,14 @@ class FlowServiceClient(Sender):
     def find(self, coll: Collection, sandbox: str, name: str) -> list[Item]:
         """Items of ``coll`` whose name is exactly ``name`` (names are not unique)."""
         return self._find_by_name(coll, sandbox, name)
+
+    def _reads_key(self, coll: Collection, sandbox: str) -> reads.Key:
+        return (self.platform_url, self.org_id, self.api_key, sandbox.lower(), coll.base,
+                coll.path)
+
+    def _wrote(self, coll: Collection, sandbox: str) -> None:
+        """A write to ``coll``: shared listings made before it are not served again."""
+        shared_reads.wrote(self._reads_key(coll, sandbox))
 
     def patch(
         self, coll: Collection, sandbox: str, id_: str, etag: str,
@@ -188,7 +209,10 @@ class FlowServiceClient(Sender):
             held_ids.hold(id_)
             return Patched(new_etag, self._date_ms(response))
 
-        return self._with_retries("PATCH", path, attempt, base=coll.base)
+        try:
+            return self._with_retries("PATCH", path, attempt, base=coll.base)
+        finally:
+            self._wrote(coll, sandbox)
 
     def replace(
         self, coll: Collection, sandbox: str, id_: str, body: Mapping[str, Any], *,
@@ -215,7 +239,10 @@ class FlowServiceClient(Sender):
                                        taken_effect=True, base=coll.base)
             return Patched(version, self._date_ms(response))
 
-        return self._with_retries("PUT", path, attempt, base=coll.base)
+        try:
+            return self._with_retries("PUT", path, attempt, base=coll.base)
+        finally:
+            self._wrote(coll, sandbox)
 
     def delete(self, coll: Collection, sandbox: str, id_: str) -> None:
         """Delete the item (any 2xx with no body or a JSON body). ``NotFoundError`` if the
@@ -235,7 +262,10 @@ class FlowServiceClient(Sender):
                     raise
                 _log.info("DELETE %s: answer was lost; the %s is gone", path, coll.noun)
 
-        self._with_retries("DELETE", path, attempt, base=coll.base)
+        try:
+            self._with_retries("DELETE", path, attempt, base=coll.base)
+        finally:
+            self._wrote(coll, sandbox)
 
     def action(self, coll: Collection, sandbox: str, id_: str, op: str,
                etag: str | None = None, *,
@@ -266,7 +296,10 @@ class FlowServiceClient(Sender):
                 new_etag = str(item.get("etag") or "")
             return Patched(new_etag, self._date_ms(response))
 
-        return self._with_retries("POST", path, attempt, base=coll.base)
+        try:
+            return self._with_retries("POST", path, attempt, base=coll.base)
+        finally:
+            self._wrote(coll, sandbox)
 
     def request_json(
         self, method: str, base: str, path: str, sandbox: str, *,
