@@ -4,7 +4,7 @@
 - ``POST /dataSets`` with ``{name, description?, schemaRef: {id, contentType}, tags?,
   fileDescription?}`` answers **201 with an array** ``["@/dataSets/{id}"]`` and a ``Location``.
   ``schemaRef.id`` must be a tenant schema of the sandbox and ``contentType`` an XED content
-  type naming the schema's major version (``provider.xdm.content_type_major``).
+  type naming the schema's major version (``xdm_rules.major_version``).
 - ``GET /dataSets/{id}`` answers an object keyed by the id, ``{"<id>": {...}}``;
   ``properties=a,b`` keeps only those; ``GET /dataSets`` answers the same keyed object for every
   dataset (``limit``, default 50, at most 100).
@@ -31,8 +31,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from provider import xdm
-from provider.emulator import json_patch
+from provider.emulator import json_patch, xdm_rules
 from provider.emulator.connections import Caller, Stamps
 from provider.emulator.entity import ServiceError
 from provider.emulator.router import Answer, _json, _not_allowed
@@ -110,9 +109,10 @@ class Catalog:
         if schema is None:
             raise _error(400, f"schemaRef.id {ref['id']} is not a schema of sandbox "
                          f"{caller.sandbox}.")
-        major, why = xdm.content_type_major(str(ref.get("contentType", "")))
-        if why is not None:
-            raise _error(400, f"schemaRef.contentType: {why}.")
+        major = xdm_rules.major_version(str(ref.get("contentType", "")))
+        if major is None:
+            raise _error(400, "schemaRef.contentType must be an XED content type naming the "
+                         "schema's major version, e.g. application/vnd.adobe.xed+json;version=1.")
         if str(major) != schema["version"].split(".")[0]:
             raise _error(400, f"schemaRef.contentType names version {major}; schema "
                          f"{ref['id']} has major version {schema['version'].split('.')[0]}.")

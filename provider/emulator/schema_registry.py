@@ -18,7 +18,7 @@
 Every edit (PUT or PATCH) bumps the minor ``version`` ("1.0" -> "1.1") and the ``eTag``. A
 schema is *in use* once a dataset names it (``datasets_using``) or it is Profile-enabled
 (``meta:immutableTags: ["union"]``); then an edit of it, or of a field group it uses, that
-``provider.xdm.breaking_changes`` finds non-additive is 400 ``XDM-9001-400``. ``union`` needs a
+``xdm_rules.refused_edits`` finds non-additive is 400 ``XDM-9001-400``. ``union`` needs a
 primary identity descriptor (1528-400) and cannot be removed (9002). DELETE of a Profile-enabled
 schema (9003) or of one a dataset names (9004) is refused, as is DELETE of a field group a schema
 uses (9005). Choices where Adobe is silent: a class is any ``$ref`` containing ``/classes/`` or a
@@ -40,8 +40,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from provider import xdm
-from provider.emulator import json_patch
+from provider.emulator import json_patch, xdm_rules
 from provider.emulator.connections import Caller, Stamps
 from provider.emulator.router import Answer, _json, _not_allowed
 from provider.emulator.store import ConnectionStore
@@ -319,7 +318,7 @@ class SchemaRegistry:
             raise XdmError("1528", 400, "To participate in a union, a schema must include an "
                            "identityMap fieldgroup or a primary identity descriptor.")
         if self._in_use(caller, old):
-            changes = xdm.breaking_changes(self.tree(caller, old), self.tree(caller, new))
+            changes = xdm_rules.refused_edits(self.tree(caller, old), self.tree(caller, new))
             if changes:
                 raise XdmError("9001", 400, f"Schema {old['$id']} is in use: "
                                + " | ".join(changes))
@@ -328,7 +327,7 @@ class SchemaRegistry:
                                 ) -> None:
         users = [s for s in self.stores["schemas"].all(caller.scope)
                  if old["$id"] in refs(s) and self._in_use(caller, s)]
-        changes = xdm.breaking_changes(old, new) if users else []
+        changes = xdm_rules.refused_edits(old, new) if users else []
         if changes:
             raise XdmError("9001", 400, f"Field group {old['$id']} is used by schema "
                            f"{users[0]['$id']}, which is in use: " + " | ".join(changes))

@@ -16,7 +16,7 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from provider import xdm
+from provider.emulator import xdm_rules
 from provider.emulator.connections import Caller
 from provider.emulator.router import Answer, _json, _not_allowed
 from provider.emulator.store import ConnectionStore
@@ -101,7 +101,7 @@ class Descriptors:
         if body.get("xdm:sourceVersion") != major:
             raise bad(f"xdm:sourceVersion must be the schema's major version ({major}).")
         source = body.get("xdm:sourceProperty")
-        if not isinstance(source, str) or source not in xdm.field_paths(
+        if not isinstance(source, str) or source not in xdm_rules.fields(
                 self.registry.tree(caller, schema)):
             raise bad(f"xdm:sourceProperty {source!r} is not a field of {schema['$id']} "
                       "(a path such as /_tenant/field, without 'properties').")

@@ -61,9 +61,9 @@ def test_properties_keeps_only_the_named_fields(api: Api) -> None:
         ({"id": "https://ns.adobe.com/x/schemas/missing",
           "contentType": "application/vnd.adobe.xed+json;version=1"}, "is not a schema"),
         ({"contentType": "application/vnd.adobe.xed+json;version=1"}, "schemaRef.id"),
-        (None, "edit version"),
+        (None, "major version"),
         ("2", "major version 1"),
-        ("", "not an XED content type"),
+        ("", "must be an XED content type"),
     ],
 )
 def test_schema_ref_must_name_a_schema_and_its_major_version(
