@@ -350,15 +350,15 @@ MAPPING_SET = ResourceSpec(
 SCHEDULE_FIELDS = (
     Field("start_time", "startTime", None,
           "When the first run starts: UTC ISO-8601 (`2026-01-01T00:00:00Z`) or epoch seconds. "
-          "Changing it replaces the dataflow.", required=True, rule="UTC ISO-8601 or epoch "
-                                                                   "seconds"),
+          "Changing it replaces the dataflow.", required=True, replace=True,
+          rule="UTC ISO-8601 or epoch seconds"),
     Field("frequency", "frequency", None, "`once`, `minute`, `hour`, `day` or `week`.",
           required=True, rule="once, minute, hour, day or week"),
     Field("interval", "interval", None, "Runs every `interval` frequency units.",
           type="integer", rule="required unless once; at least 15 for minute, 1 otherwise"),
     Field("backfill", "backfill", None, "Ingest the table's history on the first run "
           "(Adobe's default: true). Changing it replaces the dataflow.", type="boolean",
-          rule="true or false; not with once"),
+          replace=True, rule="true or false; not with once"),
 )
 
 DELTA_COLUMN_FIELDS = (

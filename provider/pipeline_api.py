@@ -13,6 +13,7 @@ rules of ``provider.pipeline_rules``. What is not plain Flow Service CRUD lives 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from provider.pipeline_model import (
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
+from provider.resources.identity import identity_of
 from provider.validation import Failure, Rule, decimal_int
 
 if TYPE_CHECKING:
@@ -53,6 +55,37 @@ _SANDBOX: dict[str, Rule] = {"sandbox_name": validation.sandbox_problem}
 
 def _keyed(problem: Callable[[object, str], str | None], key: str) -> Rule:
     return lambda value: problem(value, key)
+
+
+def _collection(coll: Collection, spec: ResourceSpec,
+                read: Callable[[Props, Props], dict[str, Any]],
+                normal: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Collection:
+    """``coll`` with the identity derived from ``spec`` (name and every replace field), read
+    from API JSON by the resource's own read-back ``read``."""
+    return dataclasses.replace(coll, identity=identity_of(spec, lambda item: read(item, {}),
+                                                          normal))
+
+
+def _source_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    # An unset cdcEnabled is Flow Service's false.
+    return {**values, "cdc_enabled": bool(values.get("cdc_enabled"))}
+
+
+def _flow_read(item: Props, prior: Props) -> dict[str, Any]:
+    # A create body has no state, and the identity does not include ``enabled``.
+    return pipeline_model.flow_inputs({**item, "state": "enabled"}, prior)
+
+
+def _flow_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    # An unset backfill is Adobe's true (see pipeline_model.same_schedule); a run-once flow
+    # has none.
+    schedule = dict(values.get("schedule") or {})
+    if schedule.get("frequency") == "once":
+        schedule.pop("backfill", None)
+    elif schedule.get("backfill") is None:
+        schedule["backfill"] = True
+    return {**values, "schedule": schedule,
+            "flow_spec_id": values.get("flow_spec_id") or pipeline_model.CRM_TO_AEP_FLOW_SPEC_ID}
 
 
 def _mapping_version(value: object) -> str | None:
@@ -185,7 +218,8 @@ class SourceConnectionApi(EntityApi):
 
     SPEC = DATABRICKS_SOURCE_CONNECTION
     NOUN = "Databricks source connection"
-    COLL = endpoints.SOURCE_CONNECTIONS
+    COLL = _collection(endpoints.SOURCE_CONNECTIONS, DATABRICKS_SOURCE_CONNECTION,
+                       pipeline_model.source_connection_inputs, _source_defaults)
     REPLACE = SOURCE_REPLACE_FIELDS
     RULES = {
         **_NAMED,
@@ -209,7 +243,8 @@ class TargetConnectionApi(EntityApi):
 
     SPEC = DATA_LAKE_TARGET_CONNECTION
     NOUN = "Data Lake target connection"
-    COLL = endpoints.TARGET_CONNECTIONS
+    COLL = _collection(endpoints.TARGET_CONNECTIONS, DATA_LAKE_TARGET_CONNECTION,
+                       pipeline_model.target_connection_inputs)
     REPLACE = TARGET_REPLACE_FIELDS
     RULES = {
         **_NAMED,
@@ -292,7 +327,7 @@ class DataflowApi(EntityApi):
 
     SPEC = DATAFLOW
     NOUN = "dataflow"
-    COLL = endpoints.FLOWS
+    COLL = _collection(endpoints.FLOWS, DATAFLOW, _flow_read, _flow_defaults)
     REPLACE = FLOW_REPLACE_FIELDS
     CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")
     RULES = {

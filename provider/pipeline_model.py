@@ -30,7 +30,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provider.fields import DATA_LAKE_TARGET_CONNECTION, DATABRICKS_SOURCE_CONNECTION, MAPPING_SET
+from provider.fields import (
+    DATA_LAKE_TARGET_CONNECTION,
+    DATABRICKS_SOURCE_CONNECTION,
+    DATAFLOW,
+    MAPPING_SET,
+)
 from provider.pipeline_rules import (
     DEFAULT_SCHEMA_VERSION,
     as_integer,
@@ -38,6 +43,7 @@ from provider.pipeline_rules import (
     either,
     start_time_epoch,
 )
+from provider.resources.identity import replace_fields
 from provider.validation import decimal_int
 
 DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
@@ -47,18 +53,14 @@ SPEC_VERSION = "1.0"
 DEFAULT_TARGET_FORMAT = "parquet_xdm"
 STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
-# Which inputs replace, from the field table (``replace``), as provider.model does; the dataflow's
-# list below is written out because it names the schedule's members, which the table nests.
-SOURCE_REPLACE_FIELDS = DATABRICKS_SOURCE_CONNECTION.names(
-    f for f in DATABRICKS_SOURCE_CONNECTION.inputs if f.replace)
-TARGET_REPLACE_FIELDS = DATA_LAKE_TARGET_CONNECTION.names(
-    f for f in DATA_LAKE_TARGET_CONNECTION.inputs if f.replace)
-MAPPING_SET_REPLACE_FIELDS = MAPPING_SET.names(f for f in MAPPING_SET.inputs if f.replace)
+# Which inputs replace, from the field table (``replace``, nested members by their own name).
+SOURCE_REPLACE_FIELDS = replace_fields(DATABRICKS_SOURCE_CONNECTION)
+TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
+MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
+FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-FLOW_REPLACE_FIELDS = ("source_connection_id", "target_connection_id", "flow_spec_id",
-                       "sandbox_name", "start_time", "backfill", "delta_column")
 
 
 def _named(props: Mapping[str, Any]) -> dict[str, Any]:
