@@ -8,14 +8,15 @@ as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
 
 What differs between resources is their :class:`ResourceApi`: a field table and one small
 module (or object) of API mapping (``provider.model`` for the Databricks base connection,
-``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed in
-:data:`APIS`; this module and both doors stay as they are. An entity that is not plain Flow
-Service CRUD says so through its mapping's calls, not here: ``create``/``get``/``update``/
-``delete`` may make any client call (``FlowServiceClient.request_json`` reaches another base
-path); ``update`` returns ``None`` when nothing is to be sent; ``Created.extra``/
-``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a mapping set's
-``version``, credentials); ``delete`` may make no call and return a notice, which is written
-where the engine shows a provider's diagnostics (the provider's stderr) during ``pulumi up``.
+``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed
+in ``provider.resources.REGISTRY``; this module and both doors stay as they are. An entity that
+is not plain Flow Service CRUD says so through its mapping's calls, not here: ``create``/
+``get``/``update``/``delete`` may make any client call (``FlowServiceClient.request_json``
+reaches another base path); ``update`` returns ``None`` when nothing is to be sent;
+``Created.extra``/``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a
+mapping set's ``version``, credentials); ``delete`` may make no call and return a notice, which
+is written where the engine shows a provider's diagnostics (the provider's stderr) during
+``pulumi up``.
 
 This module knows neither ``pulumi.dynamic`` nor the plugin API: ``provider.resource`` (the
 dynamic door) and ``provider.native`` (the plugin door) adapt it. It calls the Flow Service
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from provider import advice, model, pipeline_api, staging
+from provider import advice, model
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
 from provider.errors import (
@@ -89,10 +90,6 @@ class ResourceApi(Protocol):
     def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None: ...
     def find_by_name(self, client: FlowServiceClient, sandbox: str,
                      name: str) -> list[dict[str, Any]]: ...
-
-
-# Every resource the provider serves, by its API mapping.
-APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS, staging)
 
 
 def is_unknown(value: object) -> bool:

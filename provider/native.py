@@ -40,6 +40,7 @@ from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
 from provider.redaction import redact
+from provider.resources import registry
 from provider.settings import TUNING
 
 T = TypeVar("T")
@@ -190,11 +191,11 @@ def config_values(request: api.ConfigureRequest) -> dict[str, str]:
 
 
 class AepProvider(api.Provider):
-    """The ``aep`` package: every resource of ``lifecycle.APIS``, by its token."""
+    """The ``aep`` package: every resource of ``provider.resources.REGISTRY``, by its token."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
-        self._cores = {a.SPEC.token: Lifecycle(None, None, api=a) for a in lifecycle.APIS}
+        self._cores = {e.token: Lifecycle(None, None, api=e.api) for e in registry()}
         self.workers = DEFAULT_CONCURRENCY
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="aep")
 

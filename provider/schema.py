@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from provider.codegen import python_module
-from provider.fields import RESOURCES, Field, ResourceSpec
+from provider.fields import Field, ResourceSpec
+from provider.resources import specs
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
 
 PACKAGE = "aep"
@@ -129,7 +130,7 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
 def _types() -> dict[str, Any]:
     """The object types the resources' object and array-of-object fields refer to."""
     types: dict[str, Any] = {}
-    for spec in RESOURCES:
+    for spec in specs():
         for field in spec.fields:
             if field.items:
                 types[_type_token(field)] = {
@@ -158,7 +159,7 @@ def package_schema() -> dict[str, Any]:
             "inputProperties": config,
         },
         "types": _types(),
-        "resources": {spec.token: _resource(spec) for spec in RESOURCES},
+        "resources": {spec.token: _resource(spec) for spec in specs()},
     }
 
 
@@ -170,7 +171,7 @@ def schema_text() -> str:
 def fields_markdown() -> str:
     """The README property table of every resource."""
     lines: list[str] = []
-    for spec in RESOURCES:
+    for spec in specs():
         lines += [
             f"`{spec.token}` (Python: `provider.{spec.name}`)", "",
             "| Python (state) | schema (YAML, TypeScript, Go...) | kind | required | secret | "
