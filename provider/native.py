@@ -195,7 +195,8 @@ class AepProvider(api.Provider):
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
-        self._cores = {e.token: Lifecycle(None, None, api=e.api) for e in registry()}
+        self._cores = {e.token: Lifecycle(None, None, api=e.api, spelling="schema")
+                       for e in registry()}
         self.workers = DEFAULT_CONCURRENCY
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="aep")
 
@@ -228,7 +229,8 @@ class AepProvider(api.Provider):
     async def configure(self, request: api.ConfigureRequest) -> api.ConfigureResponse:
         """Settings from ``args``/``variables`` with env fallbacks; a bad setting is kept and
         reported by Check (naming the keys) and every other call."""
-        core, settings = Lifecycle.from_config(config_values(request).get, self._environ)
+        core, settings = Lifecycle.from_config(config_values(request).get, self._environ,
+                                               spelling="schema")
         workers = settings.max_concurrency if settings else DEFAULT_CONCURRENCY
         if workers != self.workers:
             old, self._pool = self._pool, ThreadPoolExecutor(workers, thread_name_prefix="aep")

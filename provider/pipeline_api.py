@@ -27,7 +27,7 @@ from provider.fields import (
     MAPPING_SET,
     ResourceSpec,
 )
-from provider.model import Diff, iso_time
+from provider.model import iso_time
 from provider.pipeline_model import (
     FLOW_REPLACE_FIELDS,
     FLOW_UPDATE_FIELDS,
@@ -35,6 +35,7 @@ from provider.pipeline_model import (
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
+from provider.resources.base import Changes
 from provider.resources.identity import identity_of
 from provider.validation import Failure, Rule, decimal_int
 
@@ -152,14 +153,14 @@ class EntityApi:
                    if is_unknown(news.get(f)) or olds.get(f) != news.get(f)}
         return changed, bool(changed & set(self.REPLACE))
 
-    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
         """Which inputs differ, and which of them replace."""
         changed, replace = self.changes(olds, news, is_unknown)
         ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
         replaces = tuple(f for f in ordered if f in self.REPLACE)
         if replace and not replaces:
             replaces = ordered
-        return Diff(changed=ordered, replaces=replaces)
+        return Changes(changed=ordered, replaces=replaces)
 
     def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
         """The JSON Patch of an in-place update (name and description)."""
@@ -390,15 +391,15 @@ class DataflowApi(EntityApi):
         changed = (found - parts) | ({"schedule"} if found & parts else set()) | unknown
         return changed, replace or bool(unknown & set(self.REPLACE))
 
-    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
         """As for every entity, with the schedule replacing when its replace-only parts do."""
         changed, replace = self.changes(olds, news, is_unknown)
         ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
         if not replace:
-            return Diff(changed=ordered, replaces=())
+            return Changes(changed=ordered, replaces=())
         updates = set(FLOW_UPDATE_FIELDS) | {"enabled"}
         replaces = tuple(f for f in ordered if f not in updates) or ordered
-        return Diff(changed=ordered, replaces=replaces)
+        return Changes(changed=ordered, replaces=replaces)
 
     def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
         """Name, description, frequency, interval, mapping."""
