@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
+from _registry import resource_name
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -69,11 +70,8 @@ today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()  # noqa: E
 
 
 def type_name(resource_type: str) -> str | None:
-    """``Dataflow`` for either front door's token of this project, else None."""
-    for prefix in (DYNAMIC_PREFIX, NATIVE_PREFIX):
-        if resource_type.startswith(prefix):
-            return resource_type[len(prefix):]
-    return None
+    """``Dataflow`` for either front door's token of a registered resource, else None."""
+    return resource_name(resource_type)
 
 
 def _camel(key: str) -> str:

@@ -272,6 +272,7 @@ class MappingSetApi(EntityApi):
     NOUN = "mapping set"
     COLL = endpoints.MAPPING_SETS
     REPLACE = MAPPING_SET_REPLACE_FIELDS
+    DELETES = False  # Data Prep has no DELETE
     CHANGING_OUTPUTS: tuple[str, ...] = ("version",)
     RULES = {
         "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from provider.codegen import python_module
+from provider.codegen import policy_registry, python_module
 from provider.fields import Field, ResourceSpec
 from provider.resources import specs
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "plugin" / "schema.json"
 README = ROOT / "README.md"
 PYTHON_FILE = ROOT / "provider" / "generated.py"
+POLICY_REGISTRY_FILE = ROOT / "policy" / "_registry.py"
 BEGIN = "<!-- BEGIN generated: fields (python -m provider.schema) -->"
 END = "<!-- END generated: fields -->"
 
@@ -206,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite the generated files, or with ``--check`` report which are stale (exit 1)."""
     check = "--check" in (sys.argv[1:] if argv is None else argv)
     wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text()),
-              PYTHON_FILE: python_module()}
+              PYTHON_FILE: python_module(), POLICY_REGISTRY_FILE: policy_registry()}
     stale = [path for path, text in wanted.items()
              if not path.exists() or path.read_text() != text]
     if check:

@@ -38,6 +38,7 @@ BASE = "/data/foundation/connectors/landingzone"
 PATH = "/credentials"
 
 NOUN = "Databricks staging credentials"
+DELETES = False  # the credentials belong to the sandbox: delete makes no call
 INPUT_FIELDS = SPEC.names(SPEC.inputs)
 OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
 SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)

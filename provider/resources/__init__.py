@@ -58,6 +58,17 @@ class Registered:
         dynamic ``Resource`` makes it from its ``module`` and ``name`` keywords."""
         return f"{DYNAMIC_PREFIX}{self.spec.module}:{self.spec.name}"
 
+    @property
+    def deletes(self) -> bool:
+        """Whether deleting it deletes something in AEP (a mapping set and staging credentials
+        are only removed from the stack: their ``DELETES`` is False)."""
+        return bool(getattr(self.api, "DELETES", True))
+
+    @property
+    def named(self) -> bool:
+        """Whether it has a ``name`` input (the name AEP shows)."""
+        return self.spec.by_state("name") is not None
+
     def provider_class(self) -> type[Any]:
         """The dynamic provider class (imports Pulumi)."""
         module, _, name = self.provider.partition(":")
