@@ -78,6 +78,7 @@ class Registered:
 
 def _builtin() -> tuple[Registered, ...]:
     from provider import model, pipeline_api, staging
+    from provider.resources import dataflow
 
     return (
         Registered(model, "provider.resource:DatabricksBaseConnectionProvider"),
@@ -86,7 +87,7 @@ def _builtin() -> tuple[Registered, ...]:
         Registered(pipeline_api.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
         Registered(pipeline_api.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
-        Registered(pipeline_api.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
+        Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
         Registered(staging, "provider.staging_resource:DatabricksStagingCredentialsProvider"),
     )
 

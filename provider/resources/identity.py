@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from provider.errors import SHAPE_ERRORS
-from provider.fields import ResourceSpec
+from provider.resources.fields import ResourceSpec
 
 Read = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 Path = tuple[str, ...]
