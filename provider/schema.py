@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from provider.codegen import policy_registry, python_module
+from provider.codegen import policy_registry, policy_rules, python_module
 from provider.fields import Field, ResourceSpec
 from provider.resources import Registered, registry, specs
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
@@ -235,7 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = "--check" in (sys.argv[1:] if argv is None else argv)
     wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text()),
               PYTHON_FILE: python_module(), POLICY_REGISTRY_FILE: policy_registry(),
-              **{page_path(e.spec): resource_page(e) for e in registry()}}
+              **{page_path(e.spec): resource_page(e) for e in registry()},
+              **{ROOT / "policy" / name: text for name, text in policy_rules().items()}}
     stale = [path for path, text in wanted.items()
              if not path.exists() or path.read_text() != text]
     if check:

@@ -80,16 +80,36 @@ def test_an_unregistered_type_passes_silently() -> None:
     assert set(BY_NAME) >= {"allowed-sandboxes", "protect-production", "naming-convention"}
 
 
+def imports(text: str) -> set[str]:
+    """The top-level modules ``text`` imports."""
+    return {alias.name.split(".")[0] for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import)
+                          else [ast.alias(node.module or "")])}
+
+
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+
 def test_the_pack_copy_is_generated_and_stdlib_only() -> None:
     """policy/_registry.py is the generator's text and imports nothing outside the standard
     library, so the pack runs without this package installed."""
     text = (POLICY_DIR / "_registry.py").read_text()
     assert text == schema.policy_registry()
-    imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(text))
-                if isinstance(node, ast.Import | ast.ImportFrom)
-                for alias in (node.names if isinstance(node, ast.Import)
-                              else [ast.alias(node.module or "")])}
-    assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+    assert imports(text) <= STDLIB
+
+
+def test_the_shared_rules_are_stdlib_only_and_copied_into_the_pack() -> None:
+    """Every provider/rules module imports only the standard library, and the pack holds the
+    generator's copy of each (the schedule rule is the provider's own, not a hand copy)."""
+    copies = schema.policy_rules()
+    assert "_schedule.py" in copies
+    for name, text in copies.items():
+        assert imports(text) <= STDLIB, name
+        assert (POLICY_DIR / name).read_text() == text
+    pipeline = (POLICY_DIR / "pipeline_policies.py").read_text()
+    assert "def schedule_problems" not in pipeline
+    assert "_schedule" in imports(pipeline)
 
 
 def test_check_mode_reports_a_stale_pack_copy(tmp_path: Path,
