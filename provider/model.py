@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from provider import validation
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.pipeline_model import DATABRICKS_SPEC_ID
 from provider.resources.base import Changes
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
 
-SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
+SPEC_ID = DATABRICKS_SPEC_ID
 SPEC_VERSION = "1.0"
 AUTH_SPEC_NAME = "Access Token Authentication"
 

@@ -48,9 +48,11 @@ from provider.validation import decimal_int
 
 DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
-CRM_TO_AEP_FLOW_SPEC_ID = "14518937-270c-4525-bdec-c2ba7cce3860"
+# The defaults a create fills in are the field tables' value defaults (one fact each).
+CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
 SPEC_VERSION = "1.0"
-DEFAULT_TARGET_FORMAT = "parquet_xdm"
+DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
+                            .value_default)  # type: ignore[union-attr]
 STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
