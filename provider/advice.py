@@ -23,6 +23,7 @@ from provider.errors import (
     ConfigurationError,
     ConflictError,
     InUseError,
+    InvalidIdError,
     NotFoundError,
     TransientError,
     UnexpectedAnswerError,
@@ -30,7 +31,7 @@ from provider.errors import (
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "hint_for", "no_sandbox", "sandbox_mismatch"]
+           "auth_hint", "hint_for", "invalid_id_hint", "no_sandbox", "sandbox_mismatch"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -56,6 +57,8 @@ def advise(error: AepError, action: str, name: object, sandbox: object,
                                                      adoptable=adoptable)))
     elif isinstance(error, AuthError) and not error.hint:
         error.with_hint(auth_hint(error))
+    elif isinstance(error, InvalidIdError) and not error.hint:
+        error.with_hint(invalid_id_hint(error))
     elif isinstance(error, ConfigurationError):
         error.args = (spell(error.message),)  # the provider's own sentence, already redacted
     return error
@@ -190,3 +193,8 @@ def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) ->
             f"this run could be identified in sandbox {sandbox!r}, and new ones can take "
             f"a moment to be listed. Look for it before running `pulumi up` again, and delete "
             f"it{adopt}.")
+
+
+def invalid_id_hint(error: InvalidIdError) -> str:
+    """The advice for an id the client refused to put in a URL."""
+    return f"Check the {error.noun} id in the stack's state or in the import"
