@@ -1,9 +1,11 @@
 """The rules of the ``aep-connections-guardrails`` policy pack.
 
-Each rule is a plain function ``(args, report_violation) -> None`` that looks only at base
-connections, through either front door (:func:`is_connection`: :data:`RESOURCE_TYPE` of the
-dynamic provider or :data:`NATIVE_RESOURCE_TYPE` of the native plugin; every other resource passes
-silently), followed by the
+Each rule is a plain function ``(args, report_violation) -> None``. The sandbox, production and
+naming rules look at every resource type the provider registers (``_registry.py``, generated from
+``provider.resources.REGISTRY``: both doors' tokens, which are named, which delete something in
+AEP); the others only at base connections, through either front door (:func:`is_connection`:
+:data:`RESOURCE_TYPE` of the dynamic provider or :data:`NATIVE_RESOURCE_TYPE` of the native
+plugin). Every other resource passes silently. Then come the
 ``ResourceValidationPolicy`` / ``StackValidationPolicy`` objects and :data:`POLICIES`, the list
 ``__main__.py`` serves. Importing this module has no side effects (no server, no config read),
 so tests import it directly; ``__main__.py`` must not be imported, it serves forever.
@@ -44,6 +46,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from _registry import DELETES, NAMED
 from pipeline_policies import DYNAMIC_PREFIX, NATIVE_PREFIX, prop, type_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -95,6 +98,12 @@ _BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 def is_connection(resource_type: str) -> bool:
     """True for a base connection declared through either front door."""
     return type_name(resource_type) == RESOURCE_NAME
+
+
+def label(resource_type: str) -> str:
+    """How messages name a resource of ``resource_type``: ``Connection`` for a base connection,
+    else its resource name (``Dataflow``)."""
+    return "Connection" if is_connection(resource_type) else str(type_name(resource_type))
 
 
 def _show(value: object) -> str:
@@ -187,8 +196,9 @@ def _checks_known_values(
                 raise
             where = unknown.message.split(" can't be known", 1)[0]
             _scrubbing(report_violation, args.props)(
-                f'[{rule}] Connection "{args.name}": the {where} is still unknown at '
-                "`pulumi up`, so this rule cannot check it and the connection is refused. Fix: "
+                f'[{rule}] {label(args.resource_type)} "{args.name}": the {where} is still '
+                "unknown at `pulumi up`, so this rule cannot check it and the resource is "
+                "refused. Fix: "
                 "give that property a value known before the update (for sandbox_name, the "
                 "stack config aep:sandboxName), not the output of a resource created in the "
                 "same update.",
@@ -291,14 +301,16 @@ def validate_databricks_domain(
 def validate_allowed_sandboxes(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
-    """``sandbox_name`` must be in the pack config ``allowedSandboxes`` (entries read through
+    """Every resource of this provider (each registered type, either door): ``sandbox_name``
+    must be in the pack config ``allowedSandboxes`` (entries read through
     :func:`sandbox_key`, the resource's value compared exactly).
 
-    Fails closed: if ``allowedSandboxes`` is absent, malformed or empty, every connection is a
+    Fails closed: if ``allowedSandboxes`` is absent, malformed or empty, every resource is a
     violation whose message shows the config file to write; nothing is allowed by default.
     """
-    if not is_connection(args.resource_type):
+    if type_name(args.resource_type) is None:
         return
+    kind = label(args.resource_type)
     report = _scrubbing(report_violation, args.props)
     allowed, problem = _string_list(args.get_config(), "allowedSandboxes")
     how = (
@@ -313,7 +325,7 @@ def validate_allowed_sandboxes(
             else "allowedSandboxes is empty, so no sandbox is allowed"
         )
         report(
-            f'[allowed-sandboxes] Connection "{args.name}" cannot be checked: {why}. '
+            f'[allowed-sandboxes] {kind} "{args.name}" cannot be checked: {why}. '
             f"Fix: {how}.",
             None,
         )
@@ -321,14 +333,14 @@ def validate_allowed_sandboxes(
     sandbox = _sandbox_of(args.props)
     if sandbox is None or (isinstance(sandbox, str) and not sandbox.strip()):
         report(
-            f'[allowed-sandboxes] Connection "{args.name}" has no sandbox_name, so Flow Service '
+            f'[allowed-sandboxes] {kind} "{args.name}" has no sandbox_name, so Flow Service '
             "would write to the organisation's default (production) sandbox. Fix: set "
             f"sandbox_name (or stack config aep:sandboxName) to one of {json.dumps(allowed)}.",
             None,
         )
     elif sandbox not in {sandbox_key(a) for a in allowed}:
         report(
-            f'[allowed-sandboxes] Connection "{args.name}" targets sandbox {_show(sandbox)}, '
+            f'[allowed-sandboxes] {kind} "{args.name}" targets sandbox {_show(sandbox)}, '
             f"which this stack may not write to (allowedSandboxes: {json.dumps(allowed)}). "
             "Fix: set sandbox_name (or aep:sandboxName) to an allowed sandbox, or add the "
             "sandbox to allowedSandboxes in this stack's pack config if it really belongs here.",
@@ -339,23 +351,32 @@ def validate_allowed_sandboxes(
 # --- protect-production -------------------------------------------------------------------------
 
 
+def _loss(resource_type: str) -> str:
+    if is_connection(resource_type):
+        return "cuts every dataflow that uses it"
+    return "deletes it in AEP and stops the ingestion that uses it"
+
+
 def validate_protect_production(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
-    """A connection in a production sandbox must have ``protect=True``.
+    """A resource whose delete deletes something in AEP (a connection, a source or target
+    connection, a dataflow: ``_registry.DELETES``) in a production sandbox must have
+    ``protect=True``.
 
     Production sandboxes come from the pack config ``productionSandboxes`` (default ``["prod"]``)
-    and compare with :func:`sandbox_key`. A connection without ``sandbox_name`` counts as
+    and compare with :func:`sandbox_key`. A resource without ``sandbox_name`` counts as
     production, since Flow Service then uses the organisation's default (production) sandbox. A
     malformed ``productionSandboxes`` falls back to the default list and is reported.
     """
-    if not is_connection(args.resource_type) or args.opts.protect:
+    if type_name(args.resource_type) not in DELETES or args.opts.protect:
         return
+    kind = label(args.resource_type)
     report = _scrubbing(report_violation, args.props)
     production, problem = _string_list(args.get_config(), "productionSandboxes")
     if problem is not None:
         report(
-            f'[protect-production] Connection "{args.name}": {problem}. '
+            f'[protect-production] {kind} "{args.name}": {problem}. '
             f"Fix: set productionSandboxes to an array of sandbox names; using "
             f"{json.dumps(list(DEFAULT_PRODUCTION_SANDBOXES))} meanwhile.",
             None,
@@ -370,9 +391,9 @@ def validate_protect_production(
     else:
         return
     report(
-        f'[protect-production] Connection "{args.name}" {where} is not protected: deleting it '
-        "cuts every dataflow that uses it. Fix: add opts=pulumi.ResourceOptions(protect=True) "
-        "to the resource (a deliberate removal then needs `pulumi state unprotect` first).",
+        f'[protect-production] {kind} "{args.name}" {where} is not protected: deleting it '
+        f"{_loss(args.resource_type)}. Fix: add opts=pulumi.ResourceOptions(protect=True) to "
+        "the resource (a deliberate removal then needs `pulumi state unprotect` first).",
         None,
     )
 
@@ -501,21 +522,23 @@ def validate_owner_description(
 def validate_naming_convention(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
-    """``name`` must match the pack config ``pattern`` (``re.search``), by default
+    """Every named resource of this provider (``_registry.NAMED``): ``name`` must match the pack
+    config ``pattern`` (``re.search``), by default
     :data:`DEFAULT_NAME_PATTERN` (lowercase kebab-case, 3-63 characters)."""
-    if not is_connection(args.resource_type):
+    if type_name(args.resource_type) not in NAMED:
         return
+    kind = label(args.resource_type)
     report = _scrubbing(report_violation, args.props)
     regex, source = _pattern(args.get_config(), DEFAULT_NAME_PATTERN)
     if regex is None:
-        report(f'[naming-convention] Connection "{args.name}": {source}. Fix the pack config.',
+        report(f'[naming-convention] {kind} "{args.name}": {source}. Fix the pack config.',
                None)
         return
     name = prop(args.props, "name")
     if isinstance(name, str) and regex.search(name):
         return
     report(
-        f'[naming-convention] Connection "{args.name}": name {_show(name)} does not match '
+        f'[naming-convention] {kind} "{args.name}": name {_show(name)} does not match '
         f"{_show(source)}. Fix: use a name that matches, e.g. \"databricks-sales\" for the default "
         "convention (lowercase kebab-case, 3-63 characters).",
         None,
@@ -537,8 +560,8 @@ POLICIES: list[Policy] = [
     ),
     ResourceValidationPolicy(
         name="allowed-sandboxes",
-        description="A Databricks base connection targets only the sandboxes this stack may "
-        "write to.",
+        description="Every resource of the aep provider targets only the sandboxes this stack "
+        "may write to.",
         validate=_checks_known_values("allowed-sandboxes", validate_allowed_sandboxes),
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.CRITICAL,
@@ -548,8 +571,8 @@ POLICIES: list[Policy] = [
     ),
     ResourceValidationPolicy(
         name="protect-production",
-        description="A Databricks base connection in a production sandbox is protected "
-        "against deletion.",
+        description="A connection, source or target connection or dataflow in a production "
+        "sandbox is protected against deletion.",
         validate=_checks_known_values("protect-production", validate_protect_production),
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
@@ -581,7 +604,8 @@ POLICIES: list[Policy] = [
     ),
     ResourceValidationPolicy(
         name="naming-convention",
-        description="A Databricks base connection's name follows the naming convention.",
+        description="The name of every named resource of the aep provider follows the naming "
+        "convention.",
         validate=_checks_known_values("naming-convention", validate_naming_convention),
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.LOW,

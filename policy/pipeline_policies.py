@@ -2,10 +2,9 @@
 
 Served with the rest of the pack (``__main__.py`` adds :data:`POLICIES` to ``aep_policies``'s).
 Self-contained like ``aep_policies``: it does not import the ``provider`` package, because a pack
-may run in its own virtualenv; the schedule rule below is a copy of
-``provider.pipeline_rules.schedule_problems`` (with ``schedule_period_seconds`` and
-``start_time_epoch``), held equal to it over one corpus by
-``tests/policy/test_pipeline_policies.py``.
+may run in its own virtualenv; the schedule rule is the provider's own
+(``provider/rules/schedule.py``), which ``python -m provider.schema`` copies into
+``_schedule.py`` here (``--check`` fails on a stale copy).
 
 Resource types are matched in both front doors: ``pulumi-python:dynamic/aep:<Name>`` (dynamic
 provider, snake_case properties) and ``aep:index:<Name>`` (native plugin, camelCase properties).
@@ -35,6 +34,12 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
+from _registry import resource_name
+from _schedule import FREQUENCIES as FREQUENCIES  # the rule's names, for the pack's readers
+from _schedule import MIN_INTERVAL as MIN_INTERVAL
+from _schedule import PERIOD_SECONDS, as_integer, pick, schedule_period_seconds, schedule_problems
+from _schedule import SCHEDULE_KEYS as SCHEDULE_KEYS
+from _schedule import start_time_epoch as start_time_epoch
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -69,145 +74,18 @@ today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()  # noqa: E
 
 
 def type_name(resource_type: str) -> str | None:
-    """``Dataflow`` for either front door's token of this project, else None."""
-    for prefix in (DYNAMIC_PREFIX, NATIVE_PREFIX):
-        if resource_type.startswith(prefix):
-            return resource_type[len(prefix):]
-    return None
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part.title() for part in rest)
+    """``Dataflow`` for either front door's token of a registered resource, else None."""
+    return resource_name(resource_type)
 
 
 def prop(props: Mapping[str, Any], key: str) -> Any:
     """A property in snake_case (dynamic) or camelCase (native); None when absent."""
-    return _pick(props, key)[1]
+    return pick(props, key)[1]
 
 
 def _show(value: object) -> str:
     text = json.dumps(value, default=str)
     return text if len(text) <= 120 else text[:120] + "..."
-
-
-# --- the schedule rule: a copy of provider.pipeline_rules (held equal by a test) ------------------
-
-FREQUENCIES = ("once", "minute", "hour", "day", "week")
-MIN_INTERVAL = {"minute": 15, "hour": 1, "day": 1, "week": 1}
-PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
-SCHEDULE_KEYS = ("start_time", "frequency", "interval", "backfill")
-Failure = tuple[str, str]
-
-
-def _pick(item: Mapping[str, Any], key: str) -> tuple[str, Any]:
-    if key in item:
-        return key, item[key]
-    camel = _camel(key)
-    if camel in item:
-        return camel, item[camel]
-    return key, None
-
-
-def as_integer(value: object) -> int | None:
-    """``value`` as an int if it is one (an integral float counts, a bool does not), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
-LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
-
-
-def _latest(epoch: int) -> int | None:
-    return epoch if epoch <= LATEST_EPOCH else None
-
-
-def start_time_epoch(value: object) -> int | None:
-    """Epoch seconds of a start time (epoch seconds, or ISO-8601 in UTC), or None if invalid."""
-    number = as_integer(value)
-    if number is not None:
-        return _latest(number) if number >= 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.isdigit():
-        # ASCII only and bounded: '²' passes isdigit, and int() refuses over 4300 digits.
-        return _latest(int(text)) if text.isascii() and len(text) <= 18 else None
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or moment.utcoffset() != timezone.utc.utcoffset(None):
-        return None
-    return int(moment.timestamp())
-
-
-def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure]:
-    """Every way ``schedule`` breaks Adobe's schedule rules (``provider.pipeline_rules``)."""
-    if not isinstance(schedule, Mapping):
-        return [(where, f"{where} must be an object with start_time, frequency, interval, "
-                        "backfill")]
-    spellings = set(SCHEDULE_KEYS) | {_camel(k) for k in SCHEDULE_KEYS}
-    failures: list[Failure] = [
-        (f"{where}.{key}",
-         f"unknown property {key!r}; the known ones are {', '.join(SCHEDULE_KEYS)}")
-        for key in sorted(schedule)
-        if key not in spellings
-    ]
-    key, start = _pick(schedule, "start_time")
-    if start is None:
-        failures.append((f"{where}.{key}", f"{key} is required (UTC, e.g. 2026-01-01T00:00:00Z)"))
-    elif start_time_epoch(start) is None:
-        failures.append((
-            f"{where}.{key}",
-            f"{key} must be a UTC time: epoch seconds (e.g. 1767225600) or ISO-8601 ending in Z "
-            f"or +00:00 (e.g. 2026-01-01T00:00:00Z), got {start!r}",
-        ))
-    frequency = schedule.get("frequency")
-    if frequency not in FREQUENCIES:
-        failures.append((
-            f"{where}.frequency",
-            f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}",
-        ))
-    interval = schedule.get("interval")
-    backfill = schedule.get("backfill")
-    if backfill is not None and not isinstance(backfill, bool):
-        failures.append((f"{where}.backfill", f"backfill must be true or false, got {backfill!r}"))
-    if frequency == "once":
-        if backfill is True:
-            failures.append((f"{where}.backfill",
-                             "backfill is not allowed when frequency is once; remove it"))
-        if interval is not None and as_integer(interval) is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
-        return failures
-    if isinstance(frequency, str) and frequency in MIN_INTERVAL:
-        least = MIN_INTERVAL[str(frequency)]
-        number = as_integer(interval)
-        if interval is None:
-            failures.append((f"{where}.interval",
-                             f"interval is required when frequency is {frequency} "
-                             f"(at least {least})"))
-        elif number is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
-        elif number < least:
-            failures.append((f"{where}.interval",
-                             f"interval must be at least {least} when frequency is {frequency}, "
-                             f"got {number}"))
-    return failures
-
-
-def schedule_period_seconds(frequency: object, interval: object) -> int | None:
-    """Seconds between two runs, or None for ``once`` or an invalid pair."""
-    number = as_integer(interval)
-    if not isinstance(frequency, str) or frequency not in PERIOD_SECONDS or number is None \
-            or number < 1:
-        return None
-    return PERIOD_SECONDS[str(frequency)] * number
 
 
 # --- dataflow-schedule ----------------------------------------------------------------------------

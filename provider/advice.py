@@ -5,14 +5,22 @@ status, Adobe's code, whether the call may have taken effect. This module, above
 facts into the sentence a Pulumi user reads (which command to run, which ``aep:`` setting or
 input to fix), through ``ApiError.with_hint``. The resource layer applies it to every error a
 hook raises; an error that already carries a hint keeps it.
+
+Every sentence here names a property by its state key (``sandbox_name``, ``adopt_existing``); the
+front door supplies the spelling (``spell``): the Python door keeps the keys as written, the
+plugin passes its schema spelling (``sandboxName``), so a YAML or TypeScript user reads the name
+they wrote. Config keys (``aep:sandboxName``) are the same in every language.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from provider.errors import (
     AepError,
     ApiError,
     AuthError,
+    ConfigurationError,
     ConflictError,
     InUseError,
     InvalidIdError,
@@ -22,7 +30,16 @@ from provider.errors import (
 )
 from provider.settings import DEFAULT_IMS_URL
 
-__all__ = ["advise", "auth_hint", "hint_for", "invalid_id_hint"]
+__all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
+           "auth_hint", "hint_for", "invalid_id_hint", "no_sandbox", "sandbox_mismatch"]
+
+# The front door's spelling of a text naming properties by their state keys.
+Spell = Callable[[str], str]
+
+
+def as_written(text: str) -> str:
+    """The Python door's spelling: state keys as they are."""
+    return text
 
 _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API base URL "
                  "(https://platform.adobe.io, no path), reached with no proxy that rewrites "
@@ -30,16 +47,53 @@ _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API 
 
 
 def advise(error: AepError, action: str, name: object, sandbox: object,
-           noun: str = "connection", *, adoptable: bool = False) -> AepError:
-    """``error`` with the advice for its kind, unless it already carries a hint.
-    ``adoptable``: the resource takes ``adopt_existing`` (a lost create's advice says so)."""
-    if isinstance(error, ApiError) and not error.hint:
-        error.with_hint(hint_for(error, action, name, sandbox, noun, adoptable=adoptable))
+           noun: str = "connection", *, adoptable: bool = False,
+           spell: Spell = as_written) -> AepError:
+    """``error`` with the advice for its kind (unless it already carries a hint), the
+    provider's own words in the door's spelling ``spell``. ``adoptable``: the resource takes
+    ``adopt_existing`` (a lost create's advice says so)."""
+    if isinstance(error, ApiError):
+        error.with_hint(spell(error.hint or hint_for(error, action, name, sandbox, noun,
+                                                     adoptable=adoptable)))
     elif isinstance(error, AuthError) and not error.hint:
         error.with_hint(auth_hint(error))
     elif isinstance(error, InvalidIdError) and not error.hint:
         error.with_hint(invalid_id_hint(error))
+    elif isinstance(error, ConfigurationError):
+        error.args = (spell(error.message),)  # the provider's own sentence, already redacted
     return error
+
+
+def no_sandbox() -> str:
+    """A resource without a sandbox, and no default in the stack config."""
+    return ("no sandbox: set sandbox_name on the resource or "
+            "`pulumi config set aep:sandboxName <sandbox>`")
+
+
+def adopt_held(noun: str, id_: str, held_by: str, who: str) -> str:
+    """``adopt_existing`` found an entity another resource of this deployment holds."""
+    return (f"adopt_existing found {noun} {id_}, but another resource of this deployment "
+            f"already holds it ({held_by}); {who} would own it too, and deleting one would "
+            "delete the other's. Give one of them another name, or drop adopt_existing from the "
+            "one that should make its own")
+
+
+def adopt_several(count: int, name: object, sandbox: str, ids: str) -> str:
+    """``adopt_existing`` found several entities of the name."""
+    return (f"adopt_existing found {count} connections named {name!r} in sandbox {sandbox!r} "
+            f"({ids}); delete the duplicates in AEP or give this connection another name")
+
+
+def adopt_not_own_kind(id_: object, name: object, noun: str) -> str:
+    """``adopt_existing`` found an entity of the name but of another kind."""
+    return (f"adopt_existing found connection {id_} named {name!r}, but it is not a {noun}; "
+            "rename one of them")
+
+
+def sandbox_mismatch(id_: str, named: str, sandbox: str) -> str:
+    """An import id naming another sandbox than the one it would be read in."""
+    return (f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
+            f"sandbox {sandbox!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
 
 
 def auth_hint(error: AuthError) -> str:
@@ -54,6 +108,10 @@ def auth_hint(error: AuthError) -> str:
         return "Check that aep:imsUrl points at Adobe IMS."
     return ("Check the aep:clientId, aep:clientSecret and aep:scopes settings against the OAuth "
             "Server-to-Server credential in the Adobe Developer Console.")
+
+
+# Flow Service's codes for a sandbox the org does not have.
+SANDBOX_CODES = ("2100-", "2101-")
 
 
 def hint_for(error: ApiError, action: str, name: object, sandbox: object,
@@ -87,7 +145,7 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object,
                 f"to stop managing the {noun} without deleting it, run "
                 "`pulumi state delete <urn>`.")
     code = error.code or ""
-    if error.status == 404 and code.startswith(("2100-", "2101-")):
+    if error.status == 404 and code.startswith(SANDBOX_CODES):
         return (f"Sandbox {sandbox!r} was not found in the org: check sandbox_name or "
                 "aep:sandboxName (the sandbox's name, not its title) and aep:orgId.")
     if error.status == 404:

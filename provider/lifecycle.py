@@ -8,14 +8,15 @@ as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
 
 What differs between resources is their :class:`ResourceApi`: a field table and one small
 module (or object) of API mapping (``provider.model`` for the Databricks base connection,
-``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed in
-:data:`APIS`; this module and both doors stay as they are. An entity that is not plain Flow
-Service CRUD says so through its mapping's calls, not here: ``create``/``get``/``update``/
-``delete`` may make any client call (``FlowServiceClient.request_json`` reaches another base
-path); ``update`` returns ``None`` when nothing is to be sent; ``Created.extra``/
-``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a mapping set's
-``version``, credentials); ``delete`` may make no call and return a notice, which is written
-where the engine shows a provider's diagnostics (the provider's stderr) during ``pulumi up``.
+``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed
+in ``provider.resources.REGISTRY``; this module and both doors stay as they are. An entity that
+is not plain Flow Service CRUD says so through its mapping's calls, not here: ``create``/
+``get``/``update``/``delete`` may make any client call (``FlowServiceClient.request_json``
+reaches another base path); ``update`` returns ``None`` when nothing is to be sent;
+``Created.extra``/``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a
+mapping set's ``version``, credentials); ``delete`` may make no call and return a notice, which
+is written where the engine shows a provider's diagnostics (the provider's stderr) during
+``pulumi up``.
 
 This module knows neither ``pulumi.dynamic`` nor the plugin API: ``provider.resource`` (the
 dynamic door) and ``provider.native`` (the plugin door) adapt it. It calls the Flow Service
@@ -27,14 +28,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
-from provider import advice, model, pipeline_api, staging
+from provider import advice, model
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
-from provider.client import Created, FlowServiceClient, Patched, RetryPolicy
+from provider.claims import Claims
+from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
@@ -42,57 +43,14 @@ from provider.errors import (
     NotFoundError,
     UnexpectedAnswerError,
 )
-from provider.fields import ResourceSpec
 from provider.redaction import register
+from provider.resources.base import ResourceApi
 from provider.settings import ProviderSettings
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 Props = dict[str, Any]
-
-
-class ResourceApi(Protocol):
-    """The API mapping of one resource (a module satisfies it: see ``provider.model``)."""
-
-    SPEC: ResourceSpec
-    NOUN: str
-    INPUT_FIELDS: tuple[str, ...]
-    OUTPUT_FIELDS: tuple[str, ...]
-    SECRET_FIELDS: tuple[str, ...]
-    # Outputs an update may change (unknown in its preview).
-    CHANGING_OUTPUTS: tuple[str, ...]
-
-    def check_inputs(self, props: Mapping[str, Any],
-                     is_unknown: Callable[[Any], bool]) -> list[tuple[str, str]]: ...
-    def create_body(self, props: Mapping[str, Any]) -> dict[str, Any]: ...
-    def outputs(self, inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
-                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]: ...
-    def inputs_of(self, props: Mapping[str, Any]) -> dict[str, Any]: ...
-    def from_api(self, item: Mapping[str, Any],
-                 prior: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]: ...
-    def diff_props(self, olds: Mapping[str, Any], news: Mapping[str, Any],
-                   is_unknown: Callable[[Any], bool]) -> model.Diff: ...
-    def patch_ops(self, olds: Mapping[str, Any],
-                  news: Mapping[str, Any]) -> list[dict[str, Any]]: ...
-    def secret_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool: ...
-    def matches(self, item: Mapping[str, Any], props: Mapping[str, Any]) -> bool: ...
-    def is_own_kind(self, item: Mapping[str, Any]) -> bool: ...
-    def create(self, client: FlowServiceClient, sandbox: str,
-               body: dict[str, Any]) -> Created: ...
-    def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]: ...
-    def patch(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
-              ops: list[dict[str, Any]], applied: Callable[[Any], bool] | None) -> Patched: ...
-    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
-               olds: Mapping[str, Any], news: Mapping[str, Any],
-               applied: Callable[[Any], bool] | None) -> Patched | None: ...
-    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None: ...
-    def find_by_name(self, client: FlowServiceClient, sandbox: str,
-                     name: str) -> list[dict[str, Any]]: ...
-
-
-# Every resource the provider serves, by its API mapping.
-APIS: tuple[ResourceApi, ...] = (model, *pipeline_api.APIS, staging)
 
 
 def is_unknown(value: object) -> bool:
@@ -139,38 +97,7 @@ class Outcome:
     inputs: Props = dataclasses.field(default_factory=dict, repr=False)
 
 
-class _Claims:
-    """Which resource of this process holds each id (created, adopted, read or updated), so
-    ``adopt_existing`` never hands one entity to two resources: deleting one would delete the
-    other's. Process-wide (one deployment runs in one provider process) and thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders: dict[tuple[str, str], str] = {}
-
-    def hold(self, sandbox: str, id_: str, holder: str) -> None:
-        if id_:
-            with self._lock:
-                self._holders[(sandbox.lower(), id_)] = holder
-
-    def release(self, sandbox: str, id_: str) -> None:
-        with self._lock:
-            self._holders.pop((sandbox.lower(), id_), None)
-
-    def adopt(self, sandbox: str, id_: str, who: str, noun: str) -> None:
-        """Hold ``id_`` for resource ``who``, or raise naming the resource that holds it."""
-        with self._lock:
-            held_by = self._holders.get((sandbox.lower(), id_))
-            if held_by is not None:
-                raise ConfigurationError(
-                    f"adopt_existing found {noun} {id_}, but another resource of this "
-                    f"deployment already holds it ({held_by}); {who} would own it too, and "
-                    "deleting one would delete the other's. Give one of them another name, or "
-                    "drop adopt_existing from the one that should make its own")
-            self._holders[(sandbox.lower(), id_)] = f"{who}, adopted"
-
-
-_claims = _Claims()
+_claims = Claims()
 
 
 def _holder(api: ResourceApi, props: Mapping[str, Any], sandbox: str, how: str = "") -> str:
@@ -180,23 +107,34 @@ def _holder(api: ResourceApi, props: Mapping[str, Any], sandbox: str, how: str =
 
 class Lifecycle:
     """The operations on one resource type (``api``) of one configured provider. Stateless
-    between calls, thread-safe as the client is: the plugin runs many of them at once."""
+    between calls, thread-safe as the client is: the plugin runs many of them at once.
+
+    ``spelling`` is the front door's: ``"state"`` (the Python door: ``sandbox_name``) or
+    ``"schema"`` (the plugin: ``sandboxName``); every sentence a user reads names properties so.
+    """
 
     def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
                  configure_error: ConfigurationError | None = None,
-                 api: ResourceApi = model) -> None:
+                 api: ResourceApi = model, spelling: str = "state") -> None:
         self.client = client
         self.default_sandbox = default_sandbox
         self.configure_error = configure_error
         self.api = api
+        self.spelling = spelling
 
     def for_api(self, api: ResourceApi) -> Lifecycle:
         """The same configured provider, operating on another resource type."""
-        return Lifecycle(self.client, self.default_sandbox, self.configure_error, api)
+        return Lifecycle(self.client, self.default_sandbox, self.configure_error, api,
+                         self.spelling)
+
+    def spell(self, text: str) -> str:
+        """``text``, naming properties by state keys, in the front door's spelling."""
+        return text if self.spelling == "state" else self.api.SPEC.schema_words(text)
 
     @classmethod
     def from_config(cls, get: Callable[[str], str | None],
-                    environ: Mapping[str, str]) -> tuple[Lifecycle, ProviderSettings | None]:
+                    environ: Mapping[str, str], spelling: str = "state"
+                    ) -> tuple[Lifecycle, ProviderSettings | None]:
         """A lifecycle from stack config keys (``aep:clientId``...) with env fallbacks.
 
         A configuration error is kept and reported by ``check`` (so `pulumi preview` names the
@@ -205,8 +143,8 @@ class Lifecycle:
         try:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
-            return cls(None, None, error), None
-        return cls(client_for(settings), settings.sandbox_name), settings
+            return cls(None, None, error, spelling=spelling), None
+        return cls(client_for(settings), settings.sandbox_name, spelling=spelling), settings
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -249,7 +187,7 @@ class Lifecycle:
         client, sandbox = self._target(props)
         api = self.api
         with about(props, "create", api.NOUN,
-                   adoptable=api.SPEC.by_state("adopt_existing") is not None):
+                   adoptable=api.SPEC.by_state("adopt_existing") is not None, spell=self.spell):
             if props.get("adopt_existing"):
                 adopted = self._adopt(client, sandbox, props)
                 if adopted is not None:
@@ -277,7 +215,7 @@ class Lifecycle:
         client, sandbox = self._target(props)
         api = self.api
         with about({**props, "name": props.get("name", id_), "sandbox_name": sandbox},
-                   "refresh", api.NOUN):
+                   "refresh", api.NOUN, spell=self.spell):
             try:
                 item = api.get(client, sandbox, id_)
             except NotFoundError:
@@ -299,7 +237,7 @@ class Lifecycle:
         applied = (None if api.secret_changed(olds, news)
                    else (lambda item: api.matches(item, news)))
         with about({**news, "name": news.get("name") or olds.get(api.SPEC.id_field) or id_},
-                   "update", api.NOUN):
+                   "update", api.NOUN, spell=self.spell):
             patched = api.update(client, sandbox, id_, str(olds.get("etag") or ""), olds, news,
                                  applied)
         if patched is None:
@@ -324,7 +262,8 @@ class Lifecycle:
         """Delete the resource; one that is already gone counts as deleted. Returns the notice
         of a delete that makes no call (also written to stderr, which the engine shows)."""
         client, sandbox = self._target(props)
-        with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN):
+        with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN,
+                   spell=self.spell):
             try:
                 notice = self.api.delete(client, sandbox, id_)
             except NotFoundError:
@@ -332,6 +271,7 @@ class Lifecycle:
                 return None
             _claims.release(sandbox, id_)
         if notice:
+            notice = self.spell(notice)
             print(f"warning: {notice}", file=sys.stderr, flush=True)
         return notice
 
@@ -345,8 +285,7 @@ class Lifecycle:
                                      "send the stack config (Configure) before this call")
         sandbox = props.get("sandbox_name") or self.default_sandbox
         if not sandbox:
-            raise ConfigurationError("no sandbox: set sandbox_name on the resource or "
-                                     "`pulumi config set aep:sandboxName <sandbox>`")
+            raise ConfigurationError(self.spell(advice.no_sandbox()))
         return self.client, str(sandbox)
 
     def _adopt(self, client: FlowServiceClient, sandbox: str,
@@ -357,15 +296,11 @@ class Lifecycle:
             return None
         if len(found) > 1:
             ids = ", ".join(str(item.get("id")) for item in found)
-            raise ConfigurationError(
-                f"adopt_existing found {len(found)} connections named {props['name']!r} in "
-                f"sandbox {sandbox!r} ({ids}); delete the duplicates in AEP or give this "
-                "connection another name")
+            raise ConfigurationError(advice.adopt_several(len(found), props["name"], sandbox, ids))
         item = found[0]
         if not api.is_own_kind(item):
-            raise ConfigurationError(
-                f"adopt_existing found connection {item.get('id')} named {props['name']!r}, but "
-                f"it is not a {api.NOUN}; rename one of them")
+            raise ConfigurationError(advice.adopt_not_own_kind(item.get("id"), props["name"],
+                                                               api.NOUN))
         _claims.adopt(sandbox, str(item["id"]), _holder(api, props, sandbox), api.NOUN)
         # The token is masked by the API, so the params are always sent: the adopted connection
         # ends up exactly as declared. For the same reason a 412 after a lost answer is never
@@ -423,16 +358,16 @@ def short(error: AepError) -> AepError:
 
 
 @contextmanager
-def about(props: Mapping[str, Any], action: str, noun: str, *,
-          adoptable: bool = False) -> Iterator[None]:
+def about(props: Mapping[str, Any], action: str, noun: str, *, adoptable: bool = False,
+          spell: advice.Spell = advice.as_written) -> Iterator[None]:
     """Prefix errors raised inside with the resource they concern, and add the advice for them
-    (``adoptable``: the resource takes ``adopt_existing``)."""
+    (``adoptable``: the resource takes ``adopt_existing``), in the door's spelling ``spell``."""
     try:
         yield
     except AepError as error:
         name = props.get("name")
         sandbox = props.get("sandbox_name")
-        advice.advise(error, action, name, sandbox, noun, adoptable=adoptable)
+        advice.advise(error, action, name, sandbox, noun, adoptable=adoptable, spell=spell)
         named = f" {name!r}" if name is not None else ""
         raise short(error.with_context(
             f"{action} of {noun}{named} in sandbox {sandbox!r} failed"

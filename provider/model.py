@@ -10,18 +10,19 @@ its arguments.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from provider import validation
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
+from provider.pipeline_model import DATABRICKS_SPEC_ID
+from provider.resources.base import Changes
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
 
-SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
+SPEC_ID = DATABRICKS_SPEC_ID
 SPEC_VERSION = "1.0"
 AUTH_SPEC_NAME = "Access Token Authentication"
 
@@ -43,14 +44,6 @@ CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at")
 NOUN = "Databricks connection"
 # The check rules (one failure per bad property, no network).
 check_inputs = validation.check_inputs
-
-
-@dataclasses.dataclass(frozen=True)
-class Diff:
-    """What differs between state and the declared inputs."""
-
-    changed: tuple[str, ...]
-    replaces: tuple[str, ...]
 
 
 def create_body(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,13 +131,13 @@ is_own_kind = is_databricks
 
 
 def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
-               is_unknown: Callable[[Any], bool]) -> Diff:
+               is_unknown: Callable[[Any], bool]) -> Changes:
     """Which declared inputs differ from state. An unknown new value counts as a change."""
     changed = tuple(
         f for f in REPLACE_FIELDS + UPDATE_FIELDS
         if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
     )
-    return Diff(changed=changed, replaces=tuple(f for f in changed if f in REPLACE_FIELDS))
+    return Changes(changed=changed, replaces=tuple(f for f in changed if f in REPLACE_FIELDS))
 
 
 def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:

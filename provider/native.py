@@ -40,6 +40,7 @@ from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
 from provider.redaction import redact
+from provider.resources import registry
 from provider.settings import TUNING
 
 T = TypeVar("T")
@@ -190,11 +191,12 @@ def config_values(request: api.ConfigureRequest) -> dict[str, str]:
 
 
 class AepProvider(api.Provider):
-    """The ``aep`` package: every resource of ``lifecycle.APIS``, by its token."""
+    """The ``aep`` package: every resource of ``provider.resources.REGISTRY``, by its token."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
-        self._cores = {a.SPEC.token: Lifecycle(None, None, api=a) for a in lifecycle.APIS}
+        self._cores = {e.token: Lifecycle(None, None, api=e.api, spelling="schema")
+                       for e in registry()}
         self.workers = DEFAULT_CONCURRENCY
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="aep")
 
@@ -227,7 +229,8 @@ class AepProvider(api.Provider):
     async def configure(self, request: api.ConfigureRequest) -> api.ConfigureResponse:
         """Settings from ``args``/``variables`` with env fallbacks; a bad setting is kept and
         reported by Check (naming the keys) and every other call."""
-        core, settings = Lifecycle.from_config(config_values(request).get, self._environ)
+        core, settings = Lifecycle.from_config(config_values(request).get, self._environ,
+                                               spelling="schema")
         workers = settings.max_concurrency if settings else DEFAULT_CONCURRENCY
         if workers != self.workers:
             old, self._pool = self._pool, ThreadPoolExecutor(workers, thread_name_prefix="aep")

@@ -1,64 +1,74 @@
-"""The API mappings of the ingestion-path resources, one object each, for ``provider.lifecycle``.
+"""The API mappings of the ingestion-path resources, one object each, for ``provider.lifecycle``,
+and :class:`EntityApi`, the base every Flow Service / Data Prep entity's mapping shares.
 
-``DatabricksSourceConnection``, ``DataLakeTargetConnection``, ``MappingSet`` and ``Dataflow``:
-each object satisfies ``lifecycle.ResourceApi`` over one collection of ``provider.endpoints``,
+``DatabricksSourceConnection``, ``DataLakeTargetConnection`` and ``MappingSet`` here;
+``Dataflow`` in ``provider.resources.dataflow`` (still importable from here). Each object
+satisfies ``lifecycle.ResourceApi`` over one collection of ``provider.endpoints``,
 with the bodies, read-backs and update/replace rules of ``provider.pipeline_model`` and the check
 rules of ``provider.pipeline_rules``. What is not plain Flow Service CRUD lives here:
 
 - a mapping set is updated by ``PUT`` (a new version, never repeated on a guess) and has no
-  DELETE: deleting it makes no call and returns the notice the core writes for the user;
-- a dataflow's ``enabled`` is changed by ``POST /flows/{id}/action?op=enable|disable`` after
-  any PATCH, and a create with ``enabled: false`` disables the new flow at once.
+  DELETE: deleting it makes no call and returns the notice the core writes for the user.
+
+The lost-create identity of each collection is derived from the resource's field table
+(:func:`with_identity`, ``provider.resources.identity``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.endpoints import Collection
-from provider.errors import SHAPE_ERRORS, ApiError
+from provider.errors import SHAPE_ERRORS
 from provider.fields import (
     DATA_LAKE_TARGET_CONNECTION,
     DATABRICKS_SOURCE_CONNECTION,
-    DATAFLOW,
     MAPPING_SET,
     ResourceSpec,
 )
-from provider.model import Diff, iso_time
 from provider.pipeline_model import (
-    FLOW_REPLACE_FIELDS,
-    FLOW_UPDATE_FIELDS,
     MAPPING_SET_REPLACE_FIELDS,
     SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
+from provider.resources.base import Changes
+from provider.resources.identity import identity_of
 from provider.validation import Failure, Rule, decimal_int
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
 
 Props = Mapping[str, Any]
-_DISABLE = "_disable"
 IsUnknown = Callable[[Any], bool]
 
-_NAMED: dict[str, Rule] = {
+NAMED_RULES: dict[str, Rule] = {
     "name": validation.text_rule("name", validation.MAX_NAME),
     "description": validation.text_rule("description", validation.MAX_DESCRIPTION,
                                         multiline=True),
 }
-_SANDBOX: dict[str, Rule] = {"sandbox_name": validation.sandbox_problem}
+SANDBOX_RULES: dict[str, Rule] = {"sandbox_name": validation.sandbox_problem}
 
 
-def _keyed(problem: Callable[[object, str], str | None], key: str) -> Rule:
+def keyed(problem: Callable[[object, str], str | None], key: str) -> Rule:
+    """The rule ``problem(value, key)``."""
     return lambda value: problem(value, key)
 
 
-def _mapping_version(value: object) -> str | None:
-    number = pipeline_rules.as_integer(value)
-    return None if number is not None and number >= 0 else (
-        f"mapping_version must be an integer, at least 0, got {value!r}")
+def with_identity(coll: Collection, spec: ResourceSpec,
+                read: Callable[[Props, Props], dict[str, Any]],
+                normal: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Collection:
+    """``coll`` with the identity derived from ``spec`` (name and every replace field), read
+    from API JSON by the resource's own read-back ``read``."""
+    return dataclasses.replace(coll, identity=identity_of(spec, lambda item: read(item, {}),
+                                                          normal))
+
+
+def _source_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    # An unset cdcEnabled is Flow Service's false.
+    return {**values, "cdc_enabled": bool(values.get("cdc_enabled"))}
 
 
 class EntityApi:
@@ -119,14 +129,14 @@ class EntityApi:
                    if is_unknown(news.get(f)) or olds.get(f) != news.get(f)}
         return changed, bool(changed & set(self.REPLACE))
 
-    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
         """Which inputs differ, and which of them replace."""
         changed, replace = self.changes(olds, news, is_unknown)
         ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
         replaces = tuple(f for f in ordered if f in self.REPLACE)
         if replace and not replaces:
             replaces = ordered
-        return Diff(changed=ordered, replaces=replaces)
+        return Changes(changed=ordered, replaces=replaces)
 
     def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
         """The JSON Patch of an in-place update (name and description)."""
@@ -185,14 +195,15 @@ class SourceConnectionApi(EntityApi):
 
     SPEC = DATABRICKS_SOURCE_CONNECTION
     NOUN = "Databricks source connection"
-    COLL = endpoints.SOURCE_CONNECTIONS
+    COLL = with_identity(endpoints.SOURCE_CONNECTIONS, DATABRICKS_SOURCE_CONNECTION,
+                       pipeline_model.source_connection_inputs, _source_defaults)
     REPLACE = SOURCE_REPLACE_FIELDS
     RULES = {
-        **_NAMED,
-        "base_connection_id": _keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
+        **NAMED_RULES,
+        "base_connection_id": keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
         "table_name": pipeline_rules.table_path_problem,
         "cdc_enabled": validation.boolean_rule("cdc_enabled"),
-        **_SANDBOX,
+        **SANDBOX_RULES,
     }
 
     def create_body(self, props: Props) -> dict[str, Any]:
@@ -209,15 +220,16 @@ class TargetConnectionApi(EntityApi):
 
     SPEC = DATA_LAKE_TARGET_CONNECTION
     NOUN = "Data Lake target connection"
-    COLL = endpoints.TARGET_CONNECTIONS
+    COLL = with_identity(endpoints.TARGET_CONNECTIONS, DATA_LAKE_TARGET_CONNECTION,
+                       pipeline_model.target_connection_inputs)
     REPLACE = TARGET_REPLACE_FIELDS
     RULES = {
-        **_NAMED,
-        "dataset_id": _keyed(pipeline_rules.dataset_id_problem, "dataset_id"),
-        "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),
-        "schema_version": _keyed(pipeline_rules.schema_version_problem, "schema_version"),
+        **NAMED_RULES,
+        "dataset_id": keyed(pipeline_rules.dataset_id_problem, "dataset_id"),
+        "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
+        "schema_version": keyed(pipeline_rules.schema_version_problem, "schema_version"),
         "format": validation.text_rule("format", validation.MAX_IDENTIFIER),
-        **_SANDBOX,
+        **SANDBOX_RULES,
     }
 
     def create_body(self, props: Props) -> dict[str, Any]:
@@ -236,11 +248,12 @@ class MappingSetApi(EntityApi):
     NOUN = "mapping set"
     COLL = endpoints.MAPPING_SETS
     REPLACE = MAPPING_SET_REPLACE_FIELDS
+    DELETES = False  # Data Prep has no DELETE
     CHANGING_OUTPUTS: tuple[str, ...] = ("version",)
     RULES = {
-        "schema_id": _keyed(pipeline_rules.schema_id_problem, "schema_id"),
+        "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
         "mappings": pipeline_rules.mapping_problems,
-        **_SANDBOX,
+        **SANDBOX_RULES,
     }
 
     def create_body(self, props: Props) -> dict[str, Any]:
@@ -286,134 +299,20 @@ class MappingSetApi(EntityApi):
                 "(unused, harmless)")
 
 
-class DataflowApi(EntityApi):
-    """``Dataflow``: PATCH name/description/frequency/interval/mapping with ``If-Match``,
-    enable/disable through the action, replace on the rest."""
-
-    SPEC = DATAFLOW
-    NOUN = "dataflow"
-    COLL = endpoints.FLOWS
-    REPLACE = FLOW_REPLACE_FIELDS
-    CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")
-    RULES = {
-        **_NAMED,
-        "source_connection_id": _keyed(pipeline_rules.flow_object_id_problem,
-                                       "source_connection_id"),
-        "target_connection_id": _keyed(pipeline_rules.flow_object_id_problem,
-                                       "target_connection_id"),
-        "flow_spec_id": _keyed(pipeline_rules.flow_object_id_problem, "flow_spec_id"),
-        "schedule": pipeline_rules.schedule_problems,
-        "delta_column": pipeline_rules.delta_column_problems,
-        "mapping_set_id": _keyed(pipeline_rules.mapping_set_id_problem, "mapping_set_id"),
-        "mapping_version": _mapping_version,
-        "enabled": validation.boolean_rule("enabled"),
-        **_SANDBOX,
-    }
-
-    def check_inputs(self, props: Props, is_unknown: IsUnknown) -> list[Failure]:
-        """The table's rules, and a mapping version only with a mapping set."""
-        failures = super().check_inputs(props, is_unknown)
-        if props.get("mapping_version") is not None and props.get("mapping_set_id") is None:
-            failures.append(("mapping_version", "mapping_version needs mapping_set_id"))
-        return failures
-
-    def create_body(self, props: Props) -> dict[str, Any]:
-        """``POST /flows`` (CRMToAEP unless told otherwise); ``_disable`` (never sent) when the
-        flow is declared disabled."""
-        body = pipeline_model.flow_body(props)
-        if props.get("enabled") is False:
-            body[_DISABLE] = True
-        return body
-
-    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
-        """Everything the flow shows; ``enabled`` from its state."""
-        return pipeline_model.flow_inputs(item, prior)
-
-    def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
-                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
-        """Inputs, id, etag, state and times."""
-        return {**self.inputs_of(inputs), "flow_id": id_, "etag": etag, "state": state,
-                "created_at": iso_time(created_ms), "updated_at": iso_time(updated_ms)}
-
-    def from_api(self, item: Props, prior: Props) -> tuple[dict[str, Any], dict[str, Any]]:
-        """As for every entity; while the live etag is the one in state, the times in state
-        are kept (they came from the answer's Date header, which may be a second off)."""
-        outs, inputs = super().from_api(item, prior)
-        if prior.get("etag") and prior.get("etag") == outs.get("etag"):
-            for key in ("created_at", "updated_at"):
-                if prior.get(key):
-                    outs[key] = prior[key]
-        return outs, inputs
-
-    def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
-        """The schedule's parts count as ``schedule``; an unknown source, target or spec
-        replaces, an unknown schedule updates."""
-        unknown = {f for f in self.INPUT_FIELDS if is_unknown(news.get(f))}
-        known_news = {k: (olds.get(k) if k in unknown else v) for k, v in news.items()}
-        found, replace = pipeline_model.flow_changes(olds, known_news)
-        parts = {"start_time", "frequency", "interval", "backfill"}
-        changed = (found - parts) | ({"schedule"} if found & parts else set()) | unknown
-        return changed, replace or bool(unknown & set(self.REPLACE))
-
-    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Diff:
-        """As for every entity, with the schedule replacing when its replace-only parts do."""
-        changed, replace = self.changes(olds, news, is_unknown)
-        ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
-        if not replace:
-            return Diff(changed=ordered, replaces=())
-        updates = set(FLOW_UPDATE_FIELDS) | {"enabled"}
-        replaces = tuple(f for f in ordered if f not in updates) or ordered
-        return Diff(changed=ordered, replaces=replaces)
-
-    def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
-        """Name, description, frequency, interval, mapping."""
-        return pipeline_model.flow_patch_ops(olds, news)
-
-    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
-        """POST the flow (enabled, as Flow Service makes it), then disable it if so declared."""
-        disable = bool(body.pop(_DISABLE, False))
-        created = client.create(self.COLL, sandbox, body)
-        return disable_after_create(client, sandbox, created) if disable else created
-
-    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
-               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
-        """PATCH the in-place changes, then enable or disable when ``enabled`` differs from
-        the state in state."""
-        from provider.client import Patched
-
-        patched = super().update(client, sandbox, id_, etag, olds, news, applied)
-        if patched is not None:
-            etag = patched.etag
-        want = "enabled" if news.get("enabled", True) else "disabled"
-        if olds.get("state") == want and olds.get("enabled", True) == news.get("enabled", True):
-            return patched
-        acted = client.action(self.COLL, sandbox, id_,
-                              "enable" if want == "enabled" else "disable", etag,
-                              applied=lambda item: item.get("state") == want)
-        return Patched(acted.etag, acted.date_ms, {"state": want})
-
-
 def _with_version(done: Any) -> Any:
     done.extra["version"] = decimal_int(str(done.etag))
     return done
 
 
-def disable_after_create(client: FlowServiceClient, sandbox: str, created: Created) -> Created:
-    """Disable a flow just created with ``enabled: false``. If that fails the flow stays
-    (enabled, so the next ``pulumi up`` disables it) rather than be orphaned by an error."""
-    from provider.client import Created as Made
-
-    try:
-        acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
-                              applied=lambda item: item.get("state") == "disabled")
-    except ApiError:
-        return Made(created.id, created.etag, created.date_ms, {"state": "enabled",
-                                                                "enabled": True})
-    return Made(created.id, acted.etag, created.date_ms, {"state": "disabled"})
-
-
 SOURCE_CONNECTION = SourceConnectionApi()
 TARGET_CONNECTION = TargetConnectionApi()
 MAPPING_SET_API = MappingSetApi()
-DATAFLOW_API = DataflowApi()
-APIS = (SOURCE_CONNECTION, TARGET_CONNECTION, MAPPING_SET_API, DATAFLOW_API)
+
+
+def __getattr__(name: str) -> Any:
+    # The dataflow's mapping moved to provider.resources.dataflow; these names stay importable.
+    if name in ("DATAFLOW_API", "DataflowApi", "disable_after_create"):
+        from provider.resources import dataflow
+
+        return getattr(dataflow, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

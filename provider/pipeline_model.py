@@ -30,7 +30,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provider.fields import DATA_LAKE_TARGET_CONNECTION, DATABRICKS_SOURCE_CONNECTION, MAPPING_SET
+from provider.fields import (
+    DATA_LAKE_TARGET_CONNECTION,
+    DATABRICKS_SOURCE_CONNECTION,
+    DATAFLOW,
+    MAPPING_SET,
+)
 from provider.pipeline_rules import (
     DEFAULT_SCHEMA_VERSION,
     as_integer,
@@ -38,27 +43,26 @@ from provider.pipeline_rules import (
     either,
     start_time_epoch,
 )
+from provider.resources.identity import replace_fields
 from provider.validation import decimal_int
 
 DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
-CRM_TO_AEP_FLOW_SPEC_ID = "14518937-270c-4525-bdec-c2ba7cce3860"
+# The defaults a create fills in are the field tables' value defaults (one fact each).
+CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
 SPEC_VERSION = "1.0"
-DEFAULT_TARGET_FORMAT = "parquet_xdm"
+DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
+                            .value_default)  # type: ignore[union-attr]
 STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
-# Which inputs replace, from the field table (``replace``), as provider.model does; the dataflow's
-# list below is written out because it names the schedule's members, which the table nests.
-SOURCE_REPLACE_FIELDS = DATABRICKS_SOURCE_CONNECTION.names(
-    f for f in DATABRICKS_SOURCE_CONNECTION.inputs if f.replace)
-TARGET_REPLACE_FIELDS = DATA_LAKE_TARGET_CONNECTION.names(
-    f for f in DATA_LAKE_TARGET_CONNECTION.inputs if f.replace)
-MAPPING_SET_REPLACE_FIELDS = MAPPING_SET.names(f for f in MAPPING_SET.inputs if f.replace)
+# Which inputs replace, from the field table (``replace``, nested members by their own name).
+SOURCE_REPLACE_FIELDS = replace_fields(DATABRICKS_SOURCE_CONNECTION)
+TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
+MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
+FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-FLOW_REPLACE_FIELDS = ("source_connection_id", "target_connection_id", "flow_spec_id",
-                       "sandbox_name", "start_time", "backfill", "delta_column")
 
 
 def _named(props: Mapping[str, Any]) -> dict[str, Any]:

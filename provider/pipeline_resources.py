@@ -38,6 +38,7 @@ from provider.generated import (
 )
 from provider.resource import LifecycleProvider
 from provider.resource import register as _register
+from provider.resources import dataflow
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -70,7 +71,7 @@ class MappingSetProvider(LifecycleProvider):
 class DataflowProvider(LifecycleProvider):
     """The dynamic door of ``Dataflow``."""
 
-    API = pipeline_api.DATAFLOW_API
+    API = dataflow.DATAFLOW_API
 
 
 class DatabricksSourceConnection(DatabricksSourceConnectionOutputs, Resource, module="aep",

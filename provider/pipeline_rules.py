@@ -23,21 +23,59 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from typing import Any
 
-from provider.validation import Failure, decimal_int
+from provider.fields import DATA_LAKE_TARGET_CONNECTION
+from provider.rules.schedule import (
+    FREQUENCIES,
+    LATEST_EPOCH,
+    MIN_INTERVAL,
+    PERIOD_SECONDS,
+    SCHEDULE_KEYS,
+    as_integer,
+    camel,
+    pick,
+    schedule_period_seconds,
+    schedule_problems,
+    start_time_epoch,
+    start_time_problem,
+    unknown_keys,
+)
+from provider.validation import Failure
 
-FREQUENCIES = ("once", "minute", "hour", "day", "week")
-MIN_INTERVAL = {"minute": 15, "hour": 1, "day": 1, "week": 1}
-"""The least ``interval`` per ``frequency``; ``once`` takes none."""
-PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
+__all__ = [
+    "DATASET_ID",
+    "DEFAULT_SCHEMA_VERSION",
+    "DELTA_COLUMN_KEYS",
+    "FLOW_ID",
+    "FREQUENCIES",
+    "LATEST_EPOCH",
+    "MAPPING_KEYS",
+    "MAPPING_SET_ID",
+    "MIN_INTERVAL",
+    "PERIOD_SECONDS",
+    "SCHEDULE_KEYS",
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "SOURCE_TYPES",
+    "as_integer",
+    "camel",
+    "delta_column_problems",
+    "either",
+    "mapping_problems",
+    "schedule_period_seconds",
+    "schedule_problems",
+    "start_time_epoch",
+    "start_time_problem",
+    "table_path_problem",
+]
+
 SOURCE_TYPES = ("ATTRIBUTE", "EXPRESSION")
-LATEST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
-SCHEDULE_KEYS = ("start_time", "frequency", "interval", "backfill")
 MAPPING_KEYS = ("source", "destination", "source_type")
 DELTA_COLUMN_KEYS = ("name", "date_format", "timezone")
-DEFAULT_SCHEMA_VERSION = "application/vnd.adobe.xed-full+json;version=1"
+# The target connection's default schema content type: its field table's value default.
+DEFAULT_SCHEMA_VERSION = str(DATA_LAKE_TARGET_CONNECTION.by_state("schema_version")
+                             .value_default)  # type: ignore[union-attr]
 
 DATASET_ID = re.compile(r"[0-9a-f]{24}")
 SCHEMA_ID = re.compile(r"https://ns\.adobe\.com/[A-Za-z0-9_-]+/schemas/[A-Za-z0-9_.-]+")
@@ -53,137 +91,9 @@ _MAX_TABLE_PATH = 765
 _MAX_EXPRESSION = 4096
 
 
-def camel(key: str) -> str:
-    """``start_time`` -> ``startTime`` (the native plugin's spelling)."""
-    head, *rest = key.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _pick(item: Mapping[str, Any], key: str) -> tuple[str, Any]:
-    """(spelling used, value) of ``key`` in snake_case or camelCase; (snake, None) if absent."""
-    if key in item:
-        return key, item[key]
-    other = camel(key)
-    if other in item:
-        return other, item[other]
-    return key, None
-
-
 def either(item: Mapping[str, Any], key: str) -> Any:
     """``key``'s value in either spelling (snake_case first), None when absent."""
-    return _pick(item, key)[1]
-
-
-def _unknown(item: Mapping[str, Any], known: tuple[str, ...], where: str) -> list[Failure]:
-    spellings = set(known) | {camel(k) for k in known}
-    return [
-        (f"{where}.{key}", f"unknown property {key!r}; the known ones are {', '.join(known)}")
-        for key in sorted(item)
-        if key not in spellings
-    ]
-
-
-def as_integer(value: object) -> int | None:
-    """``value`` as an int if it is one (an integral float counts, a bool does not), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
-# --- schedule -------------------------------------------------------------------------------------
-
-
-def start_time_epoch(value: object) -> int | None:
-    """Epoch seconds of a start time (epoch seconds, or ISO-8601 in UTC), or None if invalid."""
-    number = as_integer(value)
-    if number is not None:
-        return _latest(number) if number >= 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return _latest(decimal_int(text))
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or moment.utcoffset() != timezone.utc.utcoffset(None):
-        return None
-    return int(moment.timestamp())
-
-
-def _latest(epoch: int | None) -> int | None:
-    # Past 9999-12-31T23:59:59Z is no time Flow Service (or datetime) can hold.
-    return epoch if epoch is not None and epoch <= LATEST_EPOCH else None
-
-
-def start_time_problem(value: object, key: str = "start_time") -> str | None:
-    """Why ``value`` is not a UTC start time, or None."""
-    if start_time_epoch(value) is not None:
-        return None
-    return (
-        f"{key} must be a UTC time: epoch seconds (e.g. 1767225600) or ISO-8601 ending in Z or "
-        f"+00:00 (e.g. 2026-01-01T00:00:00Z), got {value!r}"
-    )
-
-
-def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure]:
-    """Every way ``schedule`` breaks Adobe's schedule rules (see the module docstring)."""
-    if not isinstance(schedule, Mapping):
-        return [(where, f"{where} must be an object with start_time, frequency, interval, "
-                        "backfill")]
-    failures = _unknown(schedule, SCHEDULE_KEYS, where)
-    key, start = _pick(schedule, "start_time")
-    if start is None:
-        failures.append((f"{where}.{key}", f"{key} is required (UTC, e.g. 2026-01-01T00:00:00Z)"))
-    else:
-        reason = start_time_problem(start, key)
-        if reason:
-            failures.append((f"{where}.{key}", reason))
-    frequency = schedule.get("frequency")
-    if frequency not in FREQUENCIES:
-        failures.append((
-            f"{where}.frequency",
-            f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}",
-        ))
-    interval = schedule.get("interval")
-    backfill = schedule.get("backfill")
-    if backfill is not None and not isinstance(backfill, bool):
-        failures.append((f"{where}.backfill", f"backfill must be true or false, got {backfill!r}"))
-    if frequency == "once":
-        if backfill is True:
-            failures.append((f"{where}.backfill",
-                             "backfill is not allowed when frequency is once; remove it"))
-        if interval is not None and as_integer(interval) is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
-        return failures
-    if isinstance(frequency, str) and frequency in MIN_INTERVAL:
-        least = MIN_INTERVAL[str(frequency)]
-        number = as_integer(interval)
-        if interval is None:
-            failures.append((f"{where}.interval",
-                             f"interval is required when frequency is {frequency} "
-                             f"(at least {least})"))
-        elif number is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
-        elif number < least:
-            failures.append((f"{where}.interval",
-                             f"interval must be at least {least} when frequency is {frequency}, "
-                             f"got {number}"))
-    return failures
-
-
-def schedule_period_seconds(frequency: object, interval: object) -> int | None:
-    """Seconds between two runs, or None for ``once`` or an invalid pair."""
-    number = as_integer(interval)
-    if not isinstance(frequency, str) or frequency not in PERIOD_SECONDS or number is None \
-            or number < 1:
-        return None
-    return PERIOD_SECONDS[str(frequency)] * number
+    return pick(item, key)[1]
 
 
 # --- mappings ------------------------------------------------------------------------------------
@@ -203,8 +113,8 @@ def mapping_problems(mappings: object, where: str = "mappings") -> list[Failure]
             failures.append((at, "each mapping must be an object {source, destination, "
                                  "source_type}"))
             continue
-        failures += _unknown(mapping, MAPPING_KEYS, at)
-        type_key, source_type = _pick(mapping, "source_type")
+        failures += unknown_keys(mapping, MAPPING_KEYS, at)
+        type_key, source_type = pick(mapping, "source_type")
         if source_type not in SOURCE_TYPES:
             failures.append((f"{at}.{type_key}",
                              f"{type_key} must be ATTRIBUTE or EXPRESSION, got {source_type!r}"))
@@ -257,9 +167,9 @@ def delta_column_problems(value: object, where: str = "delta_column") -> list[Fa
     """``{name, date_format?, timezone?}``: name required, every part a non-empty string."""
     if not isinstance(value, Mapping):
         return [(where, f"{where} must be an object {{name, date_format, timezone}}")]
-    failures = _unknown(value, DELTA_COLUMN_KEYS, where)
+    failures = unknown_keys(value, DELTA_COLUMN_KEYS, where)
     for key in DELTA_COLUMN_KEYS:
-        used, item = _pick(value, key)
+        used, item = pick(value, key)
         if item is None:
             if key == "name":
                 failures.append((f"{where}.name", "name (the column that orders changes, e.g. "

@@ -71,10 +71,10 @@ def _plain_value(value: Any) -> Any:
 
 
 class LifecycleProvider(ResourceProvider):
-    """The dynamic front door of any resource of ``lifecycle.APIS``: Pulumi's dynamic provider
-    hooks over ``provider.lifecycle``. A resource's provider class subclasses it in a module of
-    its own and names its API mapping in ``API`` (the class is pickled by reference: its name and
-    module are part of the state format).
+    """The dynamic front door of any resource of ``provider.resources.REGISTRY``: Pulumi's
+    dynamic provider hooks over ``provider.lifecycle``. A resource's provider class subclasses it
+    in a module of its own and names its API mapping in ``API`` (the class is pickled by
+    reference: its name and module are part of the state format).
 
     Hooks follow the engine's contract: ``diff``/``update``/``delete`` receive the *outputs* in
     state as ``olds``/``props``; if ``create`` fails, nothing was left behind; if ``delete``

@@ -26,18 +26,19 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from provider import validation
+from provider import advice, validation
 from provider.client import Created, FlowServiceClient, Patched
 from provider.errors import ApiError, ConfigurationError, UnexpectedAnswerError
 from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
-from provider.model import Diff
 from provider.pipeline_model import STAGING_CREDENTIAL_TYPE, staging_outputs
 from provider.redaction import register
+from provider.resources.base import Changes
 
 BASE = "/data/foundation/connectors/landingzone"
 PATH = "/credentials"
 
 NOUN = "Databricks staging credentials"
+DELETES = False  # the credentials belong to the sandbox: delete makes no call
 INPUT_FIELDS = SPEC.names(SPEC.inputs)
 OUTPUT_FIELDS = SPEC.names(SPEC.outputs)
 SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)
@@ -130,12 +131,12 @@ def from_api(item: Mapping[str, Any],
 
 
 def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
-               is_unknown: Callable[[Any], bool]) -> Diff:
+               is_unknown: Callable[[Any], bool]) -> Changes:
     """A sandbox change replaces; a trigger change updates (rotates when set)."""
     register(*(str(olds[k]) for k in ("sas_token", "sas_uri") if olds.get(k)))
     changed = tuple(f for f in INPUT_FIELDS
                     if is_unknown(news.get(f)) or olds.get(f) != news.get(f))
-    return Diff(changed, tuple(f for f in changed if f in REPLACE_FIELDS))
+    return Changes(changed, tuple(f for f in changed if f in REPLACE_FIELDS))
 
 
 def rotates(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -198,9 +199,7 @@ def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
     # Sandbox names are case-insensitive (ids are made lower-case): 'Prod' in a hand-typed
     # import id is sandbox prod, and the advice below must be one that can be followed.
     if named is not None and named.lower() != sandbox.lower():
-        raise ConfigurationError(
-            f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
-            f"sandbox {sandbox.lower()!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
+        raise ConfigurationError(advice.sandbox_mismatch(id_, named, sandbox.lower()))
     return {**_call(client, "GET", sandbox), "id": id_}
 
 

@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 from provider.redaction import printable
 
+# One reading of decimal text, re-exported for the mappings.
+from provider.rules.schedule import decimal_int as decimal_int
+
 # Databricks workspace hosts on Azure, AWS and GCP.
 DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 
@@ -81,18 +84,6 @@ def check_props(props: Mapping[str, Any], rules: Mapping[str, Rule], required: S
 
 
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-
-
-def decimal_int(text: object, max_digits: int = 18) -> int | None:
-    """``text`` as a non-negative int when it is ASCII digits only and at most ``max_digits``
-    long, else None. Server text and user text may hold digits ``int()`` refuses (``'²'``
-    passes ``isdigit``) or more than Python converts (over 4300 digits): never a traceback."""
-    if not isinstance(text, str):
-        return None
-    text = text.strip()
-    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
 
 
 def value_at(props: Mapping[str, Any], path: str) -> Any:

@@ -52,14 +52,6 @@ def test_check_reasons_in_schema_words() -> None:
     assert SPEC.schema_words("name is required") == "name is required"
 
 
-def test_every_served_resource_has_its_table() -> None:
-    """The lifecycle's API mappings and the field tables list the same resources."""
-    from provider.fields import RESOURCES
-    from provider.lifecycle import APIS
-
-    assert [api.SPEC for api in APIS] == list(RESOURCES)
-
-
 def test_nested_fields_rename_both_ways() -> None:
     """Object and array-of-object fields rename their members; integral floats of integer
     members become integers (gRPC carries every number as a float)."""

@@ -14,8 +14,9 @@ from pulumi.dynamic import Resource
 
 from provider import codegen, generated, schema
 from provider import pipeline_resources as pr
-from provider.fields import DATAFLOW, RESOURCES, Field, ResourceSpec
+from provider.fields import DATAFLOW, Field, ResourceSpec
 from provider.resource import DatabricksBaseConnection
+from provider.resources import specs
 from provider.staging_resource import DatabricksStagingCredentials
 from tests.conftest import ROOT
 
@@ -27,7 +28,7 @@ RESOURCE_CLASSES: dict[str, type[Any]] = {
     "Dataflow": pr.Dataflow,
     "DatabricksStagingCredentials": DatabricksStagingCredentials,
 }
-SPECS = pytest.mark.parametrize("spec", RESOURCES, ids=[s.name for s in RESOURCES])
+SPECS = pytest.mark.parametrize("spec", specs(), ids=[s.name for s in specs()])
 
 
 def _hints(cls: type[Any]) -> dict[str, Any]:

@@ -22,18 +22,30 @@ def test_committed_generated_files_are_current() -> None:
 
 def test_check_mode_reports_a_stale_readme(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """--check fails (and writes nothing) when a generated block was edited by hand."""
+    """--check fails (and writes nothing) when a generated block was edited by hand: the
+    README's resources table or a resource's property page."""
     readme = tmp_path / "README.md"
-    edited = (ROOT / "README.md").read_text().replace("`clusterId`", "`clusterID`")
+    edited = (ROOT / "README.md").read_text().replace("`aep:index:Dataflow`",
+                                                      "`aep:index:DataFlow`")
+    assert edited != (ROOT / "README.md").read_text()
     readme.write_text(edited)
+    pages = tmp_path / schema.PAGES
+    pages.mkdir(parents=True)
+    page = pages / "DatabricksBaseConnection.md"
+    edited_page = (ROOT / schema.PAGES / page.name).read_text().replace("`clusterId`",
+                                                                         "`clusterID`")
+    assert "`clusterID`" in edited_page
+    page.write_text(edited_page)
     monkeypatch.setattr(schema, "README", readme)
     monkeypatch.setattr(schema, "ROOT", tmp_path)
     monkeypatch.setattr(schema, "SCHEMA_FILE", tmp_path / "schema.json")
     (tmp_path / "schema.json").write_text(schema.schema_text())
     assert schema.main(["--check"]) == 1
     assert readme.read_text() == edited
+    assert page.read_text() == edited_page
     assert schema.main([]) == 0
     assert schema.main(["--check"]) == 0
+    assert "`clusterId`" in page.read_text()
 
 
 def test_resource_schema_content() -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from policy import pipeline_policies
+# The pack's modules import their siblings (_registry, _schedule) as the engine runs them: with
+# the pack directory on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "policy"))
+
+from policy import _schedule, pipeline_policies
 from provider import lifecycle, staging
 from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
 
@@ -18,7 +24,7 @@ def test_policy_rule_reads_this_resources_properties() -> None:
     for name in names:
         field = SPEC.by_state(name)
         assert field is not None, name
-        assert field.schema == pipeline_policies._camel(name)
+        assert field.schema == _schedule.camel(name)
     assert set(pipeline_policies._SECRET_OUTPUTS) == {f.state for f in SPEC.fields if f.secret}
     assert SPEC.name == pipeline_policies.STAGING_CREDENTIALS
 

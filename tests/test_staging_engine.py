@@ -363,5 +363,6 @@ def test_import_reads_in_the_providers_sandbox(host: ProviderHost, emu: Emulator
     emu.clear_requests()
     with pytest.raises(HostError) as caught:
         host.read(f"{emu.org_id}/prod/dlz_databricks_source", urn, props, {})
-    assert "set sandbox_name (or aep:sandboxName) to 'prod'" in caught.value.details
+    spelled = host.wire_name("sandbox_name", urn)  # the door's spelling of the property
+    assert f"set {spelled} (or aep:sandboxName) to 'prod'" in caught.value.details
     assert landing(emu) == []

@@ -87,18 +87,13 @@ def type_name(urn: str) -> str:
 
 
 def provider_for(urn: str) -> object:
-    """A dynamic provider instance of the resource type ``urn`` names."""
-    if type_name(urn) == "DatabricksBaseConnection":
-        from provider.resource import DatabricksBaseConnectionProvider
+    """A dynamic provider instance of the resource type ``urn`` names (from the registry)."""
+    from provider.resources import by_token
 
-        return DatabricksBaseConnectionProvider()
-    if type_name(urn) == "DatabricksStagingCredentials":
-        from provider.staging_resource import DatabricksStagingCredentialsProvider
-
-        return DatabricksStagingCredentialsProvider()
-    from provider import pipeline_resources
-
-    return getattr(pipeline_resources, f"{type_name(urn)}Provider")()
+    entry = by_token(f"aep:index:{type_name(urn)}")
+    if entry is None:
+        raise ValueError(f"no registered resource is named {type_name(urn)!r}")
+    return entry.provider_class()()
 
 
 def decode_provider(blob: str) -> bytes:

@@ -33,7 +33,8 @@ import yaml
 from google.protobuf import struct_pb2
 
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
-from provider.fields import RESOURCES, ResourceSpec
+from provider.fields import ResourceSpec
+from provider.resources import specs
 from provider.testing.host import (
     SECRET_SIG,
     SECRET_VALUE,
@@ -184,7 +185,7 @@ DYNAMIC_PREFIX = "pulumi-python:dynamic/aep:"
 def spec_for(urn: str) -> ResourceSpec:
     """The field table of the resource type ``urn`` names (the base connection by default)."""
     name = type_name(urn)
-    return next((spec for spec in RESOURCES if spec.name == name), SPEC)
+    return next((spec for spec in specs() if spec.name == name), SPEC)
 
 
 def _envelope(value: Any) -> dict[str, Any]:

@@ -281,7 +281,8 @@ def test_bad_dataflow_schedule_draws_mandatory_diagnostics(
     analyzer: analyzer_pb2_grpc.AnalyzerStub,
 ) -> None:
     """The pipeline policies are served: a native Dataflow every 5 minutes in prod draws the
-    schedule rule and the frequency bound, both MANDATORY."""
+    schedule rule and the frequency bound, both MANDATORY; and, as every registered resource
+    type, the sandbox allow-list (dev only) and the protection of production."""
     configure(analyzer, DEV_ONLY)
     props = {"name": "orders", "sandboxName": "prod",
              "schedule": {"startTime": "2027-01-15T08:00:00Z", "frequency": "minute",
@@ -292,8 +293,10 @@ def test_bad_dataflow_schedule_draws_mandatory_diagnostics(
     )
     diagnostics = list(analyzer.Analyze(request, timeout=RPC_TIMEOUT).diagnostics)
     assert sorted((d.policyName, d.enforcementLevel) for d in diagnostics) == [
+        ("allowed-sandboxes", MANDATORY),
         ("dataflow-frequency", MANDATORY),
         ("dataflow-schedule", MANDATORY),
+        ("protect-production", MANDATORY),
     ]
 
 

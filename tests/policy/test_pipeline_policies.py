@@ -30,7 +30,10 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 
 
 def _load() -> ModuleType:
-    """Import policy/pipeline_policies.py by path (the pack dir is not a package)."""
+    """Import policy/pipeline_policies.py by path (the pack dir is not a package), with the pack
+    dir on ``sys.path`` as the engine puts it, for its sibling ``_registry``."""
+    if str(POLICY_DIR) not in sys.path:
+        sys.path.insert(0, str(POLICY_DIR))
     spec = importlib.util.spec_from_file_location(
         "pipeline_policies", POLICY_DIR / "pipeline_policies.py"
     )

@@ -1,0 +1,182 @@
+"""``Dataflow``: its API mapping (a ``lifecycle.ResourceApi`` over Flow Service ``/flows``).
+
+PATCH name, description, frequency, interval and mapping with ``If-Match``; ``enabled`` through
+``POST /flows/{id}/action?op=enable|disable`` after any PATCH (a create with ``enabled: false``
+disables the new flow at once); replace on everything else (the field table's replace flags,
+nested schedule members included). The bodies and read-backs are ``provider.pipeline_model``'s,
+the check rules ``provider.pipeline_rules``'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from provider import endpoints, pipeline_model, pipeline_rules, validation
+from provider.errors import ApiError
+from provider.fields import DATAFLOW
+from provider.model import iso_time
+from provider.pipeline_api import (
+    NAMED_RULES,
+    SANDBOX_RULES,
+    EntityApi,
+    IsUnknown,
+    Props,
+    keyed,
+    with_identity,
+)
+from provider.pipeline_model import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
+from provider.resources.base import Changes
+from provider.validation import Failure
+
+if TYPE_CHECKING:
+    from provider.client import Created, FlowServiceClient, Patched
+
+_DISABLE = "_disable"
+
+
+def _flow_read(item: Props, prior: Props) -> dict[str, Any]:
+    # A create body has no state, and the identity does not include ``enabled``.
+    return pipeline_model.flow_inputs({**item, "state": "enabled"}, prior)
+
+
+def _flow_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    # An unset backfill is Adobe's true (see pipeline_model.same_schedule); a run-once flow
+    # has none.
+    schedule = dict(values.get("schedule") or {})
+    if schedule.get("frequency") == "once":
+        schedule.pop("backfill", None)
+    elif schedule.get("backfill") is None:
+        schedule["backfill"] = True
+    return {**values, "schedule": schedule,
+            "flow_spec_id": values.get("flow_spec_id") or pipeline_model.CRM_TO_AEP_FLOW_SPEC_ID}
+
+
+def _mapping_version(value: object) -> str | None:
+    number = pipeline_rules.as_integer(value)
+    return None if number is not None and number >= 0 else (
+        f"mapping_version must be an integer, at least 0, got {value!r}")
+
+
+class DataflowApi(EntityApi):
+    """``Dataflow``: PATCH name/description/frequency/interval/mapping with ``If-Match``,
+    enable/disable through the action, replace on the rest."""
+
+    SPEC = DATAFLOW
+    NOUN = "dataflow"
+    COLL = with_identity(endpoints.FLOWS, DATAFLOW, _flow_read, _flow_defaults)
+    REPLACE = FLOW_REPLACE_FIELDS
+    CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")
+    RULES = {
+        **NAMED_RULES,
+        "source_connection_id": keyed(pipeline_rules.flow_object_id_problem,
+                                       "source_connection_id"),
+        "target_connection_id": keyed(pipeline_rules.flow_object_id_problem,
+                                       "target_connection_id"),
+        "flow_spec_id": keyed(pipeline_rules.flow_object_id_problem, "flow_spec_id"),
+        "schedule": pipeline_rules.schedule_problems,
+        "delta_column": pipeline_rules.delta_column_problems,
+        "mapping_set_id": keyed(pipeline_rules.mapping_set_id_problem, "mapping_set_id"),
+        "mapping_version": _mapping_version,
+        "enabled": validation.boolean_rule("enabled"),
+        **SANDBOX_RULES,
+    }
+
+    def check_inputs(self, props: Props, is_unknown: IsUnknown) -> list[Failure]:
+        """The table's rules, and a mapping version only with a mapping set."""
+        failures = super().check_inputs(props, is_unknown)
+        if props.get("mapping_version") is not None and props.get("mapping_set_id") is None:
+            failures.append(("mapping_version", "mapping_version needs mapping_set_id"))
+        return failures
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /flows`` (CRMToAEP unless told otherwise); ``_disable`` (never sent) when the
+        flow is declared disabled."""
+        body = pipeline_model.flow_body(props)
+        if props.get("enabled") is False:
+            body[_DISABLE] = True
+        return body
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Everything the flow shows; ``enabled`` from its state."""
+        return pipeline_model.flow_inputs(item, prior)
+
+    def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
+                created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
+        """Inputs, id, etag, state and times."""
+        return {**self.inputs_of(inputs), "flow_id": id_, "etag": etag, "state": state,
+                "created_at": iso_time(created_ms), "updated_at": iso_time(updated_ms)}
+
+    def from_api(self, item: Props, prior: Props) -> tuple[dict[str, Any], dict[str, Any]]:
+        """As for every entity; while the live etag is the one in state, the times in state
+        are kept (they came from the answer's Date header, which may be a second off)."""
+        outs, inputs = super().from_api(item, prior)
+        if prior.get("etag") and prior.get("etag") == outs.get("etag"):
+            for key in ("created_at", "updated_at"):
+                if prior.get(key):
+                    outs[key] = prior[key]
+        return outs, inputs
+
+    def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
+        """The schedule's parts count as ``schedule``; an unknown source, target or spec
+        replaces, an unknown schedule updates."""
+        unknown = {f for f in self.INPUT_FIELDS if is_unknown(news.get(f))}
+        known_news = {k: (olds.get(k) if k in unknown else v) for k, v in news.items()}
+        found, replace = pipeline_model.flow_changes(olds, known_news)
+        parts = {"start_time", "frequency", "interval", "backfill"}
+        changed = (found - parts) | ({"schedule"} if found & parts else set()) | unknown
+        return changed, replace or bool(unknown & set(self.REPLACE))
+
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
+        """As for every entity, with the schedule replacing when its replace-only parts do."""
+        changed, replace = self.changes(olds, news, is_unknown)
+        ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
+        if not replace:
+            return Changes(changed=ordered, replaces=())
+        updates = set(FLOW_UPDATE_FIELDS) | {"enabled"}
+        replaces = tuple(f for f in ordered if f not in updates) or ordered
+        return Changes(changed=ordered, replaces=replaces)
+
+    def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
+        """Name, description, frequency, interval, mapping."""
+        return pipeline_model.flow_patch_ops(olds, news)
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """POST the flow (enabled, as Flow Service makes it), then disable it if so declared."""
+        disable = bool(body.pop(_DISABLE, False))
+        created = client.create(self.COLL, sandbox, body)
+        return disable_after_create(client, sandbox, created) if disable else created
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """PATCH the in-place changes, then enable or disable when ``enabled`` differs from
+        the state in state."""
+        from provider.client import Patched
+
+        patched = super().update(client, sandbox, id_, etag, olds, news, applied)
+        if patched is not None:
+            etag = patched.etag
+        want = "enabled" if news.get("enabled", True) else "disabled"
+        if olds.get("state") == want and olds.get("enabled", True) == news.get("enabled", True):
+            return patched
+        acted = client.action(self.COLL, sandbox, id_,
+                              "enable" if want == "enabled" else "disable", etag,
+                              applied=lambda item: item.get("state") == want)
+        return Patched(acted.etag, acted.date_ms, {"state": want})
+
+
+def disable_after_create(client: FlowServiceClient, sandbox: str, created: Created) -> Created:
+    """Disable a flow just created with ``enabled: false``. If that fails the flow stays
+    (enabled, so the next ``pulumi up`` disables it) rather than be orphaned by an error."""
+    from provider.client import Created as Made
+
+    try:
+        acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
+                              applied=lambda item: item.get("state") == "disabled")
+    except ApiError:
+        return Made(created.id, created.etag, created.date_ms, {"state": "enabled",
+                                                                "enabled": True})
+    return Made(created.id, acted.etag, created.date_ms, {"state": "disabled"})
+
+
+DATAFLOW_API = DataflowApi()
