@@ -112,7 +112,7 @@ def test_cli_serves_and_exits_cleanly_on_signal(signum: int, tmp_path: Path) -> 
         }
         listing = f"{url}/data/foundation/flowservice/connections"
         assert requests.get(listing, headers=headers, timeout=5).status_code == 503
-        assert requests.get(listing, headers=headers, timeout=5).json() == {"items": []}
+        assert requests.get(listing, headers=headers, timeout=5).json() == {"items": [], "_links": {}}
     finally:
         process.send_signal(signum)
         _, errors = process.communicate(timeout=10)
