@@ -157,16 +157,19 @@ which sandboxes exist). Where Adobe is silent the emulator chooses, and says so 
 
 from __future__ import annotations
 
+from provider.emulator.adobe import AdobeShapes
 from provider.emulator.explore import Catalogue, Column, Table
 from provider.emulator.faults import FaultRule, Faults
 from provider.emulator.pipeline import PipelineOptions
 from provider.emulator.recording import RecordedRequest
+from provider.emulator.runs import RunOutcome
 from provider.emulator.server import CLIENT_ID, CLIENT_SECRET, ORG_ID, Emulator
 
 __all__ = [
     "CLIENT_ID",
     "CLIENT_SECRET",
     "ORG_ID",
+    "AdobeShapes",
     "Catalogue",
     "Column",
     "Emulator",
@@ -174,5 +177,6 @@ __all__ = [
     "Faults",
     "PipelineOptions",
     "RecordedRequest",
+    "RunOutcome",
     "Table",
 ]

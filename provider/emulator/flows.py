@@ -37,6 +37,8 @@ Choices where Adobe is silent or contradicts itself (options of ``PipelineOption
 ``schedule_types`` (default ``spec``) says how ``startTime``, ``interval`` and ``backfill`` read
 back, whatever type was sent: as the spec's ``ScheduleSpecDTO`` types them (integer, string,
 boolean), all as strings (the tutorials' GET examples), or all typed (``flow_specs.py``);
+a Mapping transformation's ``mappingVersion`` reads back as a string, whatever was sent (the
+flow spec types it so and Adobe's GET example shows ``"0"``);
 ``action_bumps_etag`` (default true) gives a flow a new etag when enable/disable changes it.
 """
 
@@ -348,6 +350,9 @@ class FlowService(EntityService):
                         f"Mapping set {mapping_id} version {version} does not exist in sandbox "
                         f"'{caller.sandbox}'.",
                     )
+                # The flow spec types mappingVersion as a string and Adobe's GET example reads
+                # back "0" for a flow created with 0 (update-dataflows.md).
+                params["mappingVersion"] = str(version)
             if item["name"] == "Copy":
                 delta = params.get("deltaColumn")
                 if delta is not None and (
