@@ -107,7 +107,7 @@ class RunService:
         """Make the runs of every tick of ``flow`` that has passed (see the module doc)."""
         schedule = flow.get("scheduleParams") or {}
         try:
-            start = float(schedule.get("startTime"))
+            start = float(str(schedule.get("startTime")))
             interval = int(schedule.get("interval") or 1)
         except (TypeError, ValueError):
             return
