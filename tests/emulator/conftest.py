@@ -9,14 +9,28 @@ import pytest
 import yaml
 from emulator_support import ADOBE_DOCUMENT_VARIABLES, ADOBE_DOCUMENTS, Api
 from openapi_core import OpenAPI
+from pipeline_support import FakeClock
 
-from provider.emulator import Emulator
+from provider.emulator import Emulator, PipelineOptions
 
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     """A fresh emulator on a free loopback port."""
     with Emulator(port=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A pipeline clock before ``pipeline_support.START`` that moves only when told."""
+    return FakeClock()
+
+
+@pytest.fixture
+def clocked_emu(clock: FakeClock) -> Iterator[Emulator]:
+    """A fresh emulator whose pipeline runs on ``clock`` (modules alias it as ``emu``)."""
+    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
         yield emulator
 
 

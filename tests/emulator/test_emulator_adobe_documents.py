@@ -16,7 +16,6 @@ otherwise, the check names the gap in ``GAPS`` (answers) or ``REQUEST_GAPS`` (re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,7 @@ from pipeline_support import (
     target_body,
 )
 
-from provider.emulator import Emulator, PipelineOptions
+from provider.emulator import Emulator
 
 # Operations of Adobe's other documents the project calls (method, Adobe's path template).
 CALLED: dict[str, tuple[tuple[str, str], ...]] = {"catalog": (), "schema_registry": ()}
@@ -72,16 +71,9 @@ REQUEST_GAPS: dict[tuple[str, str], str] = {
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """A clock before the flows' start."""
-    return FakeClock()
-
-
-@pytest.fixture
-def emu(clock: FakeClock) -> Iterator[Emulator]:
-    """An emulator on the fake clock."""
-    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
-        yield emulator
+def emu(clocked_emu: Emulator) -> Emulator:
+    """The emulator on the fake clock (``conftest.clocked_emu``)."""
+    return clocked_emu
 
 
 def check(document: OpenAPI, answer: requests.Response, template: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,16 +25,9 @@ from provider.emulator.pipeline import PipelineOptions
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """A clock before START."""
-    return FakeClock()
-
-
-@pytest.fixture
-def emu(clock: FakeClock) -> Iterator[Emulator]:
-    """An emulator on the fake clock."""
-    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
-        yield emulator
+def emu(clocked_emu: Emulator) -> Emulator:
+    """The emulator on the fake clock (``conftest.clocked_emu``)."""
+    return clocked_emu
 
 
 def test_create_flow_reads_back_enabled_with_spec_typed_schedule(

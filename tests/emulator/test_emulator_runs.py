@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from emulator_support import Api, flow_code
 from pipeline_support import START, FakeClock, Made, created, flow_body
 
-from provider.emulator import Emulator, PipelineOptions, RunOutcome
+from provider.emulator import Emulator, RunOutcome
 
 HOUR = 3600
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """A clock before START."""
-    return FakeClock()
-
-
-@pytest.fixture
-def emu(clock: FakeClock) -> Iterator[Emulator]:
-    """An emulator on the fake clock."""
-    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
-        yield emulator
+def emu(clocked_emu: Emulator) -> Emulator:
+    """The emulator on the fake clock (``conftest.clocked_emu``)."""
+    return clocked_emu
 
 
 def flow_item(api: Api, flow: str) -> dict[str, Any]:
