@@ -15,7 +15,9 @@ the emulator's with the same name, JSON type and nesting; error ``type`` (code),
 ``status`` are equal. ``loose`` pointers compare by type only (connector-specific content);
 ``emulator_lacks`` pointers are fields the emulator does not model and must stay absent (so the
 list is kept current); ``expect`` pointers must hold exactly that value (``TECHNICAL_ACCOUNT``:
-the emulator's technical account).
+the emulator's technical account); ``expect_absent`` pointers must not be in the answer (where
+Adobe's example leaves out what an emulator might add). A case without a response body (204)
+needs an empty answer.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def shape_problems(
 
 
 def at(document: Any, pointer: str) -> Any:
-    """The value at a JSON pointer."""
-    for part in pointer.strip("/").split("/"):
+    """The value at a JSON pointer ("" is the whole document)."""
+    for part in [p for p in pointer.strip("/").split("/") if p]:
         document = document[int(part) if isinstance(document, list) else part]
     return document

@@ -24,6 +24,11 @@ CASES = cases()
 MISSING_ID = "2a0e4c1d-0000-4000-8000-000000000000"
 NOW = 1_790_000_000.0
 TABLE = "sales.orders"
+BASE_BODY = {
+    "name": "base", "connectionSpec": {"id": DATABRICKS_SPEC_ID, "version": "1.0"},
+    "auth": {"specName": "Access Token Authentication", "params": {
+        "domain": "https://adb-1.2.azuredatabricks.net", "clusterId": "0123-456789-abc",
+        "accessToken": "dapi-corpus", "database": "sales"}}}
 
 
 class Clock:
@@ -42,7 +47,9 @@ class World:
     def __init__(self, emu: Emulator, clock: Clock) -> None:
         self.emu, self.clock = emu, clock
         self.platform = Platform(emu)
-        base = self.platform.base_connection()
+        base_created = self.platform.ok("POST", f"{FLOW}/connections", json=BASE_BODY)
+        base = base_created["id"]
+        unused = self.platform.base_connection()
         source = self.platform.ok("POST", f"{FLOW}/sourceConnections", json={
             "name": "s", "baseConnectionId": base, "data": {"format": "tabular"},
             "params": {"tableName": TABLE},
@@ -70,7 +77,8 @@ class World:
             "scheduleParams": {"startTime": self.start, "frequency": "hour", "interval": 1}})
         flow = flow_created["id"]
         self.live: dict[str, Any] = {
-            "BASE_CONNECTION_ID": base, "SOURCE_CONNECTION_ID": source,
+            "BASE_CONNECTION_ID": base, "BASE_ETAG": base_created["etag"],
+            "UNUSED_CONNECTION_ID": unused, "SOURCE_CONNECTION_ID": source,
             "TARGET_CONNECTION_ID": target, "MAPPING_SET_ID": mapping, "FLOW_ID": flow,
             "FLOW_ETAG": flow_created["etag"], "MISSING_ID": MISSING_ID,
             "DATABRICKS_SPEC_ID": DATABRICKS_SPEC_ID,
@@ -119,8 +127,9 @@ def test_the_corpus_covers_every_operation_the_brief_lists() -> None:
     names = {name.split(":", 1)[0] for name, _ in CASES}
     assert {"ims_token", "connections_create", "connections_get", "connections_test",
             "source_connections_create", "target_connections_create", "flows_create",
-            "flows_get", "flows_update", "flows_action", "runs_list", "mapping_sets_create",
-            "mapping_sets_get"} <= names
+            "flows_get", "flows_update", "flows_action", "flows_delete", "connections_update",
+            "connections_delete", "explore", "staging_credentials", "runs_list",
+            "mapping_sets_create", "mapping_sets_get"} <= names
     assert all(case.get("source") for _, case in CASES)
 
 
@@ -146,10 +155,15 @@ def test_the_emulator_answers_the_documented_shape(
     expected = case["response"]
     assert answer.status_code == expected["status"], f"{name}: {answer.text}"
     if expected.get("body") is None:
+        assert answer.content == b"", f"{name}: a body where the documented answer has none"
         return
     actual = answer.json()
     problems = shape_problems(expected["body"], actual, loose=case.get("loose"),
                               lacks=case.get("emulator_lacks", ()))
+    for pointer in case.get("expect_absent", ()):
+        parent, _, key = pointer.rpartition("/")
+        if key in at(actual, parent):
+            problems.append(f"{pointer}: present where the documented answer has none")
     for pointer, value in case.get("expect", {}).items():
         wanted = world.emu.technical_account if value == "TECHNICAL_ACCOUNT" else value
         if at(actual, pointer) != wanted:
