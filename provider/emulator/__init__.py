@@ -153,12 +153,15 @@ PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the match
 ``emu.mapping_sets(...)``, ``emu.staging_credentials(...)``, ``emu.staging_token_valid(token)``,
 ``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable), ``emu.runs``, ``emu.runs_of(flow_id)``.
 
-Adobe-documented behaviours today's client is not ready for are switches of ``AdobeShapes``
-(``adobe.py``; ``PipelineOptions(adobe=AdobeShapes.strict())``, ``--adobe NAME|all``), all off by
-default: ``missing_flow_1439``, ``schema_path_source_type``, ``techacct_creator``,
-``modified_naming``, ``short_create_answer``, ``version_default_zero``,
-``redundant_action_error``, ``refuse_state_on_create``, ``database_flow_requirements``. The
-contract corpus (``tests/contract/corpus``) is checked with every one on.
+Adobe-documented behaviours that differ from the emulator's older answers are switches of
+``AdobeShapes`` (``adobe.py``; ``PipelineOptions(adobe=AdobeShapes.strict() | .off() | ...)``,
+``--adobe NAME|all``, ``--no-adobe NAME|all``). On by default (the suite is green with them):
+``missing_flow_1439`` (a missing flow is 404 ``FLOW-1439-404``), ``modified_naming`` (Data Prep's
+``modifiedDate``/``modifiedBy``), ``redundant_action_error`` (1422-400),
+``refuse_state_on_create``. Off by default (today's client depends on the older answer):
+``schema_path_source_type``, ``techacct_creator``, ``short_create_answer``,
+``version_default_zero``, ``database_flow_requirements``. The contract corpus
+(``tests/contract/corpus``) is checked with every one on.
 
 Fidelity: modelled on Adobe's OpenAPI document ("Flow Service API - Sources"), the Destinations
 document, the tutorials and the Flow Service error catalogue. The points Adobe leaves open are

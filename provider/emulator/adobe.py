@@ -1,9 +1,10 @@
-"""Adobe-documented behaviours that today's client is not yet ready for: one switch each.
+"""Adobe-documented behaviours the emulator can also answer the older way: one switch each.
 
-The emulator answers as Adobe documents wherever the whole suite stays green with it; where an
-Adobe-faithful answer would break the client as it is today, the behaviour sits behind one of the
-switches below (all off by default; ``AdobeShapes.strict()`` turns every one on; the contract
-corpus tests run with them on). Each names the page or spec operation it follows.
+Each switch is on by default where the whole suite is green with it (``missing_flow_1439``,
+``modified_naming``, ``redundant_action_error``, ``refuse_state_on_create``) and off where the
+client as it is today depends on the older answer (the other five). ``AdobeShapes.strict()``
+turns every one on (the contract corpus tests run so), ``AdobeShapes.off()`` every one off.
+Each names the page or spec operation it follows; "Off:" says the older answer.
 
 ``missing_flow_1439``
     A dataflow that does not exist answers 404 ``FLOW-1439-404`` with the body Adobe shows for a
@@ -47,14 +48,14 @@ from dataclasses import dataclass, fields
 class AdobeShapes:
     """Which Adobe-documented behaviours not yet on by default are on (see the module doc)."""
 
-    missing_flow_1439: bool = False
+    missing_flow_1439: bool = True
     schema_path_source_type: bool = False
     techacct_creator: bool = False
-    modified_naming: bool = False
+    modified_naming: bool = True
     short_create_answer: bool = False
     version_default_zero: bool = False
-    redundant_action_error: bool = False
-    refuse_state_on_create: bool = False
+    redundant_action_error: bool = True
+    refuse_state_on_create: bool = True
     database_flow_requirements: bool = False
 
     @classmethod
@@ -63,15 +64,34 @@ class AdobeShapes:
         return cls(**{f.name: True for f in fields(cls)})
 
     @classmethod
-    def named(cls, names: list[str]) -> AdobeShapes:
-        """The switches ``names`` on (``all`` for every one); ValueError for an unknown name."""
+    def off(cls) -> AdobeShapes:
+        """Every switch off: the emulator's older answers."""
+        return cls(**{f.name: False for f in fields(cls)})
+
+    @classmethod
+    def without(cls, names: list[str]) -> AdobeShapes:
+        """The defaults with the switches ``names`` off (``all``: every one)."""
+        if "all" in names:
+            return cls.off()
+        shapes = cls()
+        for name in names:
+            if name not in cls.names():
+                raise ValueError(f"unknown Adobe behaviour {name!r}; known: {cls.names()}")
+            setattr(shapes, name, False)
+        return shapes
+
+    @classmethod
+    def named(cls, names: list[str], *, base: AdobeShapes | None = None) -> AdobeShapes:
+        """``base`` (the defaults) with the switches ``names`` on (``all``: every one);
+        ValueError for an unknown name."""
         known = [f.name for f in fields(cls)]
         if "all" in names:
             return cls.strict()
         unknown = sorted(set(names) - set(known))
         if unknown:
             raise ValueError(f"unknown Adobe behaviour(s) {unknown}; known: {known} or 'all'")
-        return cls(**{name: True for name in names})
+        chosen = {f.name: getattr(base or cls(), f.name) for f in fields(cls)}
+        return cls(**{**chosen, **{name: True for name in names}})
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -27,11 +27,11 @@ enable|disable`` (any case: the spec's enum is upper case, the tutorials lower c
 ``state``; ``If-Match`` is optional there and checked when sent; other ops are 400. DELETE
 answers the emulator's delete status.
 
-Adobe's own behaviours behind ``AdobeShapes`` switches (``adobe.py``, off by default):
-``missing_flow_1439`` (404 FLOW-1439-404 for a missing flow), ``redundant_action_error``
-(1422-400), ``refuse_state_on_create`` and ``database_flow_requirements``. ``lastRunDetails``
-``{id, state, startedAtUTC, completedAtUTC}`` is present once the flow has run (``runs.py``;
-absent before: the emulator's choice).
+Adobe's own behaviours behind ``AdobeShapes`` switches (``adobe.py``): ``missing_flow_1439``
+(404 FLOW-1439-404 for a missing flow), ``redundant_action_error`` (1422-400) and
+``refuse_state_on_create``, on by default, and ``database_flow_requirements``, off by default.
+``lastRunDetails`` ``{id, state, startedAtUTC, completedAtUTC}`` is present once the flow has
+run (``runs.py``; absent before: the emulator's choice).
 
 Choices where Adobe is silent or contradicts itself (options of ``PipelineOptions``):
 ``schedule_types`` (default ``spec``) says how ``startTime``, ``interval`` and ``backfill`` read

@@ -29,8 +29,9 @@ Options (``PipelineOptions``; ``Emulator(pipeline=PipelineOptions(...))`` / CLI 
     Whether a source connection's ``tableName`` must be a catalogue table.
 ``base_in_use_by_source`` / ``--base-in-use-by-source`` (off)
     Whether a source connection alone blocks deleting its base connection.
-``adobe`` / ``--adobe BEHAVIOUR`` (repeatable, or ``all``) (``AdobeShapes()``: every one off)
-    Adobe-documented behaviours today's client is not ready for (``adobe.py``).
+``adobe`` / ``--adobe BEHAVIOUR``, ``--no-adobe BEHAVIOUR`` (repeatable, or ``all``)
+    (``AdobeShapes()``) Adobe-documented behaviours, one switch each, four on by default
+    (``adobe.py`` says which and why).
 
 ``/runs`` and a flow's ``lastRunDetails`` come from ``runs.py`` (``emu.runs``: steerable).
 
@@ -324,6 +325,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        choices=[*AdobeShapes.names(), "all"],
                        help="turn on an Adobe-documented behaviour that is off by default "
                        "(repeatable; 'all' for every one; provider/emulator/adobe.py)")
+    group.add_argument("--no-adobe", action="append", default=[], metavar="BEHAVIOUR",
+                       choices=[*AdobeShapes.names(), "all"],
+                       help="turn off an Adobe-documented behaviour that is on by default, "
+                       "for the older answer (repeatable; 'all' for every one)")
 
 
 def options_from(args: argparse.Namespace) -> PipelineOptions:
@@ -334,7 +339,7 @@ def options_from(args: argparse.Namespace) -> PipelineOptions:
         action_bumps_etag=not args.action_keeps_etag,
         check_source_table=not args.no_check_source_table,
         base_in_use_by_source=args.base_in_use_by_source,
-        adobe=AdobeShapes.named(args.adobe),
+        adobe=AdobeShapes.named(args.adobe, base=AdobeShapes.without(args.no_adobe)),
     )
     if args.catalogue:
         try:

@@ -28,11 +28,12 @@ MakeEmu = Callable[..., Emulator]
 
 @pytest.fixture
 def make_emu() -> Iterator[MakeEmu]:
-    """Start emulators with the given Adobe switches (names), on a fake clock."""
+    """Start emulators with only the given Adobe switches (names) on, on a fake clock."""
     started: list[Emulator] = []
 
     def make(*names: str) -> Emulator:
-        options = PipelineOptions(clock=FakeClock(), adobe=AdobeShapes.named(list(names)))
+        shapes = AdobeShapes.named(list(names), base=AdobeShapes.off())
+        options = PipelineOptions(clock=FakeClock(), adobe=shapes)
         started.append(Emulator(pipeline=options).start())
         return started[-1]
 
@@ -178,16 +179,31 @@ def test_database_flows_need_delta_and_mapping_with_the_switch(make_emu: MakeEmu
     created(plain.call("POST", "/flows", json=flow_body(made.source, made.target)))
 
 
+def test_the_defaults_are_the_switches_the_suite_is_green_with() -> None:
+    """On by default: 1439, modified*, 1422, state refused; off: the five the client needs."""
+    on = {name for name in AdobeShapes.names() if getattr(AdobeShapes(), name)}
+    assert on == {"missing_flow_1439", "modified_naming", "redundant_action_error",
+                  "refuse_state_on_create"}
+
+
 def test_switches_by_name_and_from_the_command_line() -> None:
-    """AdobeShapes.named takes names or 'all' and refuses unknown ones; --adobe sets them."""
+    """named/without take names or 'all' and refuse unknown ones; --adobe/--no-adobe set them."""
     assert AdobeShapes.named(["all"]) == AdobeShapes.strict()
-    assert AdobeShapes.named(["modified_naming"]).modified_naming is True
+    assert AdobeShapes.named(["techacct_creator"]).techacct_creator is True
     assert AdobeShapes.named([]) == AdobeShapes()
+    assert AdobeShapes.without(["all"]) == AdobeShapes.off()
+    assert AdobeShapes.without(["missing_flow_1439"]).missing_flow_1439 is False
     with pytest.raises(ValueError, match="unknown Adobe behaviour"):
         AdobeShapes.named(["nonsense"])
+    with pytest.raises(ValueError, match="unknown Adobe behaviour"):
+        AdobeShapes.without(["nonsense"])
     parser = argparse.ArgumentParser()
     pipeline_cli.add_arguments(parser)
-    args = parser.parse_args(["--adobe", "missing_flow_1439", "--adobe", "techacct_creator"])
+    args = parser.parse_args(["--adobe", "techacct_creator", "--no-adobe", "missing_flow_1439"])
     options = pipeline_cli.options_from(args)
-    assert options.adobe == AdobeShapes(missing_flow_1439=True, techacct_creator=True)
+    assert options.adobe.techacct_creator is True
+    assert options.adobe.missing_flow_1439 is False
+    assert options.adobe.modified_naming is True  # the other defaults stay
     assert pipeline_cli.options_from(parser.parse_args([])).adobe == AdobeShapes()
+    off = pipeline_cli.options_from(parser.parse_args(["--no-adobe", "all"])).adobe
+    assert off == AdobeShapes.off()

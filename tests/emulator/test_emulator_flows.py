@@ -244,7 +244,7 @@ def test_connections_in_use_cannot_be_deleted_until_the_flow_is(emu: Emulator, a
         assert flow_code(answer) == "1418-400", path
         assert made.flow in answer.json()["errorMessage"]
     assert api.call("DELETE", f"/flows/{made.flow}").status_code == 204
-    assert flow_code(api.call("GET", f"/flows/{made.flow}")) == "1101-404"
+    assert flow_code(api.call("GET", f"/flows/{made.flow}")) == "1439-404"  # Adobe's code
     for path in (f"/sourceConnections/{made.source}", f"/targetConnections/{made.target}",
                  f"/connections/{made.base}"):
         assert api.call("DELETE", path).status_code == 204, path
@@ -265,7 +265,7 @@ def test_flows_are_isolated_and_listed(make_api: Any) -> None:
     prod, dev = make_api("prod"), make_api("dev")
     made = Made(prod)
     assert dev.call("GET", "/flows").json() == {"items": [], "_links": {}}
-    assert flow_code(dev.call("GET", f"/flows/{made.flow}")) == "1101-404"
+    assert flow_code(dev.call("GET", f"/flows/{made.flow}")) == "1439-404"  # Adobe's code
     listed = prod.call("GET", "/flows?property=scheduleParams.frequency==hour").json()
     assert [f["id"] for f in listed["items"]] == [made.flow]
 
