@@ -34,7 +34,7 @@ from bench.pipeline import pipeline
 from provider import testing
 from provider.emulator import Emulator
 from provider.emulator.faults import Decision, Faults
-from provider.testing import Engine, ProviderHost
+from provider.testing import Engine, HostError, ProviderHost
 from provider.testing.engine import Entry
 
 IMS_PREFIX = "/ims"
@@ -104,25 +104,31 @@ def fleet_emulator(sandboxes: Sequence[str], rate_limit: int | None) -> Iterator
 
 
 def run_stack(emu: Emulator, sandbox: str, phase: str, state: dict[str, Entry],
-              resources: Mapping[str, Mapping[str, Any]]) -> bool:
-    """One ``pulumi <phase>`` of one stack in a fresh host; updates ``state``; whether the
-    stack converged (up: every resource created; preview: no change; refresh: nothing
-    changed or gone)."""
+              resources: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """One ``pulumi <phase>`` of one stack in a fresh host; updates ``state`` (with what was
+    done, also on a failure). None when the stack converged (up: every resource created;
+    preview: no change; refresh: nothing changed or gone), else the first line of what failed
+    (a provider error: the message the engine would print)."""
     with ProviderHost(ROOT) as host:
         host.configure(testing.stack_config(emu, sandbox=sandbox), secret_keys=SECRET_KEYS)
         engine = Engine(host)
         engine.state.update(state)
-        if phase == "up":
-            plan = engine.up(resources)
-            ok = not plan.failures and set(plan.steps.values()) <= {"create", "same"}
-        elif phase == "preview":
-            plan = engine.preview(resources)
-            ok = not plan.failures and set(plan.steps.values()) == {"same"}
-        else:
-            ok = set(engine.refresh().values()) == {"same"}
+        try:
+            if phase == "up":
+                plan = engine.up(resources)
+                ok = not plan.failures and set(plan.steps.values()) <= {"create", "same"}
+            elif phase == "preview":
+                plan = engine.preview(resources)
+                ok = not plan.failures and set(plan.steps.values()) == {"same"}
+            else:
+                ok = set(engine.refresh().values()) == {"same"}
+            failure = None if ok else f"{phase} of {sandbox} did not converge"
+        except HostError as error:
+            lines = [line for line in error.details.splitlines() if "Error: " in line]
+            failure = (lines[-1] if lines else error.details.splitlines()[-1]).strip()
         state.clear()
         state.update(engine.state)
-    return ok
+    return failure
 
 
 def run_phase(emu: Emulator, phase: str, states: dict[str, dict[str, Entry]],
@@ -132,14 +138,16 @@ def run_phase(emu: Emulator, phase: str, states: dict[str, dict[str, Entry]],
     throttled_before = getattr(emu.faults, "throttled", 0)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=cap) as pool:
-        results = list(pool.map(
+        failures = list(pool.map(
             lambda sandbox: run_stack(emu, sandbox, phase, states[sandbox], resources),
             list(states)))
     seconds = time.perf_counter() - started
     sent = emu.requests
+    failed = [f for f in failures if f is not None]
     return {
         "stacks": len(states),
-        "converged": sum(results),
+        "converged": len(failures) - len(failed),
+        "first_failure": failed[0] if failed else None,
         "requests": len(sent),
         "requests_by_kind": count_kinds(sent),
         "throttled_429": sum(1 for r in sent if r.status == 429),
@@ -154,8 +162,11 @@ def measure(sandboxes: int = 20, pipelines: int = 10, cap: int = 4,
     names = sandbox_names(sandboxes)
     resources = declared(pipelines)
     states: dict[str, dict[str, Entry]] = {name: {} for name in names}
+    phases: dict[str, Any] = {}
     with fleet_emulator(names, rate_limit) as emu:
-        phases = {phase: run_phase(emu, phase, states, resources, cap) for phase in PHASES}
+        for phase in PHASES:
+            print(f"bench.fleet: {phase} of {sandboxes} stacks ...", file=sys.stderr, flush=True)
+            phases[phase] = run_phase(emu, phase, states, resources, cap)
     return {"sandboxes": sandboxes, "pipelines_per_sandbox": pipelines,
             "resources_per_sandbox": len(resources), "max_parallel": cap,
             "rate_limit_per_second": rate_limit, "phases": phases}
@@ -174,6 +185,8 @@ def table(results: Mapping[str, Any]) -> str:
     for phase, fig in results["phases"].items():
         lines.append(f"{phase:<9}{fig['converged']:>6}/{fig['stacks']:<4}{fig['requests']:>10}"
                      f"{fig['throttled_429']:>7}{fig['seconds']:>9.1f}")
+    lines += [f"{phase}: first failure: {fig['first_failure']}"
+              for phase, fig in results["phases"].items() if fig["first_failure"]]
     return "\n".join(lines)
 
 

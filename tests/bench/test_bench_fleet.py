@@ -73,6 +73,7 @@ def test_tiny_fleet_run_sends_the_minimum() -> None:
     for phase in ("up", "preview", "refresh"):
         assert phases[phase]["converged"] == phases[phase]["stacks"] == 2, phase
         assert phases[phase]["throttled_429"] == 0, phase
+    assert all(fig["first_failure"] is None for fig in phases.values())
     assert phases["up"]["requests_by_kind"]["create"] == 10
     assert phases["up"]["requests"] == 12
     assert phases["preview"]["requests"] == 0

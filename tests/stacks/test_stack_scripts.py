@@ -538,18 +538,10 @@ def test_aep_venv_with_shell_syntax_is_a_path_never_a_command(tmp_path: Path, ta
     assert not marker.exists()
 
 
-def test_bare_make_prints_help_and_runs_nothing(tmp_path: Path) -> None:
-    """`make` alone prints the same help as `make help` (every target named), runs no pulumi,
-    starts no emulator and exits 0."""
-    calls = tmp_path / "calls.jsonl"
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "pulumi"
-    fake.write_text(FAKE_PULUMI)
-    fake.chmod(0o755)
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env.update({"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "PULUMI_CALLS": str(calls)})
-
+def test_bare_make_prints_help_and_runs_nothing(local_env: dict[str, str], calls: Path) -> None:
+    """`make` alone prints the same help as `make help` (every target named), runs no pulumi
+    and exits 0."""
+    env = local_env
     bare = subprocess.run(["make", "--no-print-directory"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     help_ = run_make("help", env)
