@@ -104,13 +104,14 @@ def fleet_emulator(sandboxes: Sequence[str], rate_limit: int | None) -> Iterator
 
 
 def run_stack(emu: Emulator, sandbox: str, phase: str, state: dict[str, Entry],
-              resources: Mapping[str, Mapping[str, Any]]) -> str | None:
+              resources: Mapping[str, Mapping[str, Any]], extra: Mapping[str, str]) -> str | None:
     """One ``pulumi <phase>`` of one stack in a fresh host; updates ``state`` (with what was
     done, also on a failure). None when the stack converged (up: every resource created;
     preview: no change; refresh: nothing changed or gone), else the first line of what failed
     (a provider error: the message the engine would print)."""
     with ProviderHost(ROOT) as host:
-        host.configure(testing.stack_config(emu, sandbox=sandbox), secret_keys=SECRET_KEYS)
+        host.configure(testing.stack_config(emu, sandbox=sandbox, **extra),
+                       secret_keys=SECRET_KEYS)
         engine = Engine(host)
         engine.state.update(state)
         try:
@@ -132,14 +133,15 @@ def run_stack(emu: Emulator, sandbox: str, phase: str, state: dict[str, Entry],
 
 
 def run_phase(emu: Emulator, phase: str, states: dict[str, dict[str, Entry]],
-              resources: Mapping[str, Mapping[str, Any]], cap: int) -> dict[str, Any]:
+              resources: Mapping[str, Mapping[str, Any]], cap: int,
+              extra: Mapping[str, str]) -> dict[str, Any]:
     """Every stack through ``phase``, at most ``cap`` at once; the phase's figures."""
     emu.clear_requests()
     throttled_before = getattr(emu.faults, "throttled", 0)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=cap) as pool:
         failures = list(pool.map(
-            lambda sandbox: run_stack(emu, sandbox, phase, states[sandbox], resources),
+            lambda sandbox: run_stack(emu, sandbox, phase, states[sandbox], resources, extra),
             list(states)))
     seconds = time.perf_counter() - started
     sent = emu.requests
@@ -157,8 +159,10 @@ def run_phase(emu: Emulator, phase: str, states: dict[str, dict[str, Entry]],
 
 
 def measure(sandboxes: int = 20, pipelines: int = 10, cap: int = 4,
-            rate_limit: int | None = 20) -> dict[str, Any]:
-    """The fleet's three phases; every figure as a JSON-ready dict."""
+            rate_limit: int | None = 20, retry_attempts: int | None = None) -> dict[str, Any]:
+    """The fleet's three phases; every figure as a JSON-ready dict. ``retry_attempts`` sets
+    each stack's ``aep:retryAttempts`` (the provider's default when None)."""
+    extra = {} if retry_attempts is None else {"aep:retryAttempts": str(retry_attempts)}
     names = sandbox_names(sandboxes)
     resources = declared(pipelines)
     states: dict[str, dict[str, Entry]] = {name: {} for name in names}
@@ -166,10 +170,11 @@ def measure(sandboxes: int = 20, pipelines: int = 10, cap: int = 4,
     with fleet_emulator(names, rate_limit) as emu:
         for phase in PHASES:
             print(f"bench.fleet: {phase} of {sandboxes} stacks ...", file=sys.stderr, flush=True)
-            phases[phase] = run_phase(emu, phase, states, resources, cap)
+            phases[phase] = run_phase(emu, phase, states, resources, cap, extra)
     return {"sandboxes": sandboxes, "pipelines_per_sandbox": pipelines,
             "resources_per_sandbox": len(resources), "max_parallel": cap,
-            "rate_limit_per_second": rate_limit, "phases": phases}
+            "rate_limit_per_second": rate_limit, "retry_attempts": retry_attempts,
+            "phases": phases}
 
 
 def table(results: Mapping[str, Any]) -> str:
@@ -179,7 +184,8 @@ def table(results: Mapping[str, Any]) -> str:
         f"fleet: {results['sandboxes']} sandboxes of one org x {results['pipelines_per_sandbox']}"
         f" pipelines ({results['resources_per_sandbox']} resources a stack), at most "
         f"{results['max_parallel']} stacks at once, "
-        + (f"rate limit {limit} requests/s per org (assumed)" if limit else "no rate limit"),
+        + (f"rate limit {limit} requests/s per org (assumed)" if limit else "no rate limit")
+        + f", aep:retryAttempts {results['retry_attempts'] or 'default'}",
         f"{'phase':<9}{'converged':>11}{'requests':>10}{'429s':>7}{'seconds':>9}",
     ]
     for phase, fig in results["phases"].items():
@@ -199,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-parallel", type=int, default=4, help="stacks at once, K (4)")
     parser.add_argument("--rate-limit", type=int, default=20,
                         help="assumed gateway requests/s per org (20; 0: none)")
+    parser.add_argument("--retry-attempts", type=int,
+                        help="each stack's aep:retryAttempts (default: the provider's)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
     ignored = ignore_caller_settings(os.environ)
@@ -206,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench: ignoring {', '.join(ignored)} (the benchmarks use their own emulator)",
               file=sys.stderr)
     results = measure(args.sandboxes, args.pipelines, args.max_parallel,
-                      args.rate_limit or None)
+                      args.rate_limit or None, args.retry_attempts)
     print(table(results))
     if args.json:
         print(json.dumps(results, indent=2))

@@ -58,11 +58,11 @@ def test_rate_limit_keeps_the_other_fault_rules() -> None:
 def test_tiny_fleet_run_sends_the_minimum() -> None:
     """2 sandboxes x 1 pipeline, one stack at a time, no limit: up creates each resource once
     (+1 token a host), preview sends nothing, refresh reads each resource once; all converge;
-    the caller's AEP_* settings are ignored."""
+    the caller's AEP_* settings are ignored; the retry setting reaches the stacks' config."""
     env = {**os.environ, "AEP_ACCESS_TOKEN": "junk-token"}
     done = subprocess.run(
         [sys.executable, "-m", "bench.fleet", "--sandboxes", "2", "--pipelines", "1",
-         "--max-parallel", "1", "--rate-limit", "0", "--json"],
+         "--max-parallel", "1", "--rate-limit", "0", "--retry-attempts", "3", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=env)
     assert done.returncode == 0, done.stderr
     assert "bench: ignoring AEP_ACCESS_TOKEN" in done.stderr
@@ -80,4 +80,5 @@ def test_tiny_fleet_run_sends_the_minimum() -> None:
     assert phases["refresh"]["requests_by_kind"]["read"] == 10
     assert phases["refresh"]["requests"] == 12
     assert table(results) in done.stdout
-    assert "no rate limit" in done.stdout
+    assert "no rate limit, aep:retryAttempts 3" in done.stdout
+    assert results["retry_attempts"] == 3
