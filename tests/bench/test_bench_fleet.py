@@ -58,7 +58,7 @@ def test_rate_limit_keeps_the_other_fault_rules() -> None:
 def test_tiny_fleet_run_sends_the_minimum() -> None:
     """2 sandboxes x 1 pipeline, one stack at a time, no limit: up creates each resource once
     (+1 token a host), preview sends nothing, refresh reads each resource once; all converge;
-    the caller's AEP_* settings are ignored; the retry setting reaches the stacks' config."""
+    the caller's AEP_* settings are ignored; the retry setting is reported."""
     env = {**os.environ, "AEP_ACCESS_TOKEN": "junk-token"}
     done = subprocess.run(
         [sys.executable, "-m", "bench.fleet", "--sandboxes", "2", "--pipelines", "1",
