@@ -15,13 +15,14 @@ from provider.errors import (
     AuthError,
     ConflictError,
     InUseError,
+    InvalidIdError,
     NotFoundError,
     TransientError,
     UnexpectedAnswerError,
 )
 from provider.settings import DEFAULT_IMS_URL
 
-__all__ = ["advise", "auth_hint", "hint_for"]
+__all__ = ["advise", "auth_hint", "hint_for", "invalid_id_hint"]
 
 _PLATFORM_URL = ("check aep:platformUrl: it must be the Experience Platform API base URL "
                  "(https://platform.adobe.io, no path), reached with no proxy that rewrites "
@@ -36,6 +37,8 @@ def advise(error: AepError, action: str, name: object, sandbox: object,
         error.with_hint(hint_for(error, action, name, sandbox, noun, adoptable=adoptable))
     elif isinstance(error, AuthError) and not error.hint:
         error.with_hint(auth_hint(error))
+    elif isinstance(error, InvalidIdError) and not error.hint:
+        error.with_hint(invalid_id_hint(error))
     return error
 
 
@@ -132,3 +135,8 @@ def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) ->
             f"this run could be identified in sandbox {sandbox!r}, and new ones can take "
             f"a moment to be listed. Look for it before running `pulumi up` again, and delete "
             f"it{adopt}.")
+
+
+def invalid_id_hint(error: InvalidIdError) -> str:
+    """The advice for an id the client refused to put in a URL."""
+    return f"Check the {error.noun} id in the stack's state or in the import"

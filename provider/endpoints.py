@@ -131,6 +131,9 @@ class Collection:
     updated_at: str = "updatedAt"
     version_key: str = "etag"  # what a create/update answer carries as the item's version
     by_name: bool = True  # the list filters by name (property=name==...)
+    # Reads of many items may share one listing (provider.http.reads); False where a listed
+    # item may differ from a read one (Data Prep: a mapping set is read at its version).
+    shared_reads: bool = True
 
     def version_of(self, item: Mapping[str, Any]) -> str | None:
         """The item's etag (Flow Service) or version (Data Prep) as a string, if present."""
@@ -187,4 +190,5 @@ FLOWS = Collection("/flows", "dataflow", flow_identity, gone=flow_gone("flows"))
 MAPPING_SETS = Collection(
     "/mappingSets", "mapping set", mapping_set_identity, base=DATA_PREP, gone=mapping_set_gone,
     paging="offset", list_key="data", wrapped=False, created_by="createdBy",
-    created_at="createdDate", updated_at="updatedDate", version_key="version", by_name=False)
+    created_at="createdDate", updated_at="updatedDate", version_key="version", by_name=False,
+    shared_reads=False)

@@ -4,6 +4,7 @@
 
     AepError                       base of everything this package raises on purpose
     ├── ConfigurationError         provider settings missing or invalid (names the keys to set)
+    │   └── InvalidIdError         an id that cannot name an item in a URL; nothing was sent
     ├── AuthError                  Adobe IMS refused or failed the token request
     └── ApiError                   Flow Service (or its gateway) answered with an error
         ├── NotFoundError          404: the item does not exist (in that sandbox)
@@ -48,6 +49,26 @@ class ConfigurationError(AepError):
     """Provider settings are missing or invalid."""
 
 
+class InvalidIdError(ConfigurationError):
+    """An item id that is not one plain path segment, refused before any request. ``noun`` is
+    the kind of item; the advice (where the id came from) is added above the client."""
+
+    def __init__(self, message: str, *, noun: str) -> None:
+        self.noun = noun
+        self.hint: str | None = None
+        super().__init__(message)
+
+    def with_hint(self, hint: str) -> InvalidIdError:
+        """Append the advice ``hint`` (once), keeping type and fields."""
+        if not self.hint:
+            self.hint = hint
+            self.args = (redact(f"{self.args[0]}. {hint}"),)
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_invalid_id, (self.args, self.noun, self.hint))
+
+
 class AuthError(AepError):
     """Adobe IMS did not issue a token.
 
@@ -84,7 +105,8 @@ class ApiError(AepError):
 
     Carries ``method``, ``path``, ``status`` (None for a transport failure), Adobe's ``code``
     (``1404-412``, ``401013``...) when the body had one, the service's ``detail`` and its
-    ``request_id``.
+    ``request_id``. ``candidates``: after a lost create, the ids of the items that may be the
+    one it made (none proven), for the advice to name.
     """
 
     def __init__(
@@ -99,8 +121,10 @@ class ApiError(AepError):
         hint: str | None = None,
         url: str | None = None,
         may_have_taken_effect: bool = False,
+        candidates: tuple[str, ...] = (),
     ) -> None:
         self.url = url
+        self.candidates = candidates
         self.may_have_taken_effect = may_have_taken_effect
         self.method = method
         self.path = path
@@ -134,7 +158,8 @@ class ApiError(AepError):
         return (
             _rebuild_api_error,
             (type(self), self.method, self.path, self.status, self.detail, self.code,
-             self.request_id, self.hint, self.args, self.url, self.may_have_taken_effect),
+             self.request_id, self.hint, self.args, self.url, self.may_have_taken_effect,
+             self.candidates),
         )
 
 
@@ -142,9 +167,10 @@ def _rebuild_api_error(
     cls: type[ApiError], method: str, path: str, status: int | None, detail: str,
     code: str | None, request_id: str | None, hint: str | None, args: tuple[object, ...],
     url: str | None = None, may_have_taken_effect: bool = False,
+    candidates: tuple[str, ...] = (),
 ) -> ApiError:
     error = cls(method, path, status, detail, code=code, request_id=request_id, hint=hint,
-                url=url, may_have_taken_effect=may_have_taken_effect)
+                url=url, may_have_taken_effect=may_have_taken_effect, candidates=candidates)
     error.args = args
     return error
 
@@ -176,4 +202,10 @@ def _rebuild_auth(args: tuple[object, ...], reason: str, status: int | None, cod
     error = AuthError.__new__(AuthError)
     error.args, error.reason, error.status = args, reason, status
     error.code, error.hint = code, hint
+    return error
+
+
+def _rebuild_invalid_id(args: tuple[object, ...], noun: str, hint: str | None) -> InvalidIdError:
+    error = InvalidIdError.__new__(InvalidIdError)
+    error.args, error.noun, error.hint = args, noun, hint
     return error

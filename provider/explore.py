@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping, Sequence
 
-from provider import explore_model
+from provider import cli, explore_model
 from provider.client import FlowServiceClient
-from provider.errors import AepError
 from provider.explore_model import ExploreAnswerError, TableDetail, TableRef
-from provider.lifecycle import client_for
-from provider.redaction import redact
-from provider.settings import ProviderSettings
 
 __all__ = ["describe_table", "list_tables", "main"]
 
@@ -65,14 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the command; 0 on success, 1 on a failure (reported on stderr), 2 on bad usage."""
     args = _parser().parse_args(argv)
-    env = os.environ if environ is None else environ
-    try:
-        settings = ProviderSettings.from_config(lambda _key: None, env)
-        sandbox = args.sandbox or settings.sandbox_name
-        if not sandbox:
-            print("error: no sandbox: pass --sandbox or set AEP_SANDBOX_NAME", file=sys.stderr)
-            return 1
-        client = client_for(settings)
+
+    def command(client: FlowServiceClient, sandbox: str) -> None:
         if args.command == "tables":
             tables = list_tables(client, sandbox, args.connection_id)
             print(explore_model.tables_json(tables) if args.json
@@ -82,10 +71,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                                     preview=args.preview)
             print(explore_model.table_json(detail) if args.json
                   else explore_model.render_table(detail))
-    except (AepError, ExploreAnswerError) as error:
-        print(f"error: {redact(str(error))}", file=sys.stderr)
-        return 1
-    return 0
+
+    return cli.run(command, args.sandbox, os.environ if environ is None else environ,
+                   (ExploreAnswerError,))
 
 
 if __name__ == "__main__":

@@ -27,12 +27,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from provider.redaction import printable
+from provider.textgrid import grid
 
 MAX_TABLES = 10_000
 MAX_COLUMNS = 5_000
 MAX_ROWS = 100
-MAX_CELL = 60
 _XDM_STRING_FORMATS = ("date", "date-time")
 
 
@@ -173,13 +172,13 @@ def render_tables(tables: Sequence[TableRef]) -> str:
     """An aligned text listing: path, name, whether it can be previewed."""
     if not tables:
         return "No tables."
-    return _grid(("PATH", "NAME", "PREVIEW"),
+    return grid(("PATH", "NAME", "PREVIEW"),
                  [(t.path, t.name, "yes" if t.can_preview else "no") for t in tables])
 
 
 def render_table(detail: TableDetail) -> str:
     """Columns with source and XDM types, then the sample rows when previewed."""
-    text = _grid(("COLUMN", "TYPE", "XDM TYPE"),
+    text = grid(("COLUMN", "TYPE", "XDM TYPE"),
                  [(c.name, c.type, c.xdm) for c in detail.columns])
     if detail.rows is None:
         return text
@@ -187,7 +186,7 @@ def render_table(detail: TableDetail) -> str:
         return text + "\n\nNo sample rows."
     names = [c.name for c in detail.columns]
     rows = [tuple(_cell(row.get(name)) for name in names) for row in detail.rows]
-    return text + "\n\n" + _grid(tuple(names), rows)
+    return text + "\n\n" + grid(tuple(names), rows)
 
 
 def _cell(value: object) -> str:
@@ -196,22 +195,6 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else json.dumps(value, default=str)
-
-
-def _clean(text: str) -> str:
-    escaped = printable(text)
-    return escaped if len(escaped) <= MAX_CELL else escaped[: MAX_CELL - 3] + "..."
-
-
-def _grid(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    # The preview's header row is the table's column names: server text like every cell.
-    header = tuple(_clean(cell) for cell in header)
-    cleaned = [tuple(_clean(cell) for cell in row) for row in rows]
-    widths = [max([len(header[i]), *(len(r[i]) for r in cleaned)]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in cleaned]
-    return "\n".join(lines)
 
 
 def _kind(value: object) -> str:

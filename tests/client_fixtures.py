@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 
-from provider.auth import DEFAULT_SCOPES, ImsTokenAuth
-from provider.client import BASE_PATH, FlowServiceClient, RetryPolicy
 from provider.emulator import Emulator
+from provider.errors import UnexpectedAnswerError
+from provider.http.auth import DEFAULT_SCOPES, ImsTokenAuth
+from provider.http.client import BASE_PATH, FlowServiceClient, RetryPolicy
 
 SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 ACCESS_TOKEN = "dapi-test-access-token-5f2b7c9e1d"
@@ -104,3 +107,29 @@ def flow_requests(emu: Emulator, sandbox: str | None = None) -> list[Any]:
 def ims_requests(emu: Emulator) -> list[Any]:
     """The IMS token requests the emulator served."""
     return [r for r in emu.requests if r.path == TOKEN_PATH]
+
+
+def count_connections(client: FlowServiceClient, sandbox: str,
+                      filters: tuple[str, ...] = ()) -> int:
+    """How many connections match all ``filters`` (``GET /connections?count=true``): one cheap
+    Flow Service call."""
+    params = [*(("property", f) for f in filters), ("count", "true")]
+    count = client.request_json("GET", BASE_PATH, "/connections", sandbox, params=params)
+    value = count.get("count")
+    if not isinstance(value, int):
+        raise UnexpectedAnswerError("GET", "/connections", 200, "the count answer has no count")
+    return value
+
+
+def source_reachable(client: FlowServiceClient, sandbox: str, id_: str) -> bool:
+    """Whether Flow Service can reach the source of connection ``id_``
+    (``GET /connections/{id}/test``; a 404 there proves nothing gone)."""
+    return client.request_json("GET", BASE_PATH, f"/connections/{id_}/test",
+                               sandbox).get("result") is True
+
+
+def jwt_with(claims: object) -> str:
+    """A JWT-shaped access token whose payload is ``claims`` (the signature is never checked)."""
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"

@@ -8,6 +8,7 @@ request it received (method, path, headers, body), so a test can prove what reac
 
 from __future__ import annotations
 
+import email.utils
 import json
 import threading
 import time
@@ -113,7 +114,9 @@ class HostileServer:
                 time.sleep(answer.trickle_head)
             return
         self._write(handler, head.encode())
-        headers = {"Connection": "close", **answer.headers}
+        # Like every HTTP/1.1 server with a clock, it dates its answers (RFC 9110 6.6.1).
+        headers = {"Connection": "close", "Date": email.utils.formatdate(usegmt=True),
+                   **answer.headers}
         if answer.endless or answer.trickle is not None:
             headers.setdefault("Transfer-Encoding", "chunked")
         else:

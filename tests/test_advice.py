@@ -13,6 +13,7 @@ from provider.errors import (
     ConfigurationError,
     ConflictError,
     InUseError,
+    InvalidIdError,
     NotFoundError,
     TransientError,
     UnexpectedAnswerError,
@@ -100,3 +101,11 @@ def test_a_lost_create_offers_adoption_only_where_the_resource_has_it(adoptable:
     error = err(TransientError, 503, method="POST", maybe=True)
     advise(error, "create", "sales", "dev", "Databricks connection", adoptable=adoptable)
     assert ("or adopt it (adopt_existing)" in str(error)) is adoptable
+
+
+def test_an_invalid_id_is_told_where_the_id_came_from() -> None:
+    """The client only states the id is not one; the advice says where to correct it."""
+    error = InvalidIdError("dataflow id '../x' is not an id; nothing was sent", noun="dataflow")
+    advise(error, "refresh", "n", "s")
+    assert str(error).endswith(
+        "nothing was sent. Check the dataflow id in the stack's state or in the import")

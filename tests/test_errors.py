@@ -7,7 +7,15 @@ import pickle
 import pytest
 
 from provider import redaction
-from provider.errors import AepError, ApiError, ConflictError, InUseError, NotFoundError
+from provider.errors import (
+    AepError,
+    ApiError,
+    ConfigurationError,
+    ConflictError,
+    InUseError,
+    InvalidIdError,
+    NotFoundError,
+)
 
 
 def conflict() -> ConflictError:
@@ -62,3 +70,23 @@ def test_pickling_keeps_type_fields_and_text(error: ApiError) -> None:
     assert (copy.method, copy.path, copy.status, copy.code) == (error.method, error.path,
                                                                  error.status, error.code)
     assert str(copy) == str(error)
+
+
+def test_pickling_keeps_the_candidates_of_a_lost_create() -> None:
+    """The ids a lost create may have made survive pickling (the advice names them)."""
+    error = ApiError("POST", "/connections", None, "lost", may_have_taken_effect=True,
+                     candidates=("c1", "c2"))
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just made
+    assert (copy.candidates, copy.may_have_taken_effect) == (("c1", "c2"), True)
+
+
+def test_an_invalid_id_is_a_configuration_fact_that_survives_pickling() -> None:
+    """An id refused before any request is a ConfigurationError naming the noun; a hint is
+    appended once and kept across pickling."""
+    error = InvalidIdError("dataflow id '../x' is not an id; nothing was sent", noun="dataflow")
+    error.with_hint("first")
+    error.with_hint("second")
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, just made
+    assert isinstance(copy, ConfigurationError)
+    assert (copy.noun, copy.hint, str(copy)) == (
+        "dataflow", "first", "dataflow id '../x' is not an id; nothing was sent. first")

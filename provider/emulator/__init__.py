@@ -1,4 +1,5 @@
-"""An offline Adobe Flow Service, Data Prep, landing zone and IMS, served on loopback.
+"""An offline Adobe Flow Service, Data Prep, landing zone, Schema Registry, Catalog and IMS,
+served on loopback.
 
 The tests, the ``local`` stack and the benchmarks talk to it exactly as they would to
 ``https://platform.adobe.io`` and ``https://ims-na1.adobelogin.com``: real HTTP/1.1 (keep-alive,
@@ -140,6 +141,16 @@ PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the match
 ``emu.source_connections(org, sandbox)``, ``emu.target_connections(...)``, ``emu.flows(...)``,
 ``emu.mapping_sets(...)``, ``emu.staging_credentials(...)``, ``emu.staging_token_valid(token)``,
 ``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable).
+
+Schema Registry and Catalog (``schema_registry.py``, ``xdm_descriptors.py``, ``catalog.py``)
+-----------------------------------------------------------------------------------------
+Behind the same gateway, faults and request log, in memory (not saved with ``--state``):
+``/data/foundation/schemaregistry`` (``/stats``, ``/tenant/fieldgroups``, ``/tenant/schemas``,
+``/tenant/descriptors``: Accept rules, a version bump on every edit, Profile enablement, only
+additive edits of a schema in use, refused deletes) and ``/data/foundation/catalog/dataSets``
+(201 with an array, GET keyed by id, Profile and Identity tags). Each module's docstring lists
+its choices where Adobe is silent; the facts and their sources are in
+``docs/reference/schema-registry-and-catalog.md``.
 
 Fidelity: modelled on Adobe's OpenAPI document ("Flow Service API - Sources"), the Destinations
 document, the tutorials and the Flow Service error catalogue. The points Adobe leaves open are

@@ -85,7 +85,12 @@ class Router:
         routes: Sequence[Routes] = (),
         sandboxes: set[str] | None = None,
     ) -> None:
-        self.routes = tuple(routes)
+        # The Schema Registry and Catalog (``schema_registry.py``, ``catalog.py``) are served
+        # beside the given routes; imported here because they import this module.
+        from provider.emulator.catalog import xdm_routes
+
+        self.xdm = xdm_routes()
+        self.routes = (*routes, *self.xdm)
         self.service = service
         self.tokens = tokens
         self.missing_sandbox = missing_sandbox

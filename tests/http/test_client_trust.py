@@ -4,6 +4,7 @@ never repeated once an id is known or unprovable, listings bounded, server text 
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from collections.abc import Mapping
@@ -11,10 +12,7 @@ from typing import Any
 
 import pytest
 
-from provider import client as client_module
 from provider import redaction
-from provider.auth import ImsTokenAuth, StaticTokenAuth
-from provider.client import FlowServiceClient, RetryPolicy
 from provider.endpoints import CONNECTIONS, FLOWS, MAPPING_SETS, SOURCE_CONNECTIONS, Collection
 from provider.errors import (
     AepError,
@@ -23,7 +21,11 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from tests.client_fixtures import FakeTime
+from provider.http import paging
+from provider.http.auth import ImsTokenAuth, StaticTokenAuth
+from provider.http.client import FlowServiceClient, RetryPolicy
+from provider.http.creates import ServerClock
+from tests.client_fixtures import FakeTime, jwt_with
 from tests.hostile import Answer, HostileServer, Script, json_answer
 
 API_KEY = "my-client"
@@ -47,8 +49,8 @@ def key(coll: Collection) -> str:
 def new_client(url: str, fake: FakeTime, **kwargs: Any) -> FlowServiceClient:
     """A client of ``url`` with a static token and an injected clock and sleep."""
     kwargs.setdefault("retry", RetryPolicy(attempts=4, total_seconds=10, base_delay=0.01))
+    kwargs.setdefault("auth", StaticTokenAuth("static-token-0123456789"))
     return FlowServiceClient(url, org_id="org@AdobeOrg", api_key=API_KEY,
-                             auth=StaticTokenAuth("static-token-0123456789"),
                              clock=fake.clock, sleep=fake.sleep, **kwargs)
 
 
@@ -124,7 +126,7 @@ UNPROVABLE = {
     "creator in another case": lambda coll: {coll.created_by: API_KEY.upper()},
     "no creation time": lambda coll: {coll.created_at: None},
     "creation time as text": lambda coll: {coll.created_at: "2026-11-29T03:30:00Z"},
-    "service clock 3 min behind": lambda coll: {coll.created_at: int(time.time() * 1000)
+    "created 3 min before the create": lambda coll: {coll.created_at: int(time.time() * 1000)
                                                 - 180_000},
 }
 
@@ -166,6 +168,82 @@ def test_lost_create_takes_a_proven_twin_and_skips_another_clients(coll: Collect
     with HostileServer(script) as srv:
         created = new_client(srv.url, FakeTime()).create(coll, "dev", BODIES[key(coll)])
     assert created.id == f"mine-{key(coll)}"
+    assert posts(srv) == 1
+
+
+# -- #20.1 / #19.2: the lost create judged in the service's time, by its technical account ----
+
+def dated(answer: Answer, offset_ms: int) -> Answer:
+    """``answer`` with a Date header from a server clock ``offset_ms`` away from ours."""
+    when = email.utils.formatdate((time.time() * 1000 + offset_ms) / 1000, usegmt=True)
+    return Answer(answer.status, {**answer.headers, "Date": when}, answer.body)
+
+
+@pytest.mark.parametrize("coll", COLLECTIONS, ids=key)
+@pytest.mark.parametrize("offset_ms", [-600_000, 600_000], ids=["behind", "ahead"])
+def test_lost_create_is_judged_in_the_services_own_time(coll: Collection, offset_ms: int) -> None:
+    """The service's clock is 10 minutes off ours: the item it stamped just now, in its own
+    time, is the lost create's and is taken; one POST."""
+    mine = item_of(coll, f"clocked-{key(coll)}-{offset_ms}",
+                   **{coll.created_at: int(time.time() * 1000) + offset_ms})
+
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        return dated(list_answer(coll, [mine]), offset_ms)
+
+    with HostileServer(script) as srv:
+        created = new_client(srv.url, FakeTime(), server_clock=ServerClock()).create(
+            coll, "dev", BODIES[key(coll)])
+    assert created.id == mine["id"]
+    assert posts(srv) == 1
+
+
+@pytest.mark.parametrize("coll", COLLECTIONS, ids=key)
+def test_lost_create_doubts_a_twin_older_in_the_services_time(coll: Collection) -> None:
+    """The service's clock is 10 minutes ahead: an item it stamped 5 minutes before the create
+    (our 'now' plus 5 minutes) is not proven: an error naming it, no second POST."""
+    twin = item_of(coll, f"older-{key(coll)}",
+                   **{coll.created_at: int(time.time() * 1000) + 300_000})
+
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        return dated(list_answer(coll, [twin]), 600_000)
+
+    with HostileServer(script) as srv, pytest.raises(ApiError) as caught:
+        new_client(srv.url, FakeTime(), server_clock=ServerClock()).create(
+            coll, "dev", BODIES[key(coll)])
+    assert posts(srv) == 1
+    assert caught.value.candidates == (twin["id"],)
+
+
+TECH = "0A1B2C3D@techacct.adobe.com"
+
+
+@pytest.mark.parametrize(
+    ("token", "taken"),
+    [(jwt_with({"user_id": TECH, "client_id": API_KEY}), True), ("opaque-token-0123456789", False)],
+    ids=["jwt", "opaque"])
+def test_lost_mapping_set_made_by_the_tokens_technical_account(token: str, taken: bool) -> None:
+    """Data Prep records the technical account as createdBy: the token's user_id claim proves
+    the set is this caller's; with an opaque token the set is a candidate, listed, not taken."""
+    made = item_of(MAPPING_SETS, f"ms-{taken}", createdBy=TECH)
+
+    def script(method: str, path: str) -> Answer:
+        if method == "POST":
+            return Answer(drop=True)
+        return list_answer(MAPPING_SETS, [made])
+
+    with HostileServer(script) as srv:
+        client = new_client(srv.url, FakeTime(), auth=StaticTokenAuth(token),
+                            server_clock=ServerClock())
+        if taken:
+            assert client.create(MAPPING_SETS, "dev", BODIES["mappingSets"]).id == made["id"]
+        else:
+            with pytest.raises(ApiError) as caught:
+                client.create(MAPPING_SETS, "dev", BODIES["mappingSets"])
+            assert caught.value.candidates == (made["id"],)
     assert posts(srv) == 1
 
 
@@ -211,7 +289,7 @@ def test_a_listing_is_bounded_by_one_budget_not_one_per_page(coll: Collection) -
 def test_a_listing_stops_at_the_page_cap(coll: Collection, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     """A listing that does not end is cut at MAX_LIST_PAGES, whatever the time."""
-    monkeypatch.setattr(client_module, "MAX_LIST_PAGES", 3)
+    monkeypatch.setattr(paging, "MAX_LIST_PAGES", 3)
     served, script = endless(coll, None)
     with HostileServer(script) as srv, pytest.raises(UnexpectedAnswerError, match="3 pages"):
         list(new_client(srv.url, FakeTime()).list_items(coll, "dev", page_size=1))

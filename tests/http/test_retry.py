@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from provider.retry import Attempt, GaveUp, Retrier, Retryable, RetryPolicy
+from provider.http.retry import (
+    DEFAULT_POLICY,
+    IMS_RETRY,
+    RETRY_STATUSES,
+    Attempt,
+    GaveUp,
+    Retrier,
+    Retryable,
+    RetryPolicy,
+    for_ims,
+)
 from tests.client_fixtures import FakeTime
 
 
@@ -138,3 +148,18 @@ def test_an_attempt_carries_an_absolute_end_and_each_send_gets_what_is_left() ->
     Retrier(RetryPolicy(attempts=1, total_seconds=60), timeout=6.0, clock=fake.clock,
             sleep=fake.sleep).run(attempt)
     assert lefts == [6.0, 2.0, 0.0]
+
+
+def test_ims_budget_is_the_platform_budget_with_fewer_shorter_tries() -> None:
+    """IMS gets the platform's total time, at most 4 tries and a backoff never slower than it."""
+    platform = RetryPolicy(attempts=10, total_seconds=90.0, base_delay=0.1, max_delay=8.0)
+    assert for_ims(platform) == RetryPolicy(attempts=4, total_seconds=90.0, base_delay=0.1,
+                                            max_delay=2.0)
+    assert for_ims() == IMS_RETRY == RetryPolicy(attempts=4, total_seconds=60.0,
+                                                 base_delay=0.25, max_delay=2.0)
+
+
+def test_one_set_of_retryable_statuses_serves_ims_and_the_platform() -> None:
+    """429 and the gateway's 5xx are retried; other statuses are answers, not hiccups."""
+    assert frozenset({429, 500, 502, 503, 504}) == RETRY_STATUSES
+    assert RetryPolicy() == DEFAULT_POLICY

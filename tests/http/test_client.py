@@ -11,20 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from provider import redaction
-from provider.auth import StaticTokenAuth, clear_token_cache
-from provider.client import (
-    BASE_PATH,
-    CLOCK_SKEW_MS,
-    Created,
-    FlowServiceClient,
-    Patched,
-    RetryPolicy,
-    _parse_error,
-)
 from provider.emulator import Emulator
+from provider.endpoints import CONNECTIONS
 from provider.errors import (
     ApiError,
     ConflictError,
@@ -33,15 +23,26 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
+from provider.http.auth import StaticTokenAuth, clear_token_cache
+from provider.http.client import (
+    BASE_PATH,
+    Created,
+    FlowServiceClient,
+    Patched,
+    RetryPolicy,
+)
+from provider.http.creates import ServerClock
 from tests.client_fixtures import (
     ACCESS_TOKEN,
     SPEC_ID,
     FakeTime,
+    count_connections,
     databricks_body,
     flow_requests,
     ims_auth,
     make_client,
     sandbox_for,
+    source_reachable,
     start_emulator,
 )
 from tests.hostile import Answer, HostileServer, json_answer
@@ -132,7 +133,8 @@ def test_list_follows_pages_and_resends_filters(
     ids = {client.create_connection(sandbox, databricks_body(f"p{i}")).id for i in range(7)}
     client.create_connection(sandbox, databricks_body("other", database="elsewhere"))
     emu.clear_requests()
-    items = list(client.list_connections(sandbox, ("auth.params.database==acme",), page_size=3))
+    items = list(client.list_items(CONNECTIONS, sandbox, ("auth.params.database==acme",),
+                                   page_size=3))
     assert {i["id"] for i in items} == ids
     assert len(items) == 7
     gets = flow_requests(emu, sandbox)
@@ -149,17 +151,17 @@ def test_filters_are_anded(client: FlowServiceClient, sandbox: str) -> None:
     client.create_connection(sandbox, databricks_body("a", database="x"))
     client.create_connection(sandbox, databricks_body("a", database="y"))
     client.create_connection(sandbox, databricks_body("b", database="x"))
-    found = list(client.list_connections(sandbox, ("name==a", "auth.params.database==x")))
+    found = list(client.list_items(CONNECTIONS, sandbox, ("name==a", "auth.params.database==x")))
     assert [(i["name"], i["auth"]["params"]["database"]) for i in found] == [("a", "x")]
 
 
 def test_count(emu: Emulator, client: FlowServiceClient, sandbox: str) -> None:
-    """count_connections answers with one request, honouring filters."""
+    """A count (GET /connections?count=true) answers with one request, honouring filters."""
     for name in ("n1", "n2", "n1"):
         client.create_connection(sandbox, databricks_body(name))
     emu.clear_requests()
-    assert client.count_connections(sandbox) == 3
-    assert client.count_connections(sandbox, ("name==n1",)) == 2
+    assert count_connections(client, sandbox) == 3
+    assert count_connections(client, sandbox, ("name==n1",)) == 2
     assert len(flow_requests(emu, sandbox)) == 2
 
 
@@ -223,13 +225,13 @@ def test_delete_then_get_is_not_found(
         client.delete_connection(sandbox, created.id)
 
 
-def test_test_connection(client: FlowServiceClient, sandbox: str) -> None:
-    """test_connection reports the service's result."""
+def test_tested_ok(client: FlowServiceClient, sandbox: str) -> None:
+    """GET /connections/{id}/test reports the service's result."""
     ok = client.create_connection(sandbox, databricks_body("ok"))
     bad = client.create_connection(
         sandbox, databricks_body("bad", domain="https://unreachable.example.net"))
-    assert client.test_connection(sandbox, ok.id) is True
-    assert client.test_connection(sandbox, bad.id) is False
+    assert source_reachable(client, sandbox, ok.id) is True
+    assert source_reachable(client, sandbox, bad.id) is False
 
 
 def test_create_rejected_is_api_error_with_hint_and_no_secret(
@@ -288,7 +290,7 @@ def test_honours_retry_after(emu: Emulator, sandbox: str) -> None:
     fake = FakeTime()
     client = make_client(emu, clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=1, times=1, method="GET")
-    assert client.count_connections(sandbox) == 0
+    assert count_connections(client, sandbox) == 0
     assert fake.slept == [1.0]
     assert paths(emu, sandbox) == [("GET", 429), ("GET", 200)]
 
@@ -317,7 +319,7 @@ def test_gives_up_after_the_attempt_budget(emu: Emulator, sandbox: str) -> None:
                                                 max_delay=0.02))
     emu.faults.add(status=503, method="GET")
     with pytest.raises(TransientError) as caught:
-        client.count_connections(sandbox)
+        count_connections(client, sandbox)
     text = str(caught.value)
     assert "gave up after 3 attempts" in text
     assert "1103-503" in text
@@ -332,7 +334,7 @@ def test_gives_up_when_retry_after_exceeds_the_time_budget(emu: Emulator, sandbo
                          clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=429, retry_after=30, method="GET")
     with pytest.raises(TransientError) as caught:
-        client.count_connections(sandbox)
+        count_connections(client, sandbox)
     assert fake.slept == []
     assert "Retry-After" in str(caught.value)
     assert "429050" in str(caught.value)
@@ -346,7 +348,7 @@ def test_gives_up_when_the_time_budget_is_spent(emu: Emulator, sandbox: str) -> 
                                                 max_delay=0.2), clock=fake.clock, sleep=fake.sleep)
     emu.faults.add(status=503, method="GET")
     with pytest.raises(TransientError, match="retry budget was spent"):
-        client.count_connections(sandbox)
+        count_connections(client, sandbox)
     assert sum(fake.slept) <= 0.6
     assert len(flow_requests(emu, sandbox)) == len(fake.slept) + 1 < 50
 
@@ -363,6 +365,20 @@ def test_create_with_lost_answer_returns_the_committed_connection(
     (only,) = stored(emu, sandbox)
     assert (created.id, created.etag) == (only["id"], only["etag"])
     assert created.date_ms == only["createdAt"]
+    assert paths(emu, sandbox) == [("POST", 0), ("GET", 200)]
+
+
+@pytest.mark.parametrize("skew_s", [-600.0, 600.0], ids=["ours behind", "ours ahead"])
+def test_lost_create_is_found_whatever_our_clock_says(
+    emu: Emulator, sandbox: str, skew_s: float,
+) -> None:
+    """Our wall clock is 10 minutes off the service's: the window is placed in the service's
+    time (its Date headers), so the committed connection is still the one adopted."""
+    client = make_client(emu, wall=lambda: time.time() + skew_s, server_clock=ServerClock())
+    emu.faults.add(drop="after", method="POST", path="/connections", times=1)
+    created = client.create_connection(sandbox, databricks_body("skewed"))
+    (only,) = stored(emu, sandbox)
+    assert created.id == only["id"]
     assert paths(emu, sandbox) == [("POST", 0), ("GET", 200)]
 
 
@@ -439,7 +455,7 @@ def test_create_does_not_adopt_an_old_same_name_connection(tmp_path: Path) -> No
         (record,) = base.connections(base.org_id, sandbox)
     finally:
         base.stop()
-    long_ago = record["createdAt"] - 10 * CLOCK_SKEW_MS
+    long_ago = record["createdAt"] - 20 * 60_000
     record.update(createdAt=long_ago, updatedAt=long_ago)
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"format": 1, "connections": [record], "flowReferences": []}))
@@ -580,45 +596,6 @@ def test_no_secret_in_errors_reprs_or_logs(
     assert ACCESS_TOKEN in redaction.registered()
 
 
-# -- pure parsing ------------------------------------------------------------------------------
-
-
-def _response(
-    status: int, body: object, headers: dict[str, str] | None = None,
-) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    response.headers.update(headers or {})
-    return response
-
-
-@pytest.mark.parametrize(
-    ("body", "headers", "expected"),
-    [
-        ({"error_code": "401013", "message": "Oauth token is not valid"}, {"x-request-id": "r1"},
-         ("401013", "Oauth token is not valid", "r1")),
-        ({"type": "https://ns.adobe.com/aep/errors/FLOW-1404-412", "title": "Version",
-          "status": 412, "report": {"detailed-message": "stale", "request-id": "r2"},
-          "errorMessage": "stale too"}, {}, ("1404-412", "stale", "r2")),
-        ({"errorMessage": "connections not found", "errorDetails": "d"}, {},
-         (None, "connections not found", None)),
-        ({"message": "Please provide a valid spec id"}, {}, (None, "Please provide a valid spec id",
-                                                             None)),
-        ({"code": "1418-400", "message": "in use"}, {}, ("1418-400", "in use", None)),
-        ({"type": "/placeholder/type/uri", "status": 400, "title": "BadRequestError",
-          "detail": "A valid content-type must be specified"}, {},
-         (None, "A valid content-type must be specified", None)),
-        (b"<html>bad gateway</html>", {"x-request-id": "r3"},
-         (None, "<html>bad gateway</html>", "r3")),
-    ],
-)
-def test_error_bodies_are_parsed(body: object, headers: dict[str, str],
-                                 expected: tuple[Any, ...]) -> None:
-    """Gateway, Flow Service and bare error bodies yield (code, message, request id)."""
-    assert _parse_error(_response(400, body, headers)) == expected
-
-
 def test_create_against_a_refusing_host_was_never_sent() -> None:
     """Connection refused is not ambiguous: no lookup, and the error says it took no effect."""
     # Held bound but not listening for the whole test: connections are refused, and no other
@@ -707,7 +684,7 @@ def test_sandbox_404_is_never_gone() -> None:
 def test_test_endpoint_404_is_not_gone(client: FlowServiceClient, sandbox: str) -> None:
     """A 404 on /connections/{id}/test is an ApiError, never NotFoundError."""
     with pytest.raises(ApiError) as caught:
-        client.test_connection(sandbox, "missing")
+        source_reachable(client, sandbox, "missing")
     assert type(caught.value) is ApiError
     assert caught.value.status == 404
 
@@ -803,7 +780,7 @@ def test_trickling_server_costs_at_most_the_budget() -> None:
         client = hostile_client(srv.url, timeout=(1.0, 0.1),
                                 retry=RetryPolicy(attempts=2, total_seconds=5, base_delay=0.01))
         with pytest.raises(TransientError, match="deadline") as caught:
-            client.count_connections("prod")
+            count_connections(client, "prod")
     assert len(srv.seen) == 2
     assert not caught.value.may_have_taken_effect
 
@@ -815,7 +792,7 @@ def test_budget_cuts_the_attempt_deadline() -> None:
         client = hostile_client(srv.url, timeout=(1.0, 30.0), clock=time.monotonic,
                                 retry=RetryPolicy(attempts=5, total_seconds=0.1, base_delay=0.01))
         with pytest.raises(TransientError, match=r"0\.1s deadline"):
-            client.count_connections("prod")
+            count_connections(client, "prod")
 
 
 def _create_into(emu: Emulator, sandbox: str, results: list[str]) -> None:

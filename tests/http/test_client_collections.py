@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from client_fixtures import databricks_body, make_client, sandbox_for, start_emulator
 
-from provider.client import FlowServiceClient
 from provider.emulator import Emulator
 from provider.endpoints import (
     DATA_PREP,
@@ -18,6 +17,7 @@ from provider.endpoints import (
     TARGET_CONNECTIONS,
 )
 from provider.errors import ConflictError, InUseError, NotFoundError
+from provider.http.client import FlowServiceClient
 from provider.pipeline_model import (
     flow_body,
     mapping_set_body,

@@ -10,17 +10,18 @@ import pytest
 import requests
 
 from provider import redaction
-from provider.auth import (
+from provider.emulator import Emulator
+from provider.errors import ApiError, AuthError
+from provider.http.auth import (
     DEFAULT_SCOPES,
     ImsTokenAuth,
     StaticTokenAuth,
     clear_token_cache,
     token_request_count,
 )
-from provider.emulator import Emulator
-from provider.errors import ApiError, AuthError
 from tests.client_fixtures import (
     FakeTime,
+    count_connections,
     databricks_body,
     flow_requests,
     ims_auth,
@@ -66,7 +67,7 @@ def test_one_token_serves_many_calls_and_clients(emu: Emulator, sandbox: str) ->
     for _ in range(3):
         client = make_client(emu)
         for _ in range(3):
-            client.count_connections(sandbox)
+            count_connections(client, sandbox)
     assert len(ims_requests(emu)) == 1
     assert token_request_count() == 1
     assert len(flow_requests(emu)) == 9
@@ -82,7 +83,7 @@ def test_four_threads_trigger_exactly_one_token_request(emu: Emulator, sandbox: 
 
     def work() -> None:
         barrier.wait()
-        counts.append(client.count_connections(sandbox))
+        counts.append(count_connections(client, sandbox))
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
@@ -121,9 +122,9 @@ def test_request_form_is_client_credentials(emu: Emulator) -> None:
 def test_revoked_token_is_refreshed_once_and_request_resent(emu: Emulator, sandbox: str) -> None:
     """After a 401 the token is renewed and the request re-sent once, transparently."""
     client = make_client(emu)
-    client.count_connections(sandbox)
+    count_connections(client, sandbox)
     emu.revoke_tokens()
-    assert client.count_connections(sandbox) == 0
+    assert count_connections(client, sandbox) == 0
     statuses = [r.status for r in flow_requests(emu)]
     assert statuses == [200, 401, 200]
     assert len(ims_requests(emu)) == 2
@@ -133,7 +134,7 @@ def test_revoked_token_is_refreshed_once_and_request_resent(emu: Emulator, sandb
 def test_401_resend_carries_the_body(emu: Emulator, sandbox: str) -> None:
     """A create refused with 401 is re-sent with its JSON body and creates one connection."""
     client = make_client(emu)
-    client.count_connections(sandbox)
+    count_connections(client, sandbox)
     emu.revoke_tokens()
     created = client.create_connection(sandbox, databricks_body("after-401"))
     posts = [r for r in flow_requests(emu) if r.method == "POST"]
@@ -145,7 +146,7 @@ def test_401_resend_carries_the_body(emu: Emulator, sandbox: str) -> None:
 def test_concurrent_401s_refresh_the_token_once(emu: Emulator, sandbox: str) -> None:
     """Four threads meeting 401 together with the same stale token cause one new token."""
     client = make_client(emu)
-    client.count_connections(sandbox)
+    count_connections(client, sandbox)
     emu.revoke_tokens()
     # Real latency (0.2 s): the four 401s must really overlap the one token request.
     emu.faults.add(latency=0.2, path="/ims/token/v3")
@@ -155,7 +156,7 @@ def test_concurrent_401s_refresh_the_token_once(emu: Emulator, sandbox: str) -> 
     def work() -> None:
         barrier.wait()
         try:
-            client.count_connections(sandbox)
+            count_connections(client, sandbox)
         except ApiError as exc:
             errors.append(exc)
 
@@ -222,7 +223,7 @@ def test_auth_error_reaches_the_client_caller_unchanged(emu: Emulator, sandbox: 
     """A client whose credentials IMS refuses raises AuthError, not an ApiError."""
     auth = ImsTokenAuth(emu.url, emu.client_id, "wrong-secret-abcdef", DEFAULT_SCOPES)
     with pytest.raises(AuthError):
-        make_client(emu, auth=auth).count_connections(sandbox)
+        count_connections(make_client(emu, auth=auth), sandbox)
     assert flow_requests(emu) == []
 
 
@@ -230,7 +231,7 @@ def test_static_token_is_sent_as_bearer(emu: Emulator, sandbox: str) -> None:
     """StaticTokenAuth sends the given token and works while it is valid."""
     token = ims_auth(emu).token()
     client = make_client(emu, auth=StaticTokenAuth(token))
-    assert client.count_connections(sandbox) == 0
+    assert count_connections(client, sandbox) == 0
 
 
 def test_static_token_refused_gives_clear_error_once(emu: Emulator, sandbox: str) -> None:
@@ -272,7 +273,7 @@ def test_secret_and_tokens_are_registered_for_redaction(emu: Emulator) -> None:
 def test_ims_session_is_not_the_flow_session(emu: Emulator, sandbox: str) -> None:
     """IMS requests are not counted in the client's request_count."""
     client = make_client(emu, auth=ims_auth(emu, session=requests.Session()))
-    client.count_connections(sandbox)
+    count_connections(client, sandbox)
     assert client.request_count == 1
     assert len(ims_requests(emu)) == 1
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import requests
 
-from provider import transport
-from provider.retry import Retryable
+from provider.http import transport
+from provider.http.retry import Retryable
 from tests.hostile import Answer, HostileServer
 
 FAST = transport.Timeouts(connect=1.0, read=1.0)
