@@ -14,6 +14,8 @@ This module is pure data: it imports nothing from Pulumi and nothing that talks 
 
 from __future__ import annotations
 
+from provider.resources.base_connection import DATABRICKS_BASE_CONNECTION
+from provider.resources.fields import TEXT_RULE as _TEXT
 from provider.resources.fields import TYPES, Field, ResourceSpec
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
@@ -21,61 +23,6 @@ __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
            "DELTA_COLUMN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "SCHEDULE_FIELDS", "TYPES",
            "Field", "ResourceSpec"]
 
-
-_TEXT = "a non-empty string without leading or trailing spaces or control characters"
-
-DATABRICKS_BASE_CONNECTION = ResourceSpec(
-    module="aep",
-    name="DatabricksBaseConnection",
-    description="An Adobe Experience Platform Flow Service base connection to a Databricks "
-                "workspace (connection spec `e9d7ec6b-0873-4e57-ad21-b3a7c65e310b`).",
-    id_field="connection_id",
-    fields=(
-        Field("name", "name", "name", "The connection's name as AEP shows it.",
-              required=True, rule=f"{_TEXT}, at most 256 characters", stack_config=True),
-        Field("description", "description", "description", "Free text shown in AEP.",
-              rule="a non-empty string, at most 4096 characters; line breaks allowed",
-              stack_config=True),
-        Field("domain", "domain", "auth.params.domain",
-              "The Databricks workspace URL, e.g. "
-              "`https://adb-1234567890123456.7.azuredatabricks.net`.",
-              required=True, rule="an https URL of a Databricks workspace host, with no path; a "
-                                  "trailing `/` is dropped", stack_config=True),
-        Field("cluster_id", "clusterId", "auth.params.clusterId",
-              "The Databricks cluster (or SQL warehouse) id, e.g. `0123-456789-abcde123`.",
-              required=True, rule="letters, digits, `.`, `_` and `-`, at most 255 characters",
-              stack_config=True),
-        Field("access_token", "accessToken", "auth.params.accessToken",
-              "A Databricks personal access token. Flow Service masks it on read, so it cannot "
-              "be imported or refreshed.",
-              required=True, secret=True,
-              rule="no spaces or control characters, at most 4096 characters"),
-        Field("database", "database", "auth.params.database", "The Databricks database.",
-              required=True, rule=f"{_TEXT}, at most 255 characters", stack_config=True),
-        Field("catalog", "catalog", "auth.params.catalog", "The Unity Catalog name.",
-              rule=f"{_TEXT}, at most 255 characters", stack_config=True),
-        Field("sandbox_name", "sandboxName", "header:x-sandbox-name",
-              "The AEP sandbox of the connection; defaults to the provider's `aep:sandboxName`. "
-              "Changing it replaces the connection.",
-              replace=True, default="aep:sandboxName",
-              rule="lowercase letters, digits and hyphens, as AEP shows the sandbox name"),
-        Field("adopt_existing", "adoptExisting", None,
-              "On create, take over the connection of the same name in the sandbox (and bring "
-              "it to the declared values) instead of making a second one.",
-              type="boolean", rule="true or false", stack_config=True),
-        Field("connection_id", "connectionId", "id", "The Flow Service connection id.",
-              input=False),
-        Field("etag", "etag", "etag",
-              "The connection's etag; every update sends it as `If-Match`.", input=False),
-        Field("state", "state", "state", "`enabled` or `disabled`, as Flow Service reports it.",
-              input=False),
-        Field("created_at", "createdAt", "createdAt",
-              "When the connection was created (ISO-8601 UTC, to the second).", input=False),
-        Field("updated_at", "updatedAt", "updatedAt",
-              "When the connection was last changed (ISO-8601 UTC, to the second).",
-              input=False),
-    ),
-)
 
 _SANDBOX_RULE = "lowercase letters, digits and hyphens, as AEP shows the sandbox name"
 _FLOW_ID_RULE = "a Flow Service id (a lower-case UUID)"

@@ -43,10 +43,10 @@ from provider.pipeline_rules import (
     either,
     start_time_epoch,
 )
+from provider.resources.base_connection import DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
 from provider.validation import decimal_int
 
-DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 # The defaults a create fills in are the field tables' value defaults (one fact each).
 CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]

@@ -77,11 +77,11 @@ class Registered:
 
 
 def _builtin() -> tuple[Registered, ...]:
-    from provider import model, pipeline_api, staging
-    from provider.resources import dataflow
+    from provider import pipeline_api, staging
+    from provider.resources import base_connection, dataflow
 
     return (
-        Registered(model, "provider.resource:DatabricksBaseConnectionProvider"),
+        Registered(base_connection, "provider.resource:DatabricksBaseConnectionProvider"),
         Registered(pipeline_api.SOURCE_CONNECTION,
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
         Registered(pipeline_api.TARGET_CONNECTION,

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.errors import ApiError
 from provider.fields import DATAFLOW
-from provider.model import iso_time
 from provider.pipeline_api import (
     NAMED_RULES,
     SANDBOX_RULES,
@@ -27,6 +26,7 @@ from provider.pipeline_api import (
 )
 from provider.pipeline_model import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
 from provider.resources.base import Changes
+from provider.resources.base_connection import iso_time
 from provider.validation import Failure
 
 if TYPE_CHECKING:

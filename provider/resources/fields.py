@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# The rule, in words, of a plain text property (names, databases, catalogs).
+TEXT_RULE = "a non-empty string without leading or trailing spaces or control characters"
+
 
 @dataclasses.dataclass(frozen=True)
 class Field:
