@@ -45,6 +45,11 @@ from provider.pipeline_rules import (
 )
 from provider.resources.base_connection import DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
+from provider.resources.staging_credentials import (
+    STAGING_CREDENTIAL_TYPE as STAGING_CREDENTIAL_TYPE,
+)
+from provider.resources.staging_credentials import spark_conf as spark_conf
+from provider.resources.staging_credentials import staging_outputs as staging_outputs
 from provider.validation import decimal_int
 
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
@@ -53,7 +58,6 @@ CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  
 SPEC_VERSION = "1.0"
 DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
                             .value_default)  # type: ignore[union-attr]
-STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
 SOURCE_REPLACE_FIELDS = replace_fields(DATABRICKS_SOURCE_CONNECTION)
@@ -356,29 +360,6 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
     if isinstance(prior_schedule, Mapping) and same_schedule(prior_schedule, inputs["schedule"]):
         inputs["schedule"] = dict(prior_schedule)  # keep the program's spelling when equal
     return _with_sandbox(inputs, item, prior)
-
-
-# --- staging credentials --------------------------------------------------------------------------
-
-
-def spark_conf(answer: Mapping[str, Any]) -> dict[str, str]:
-    """The one Spark config entry Adobe documents for the cluster, from a credentials answer:
-    ``fs.azure.sas.<container>.<account>.blob.core.windows.net`` -> the SAS token."""
-    key = (f"fs.azure.sas.{answer['containerName']}.{answer['storageAccountName']}"
-           ".blob.core.windows.net")
-    return {key: str(answer["SASToken"])}
-
-
-def staging_outputs(answer: Mapping[str, Any]) -> dict[str, Any]:
-    """The credential outputs (the last three are secrets) from a credentials answer."""
-    return {
-        "container_name": answer["containerName"],
-        "storage_account_name": answer["storageAccountName"],
-        "expiry_date": answer.get("expiryDate"),
-        "sas_token": answer["SASToken"],
-        "sas_uri": answer.get("SASUri"),
-        "spark_conf": spark_conf(answer),
-    }
 
 
 def _with_sandbox(

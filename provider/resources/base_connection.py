@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from provider import validation
 from provider.resources.base import Changes
+from provider.resources.fields import SANDBOX_RULE, Field, ResourceSpec
 from provider.resources.fields import TEXT_RULE as _TEXT
-from provider.resources.fields import Field, ResourceSpec
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
@@ -57,7 +57,7 @@ DATABRICKS_BASE_CONNECTION = ResourceSpec(
               "The AEP sandbox of the connection; defaults to the provider's `aep:sandboxName`. "
               "Changing it replaces the connection.",
               replace=True, default="aep:sandboxName",
-              rule="lowercase letters, digits and hyphens, as AEP shows the sandbox name"),
+              rule=SANDBOX_RULE),
         Field("adopt_existing", "adoptExisting", None,
               "On create, take over the connection of the same name in the sandbox (and bring "
               "it to the declared values) instead of making a second one.",

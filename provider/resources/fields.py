@@ -15,6 +15,8 @@ from typing import Any
 
 # The rule, in words, of a plain text property (names, databases, catalogs).
 TEXT_RULE = "a non-empty string without leading or trailing spaces or control characters"
+# The rule, in words, of a sandbox name.
+SANDBOX_RULE = "lowercase letters, digits and hyphens, as AEP shows the sandbox name"
 
 
 @dataclasses.dataclass(frozen=True)
