@@ -43,6 +43,11 @@ from provider.pipeline_rules import (
     either,
     start_time_epoch,
 )
+from provider.resources.base import SPEC_VERSION as SPEC_VERSION
+from provider.resources.base import name_ops as name_ops
+from provider.resources.base import named_body as _named
+from provider.resources.base import spec_ref as _spec
+from provider.resources.base import with_sandbox as _with_sandbox
 from provider.resources.base_connection import DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
 from provider.resources.staging_credentials import (
@@ -55,7 +60,6 @@ from provider.validation import decimal_int
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 # The defaults a create fills in are the field tables' value defaults (one fact each).
 CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
-SPEC_VERSION = "1.0"
 DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
                             .value_default)  # type: ignore[union-attr]
 
@@ -67,17 +71,6 @@ FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-
-
-def _named(props: Mapping[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": props["name"]}
-    if props.get("description") is not None:
-        body["description"] = props["description"]
-    return body
-
-
-def _spec(id_: str) -> dict[str, str]:
-    return {"id": id_, "version": SPEC_VERSION}
 
 
 # --- source connection ----------------------------------------------------------------------------
@@ -262,20 +255,6 @@ def flow_body(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def name_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The JSON Patch of a ``name``/``description`` change (any Flow Service entity)."""
-    ops: list[dict[str, Any]] = []
-    if olds.get("name") != news.get("name"):
-        ops.append({"op": "replace", "path": "/name", "value": news["name"]})
-    if olds.get("description") != news.get("description"):
-        if news.get("description") is None:
-            ops.append({"op": "remove", "path": "/description"})
-        else:
-            op = "add" if olds.get("description") is None else "replace"
-            ops.append({"op": op, "path": "/description", "value": news["description"]})
-    return ops
-
-
 def flow_patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The ``PATCH /flows/{id}`` instructions for the in-place changes from ``olds`` to
     ``news`` (name, description, frequency, interval, mapping). Replace-only changes and
@@ -360,12 +339,3 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
     if isinstance(prior_schedule, Mapping) and same_schedule(prior_schedule, inputs["schedule"]):
         inputs["schedule"] = dict(prior_schedule)  # keep the program's spelling when equal
     return _with_sandbox(inputs, item, prior)
-
-
-def _with_sandbox(
-    inputs: dict[str, Any], item: Mapping[str, Any], prior: Mapping[str, Any]
-) -> dict[str, Any]:
-    sandbox = prior.get("sandbox_name") or item.get("sandboxName")
-    if sandbox is not None:
-        inputs["sandbox_name"] = sandbox
-    return {k: v for k, v in inputs.items() if v is not None}
