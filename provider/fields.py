@@ -15,10 +15,14 @@ This module imports nothing from Pulumi.
 
 from __future__ import annotations
 
+from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION
 from provider.resources.base_connection import DATABRICKS_BASE_CONNECTION
-from provider.resources.fields import SANDBOX_RULE as _SANDBOX_RULE
-from provider.resources.fields import TEXT_RULE as _TEXT
+from provider.resources.fields import FLOW_ID_RULE as _FLOW_ID_RULE
 from provider.resources.fields import TYPES, Field, ResourceSpec
+from provider.resources.fields import flow_outputs as _flow_outputs
+from provider.resources.fields import named_fields as _named
+from provider.resources.fields import sandbox_field as _sandbox
+from provider.resources.source_connection import DATABRICKS_SOURCE_CONNECTION
 from provider.resources.staging_credentials import DATABRICKS_STAGING_CREDENTIALS
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
@@ -26,59 +30,6 @@ __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
            "DELTA_COLUMN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "SCHEDULE_FIELDS", "TYPES",
            "Field", "ResourceSpec"]
 
-
-_FLOW_ID_RULE = "a Flow Service id (a lower-case UUID)"
-
-
-def _named(noun: str) -> tuple[Field, ...]:
-    return (
-        Field("name", "name", "name", f"The {noun}'s name as AEP shows it.", required=True,
-              rule=f"{_TEXT}, at most 256 characters"),
-        Field("description", "description", "description", "Free text shown in AEP.",
-              rule="a non-empty string, at most 4096 characters; line breaks allowed"),
-    )
-
-
-def _sandbox(noun: str) -> Field:
-    return Field("sandbox_name", "sandboxName", "header:x-sandbox-name",
-                 f"The AEP sandbox of the {noun}; defaults to the provider's `aep:sandboxName`. "
-                 f"Changing it replaces the {noun}.",
-                 replace=True, default="aep:sandboxName", rule=_SANDBOX_RULE)
-
-
-def _flow_outputs(noun: str, id_state: str, id_schema: str) -> tuple[Field, ...]:
-    return (
-        Field(id_state, id_schema, "id", f"The Flow Service {noun} id.", input=False),
-        Field("etag", "etag", "etag", f"The {noun}'s etag; every update sends it as `If-Match`.",
-              input=False),
-    )
-
-
-DATABRICKS_SOURCE_CONNECTION = ResourceSpec(
-    module="aep",
-    name="DatabricksSourceConnection",
-    description="A Flow Service source connection naming one Databricks table of a base "
-                "connection (`POST /sourceConnections`, data format `tabular`).",
-    id_field="source_connection_id",
-    fields=(
-        *_named("source connection"),
-        Field("base_connection_id", "baseConnectionId", "baseConnectionId",
-              "The id of the `DatabricksBaseConnection` to read from. Changing it replaces the "
-              "source connection.", required=True, replace=True, rule=_FLOW_ID_RULE),
-        Field("table_name", "tableName", "params.tableName",
-              "The table path as `python -m provider.explore tables` lists it, e.g. "
-              "`sales.orders`. Changing it replaces the source connection.",
-              required=True, replace=True,
-              rule="one to three dot-separated parts (catalog.schema.table), each letters, "
-                   "digits and `_` or back-quoted"),
-        Field("cdc_enabled", "cdcEnabled", "params.cdcEnabled",
-              "Read the table's change data feed (Azure Databricks; the table needs "
-              "`delta.enableChangeDataFeed=true`). Changing it replaces the source connection.",
-              type="boolean", replace=True, rule="true or false"),
-        _sandbox("source connection"),
-        *_flow_outputs("source connection", "source_connection_id", "sourceConnectionId"),
-    ),
-)
 
 DATA_LAKE_TARGET_CONNECTION = ResourceSpec(
     module="aep",
@@ -99,7 +50,7 @@ DATA_LAKE_TARGET_CONNECTION = ResourceSpec(
               "The schema's content type, default "
               "`application/vnd.adobe.xed-full+json;version=1`. Changing it replaces the target "
               "connection.", replace=True, rule="an XDM schema content type",
-              value_default="application/vnd.adobe.xed-full+json;version=1"),
+              value_default=DEFAULT_SCHEMA_VERSION),
         Field("format", "format", "data.format",
               "The data format, default `parquet_xdm`. Changing it replaces the target "
               "connection.", replace=True, rule="a non-empty string", value_default="parquet_xdm"),

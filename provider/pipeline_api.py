@@ -1,8 +1,8 @@
 """The API mappings of the ingestion-path resources, one object each, for ``provider.lifecycle``
 (:class:`EntityApi`, the base they share, is ``provider.resources.base``'s; still importable here).
 
-``DatabricksSourceConnection``, ``DataLakeTargetConnection`` and ``MappingSet`` here;
-``Dataflow`` in ``provider.resources.dataflow`` (still importable from here). Each object
+``DataLakeTargetConnection`` and ``MappingSet`` here; ``DatabricksSourceConnection`` and
+``Dataflow`` in ``provider.resources`` (still importable from here). Each object
 satisfies ``lifecycle.ResourceApi`` over one collection of ``provider.endpoints``,
 with the bodies, read-backs and update/replace rules of ``provider.pipeline_model`` and the check
 rules of ``provider.pipeline_rules``. What is not plain Flow Service CRUD lives here:
@@ -22,12 +22,10 @@ from typing import TYPE_CHECKING, Any
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.fields import (
     DATA_LAKE_TARGET_CONNECTION,
-    DATABRICKS_SOURCE_CONNECTION,
     MAPPING_SET,
 )
 from provider.pipeline_model import (
     MAPPING_SET_REPLACE_FIELDS,
-    SOURCE_REPLACE_FIELDS,
     TARGET_REPLACE_FIELDS,
 )
 from provider.resources.base import NAMED_RULES as NAMED_RULES
@@ -37,40 +35,12 @@ from provider.resources.base import IsUnknown as IsUnknown
 from provider.resources.base import Props as Props
 from provider.resources.base import keyed as keyed
 from provider.resources.base import with_identity as with_identity
+from provider.resources.source_connection import SOURCE_CONNECTION as SOURCE_CONNECTION
+from provider.resources.source_connection import SourceConnectionApi as SourceConnectionApi
 from provider.validation import decimal_int
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
-
-
-def _source_defaults(values: dict[str, Any]) -> dict[str, Any]:
-    # An unset cdcEnabled is Flow Service's false.
-    return {**values, "cdc_enabled": bool(values.get("cdc_enabled"))}
-
-
-class SourceConnectionApi(EntityApi):
-    """``DatabricksSourceConnection``: name and description in place, the rest replaces."""
-
-    SPEC = DATABRICKS_SOURCE_CONNECTION
-    NOUN = "Databricks source connection"
-    COLL = with_identity(endpoints.SOURCE_CONNECTIONS, DATABRICKS_SOURCE_CONNECTION,
-                       pipeline_model.source_connection_inputs, _source_defaults)
-    REPLACE = SOURCE_REPLACE_FIELDS
-    RULES = {
-        **NAMED_RULES,
-        "base_connection_id": keyed(pipeline_rules.flow_object_id_problem, "base_connection_id"),
-        "table_name": pipeline_rules.table_path_problem,
-        "cdc_enabled": validation.boolean_rule("cdc_enabled"),
-        **SANDBOX_RULES,
-    }
-
-    def create_body(self, props: Props) -> dict[str, Any]:
-        """``POST /sourceConnections`` (Databricks spec, format tabular)."""
-        return pipeline_model.source_connection_body(props)
-
-    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
-        """Name, description, base connection, table, CDC, sandbox."""
-        return pipeline_model.source_connection_inputs(item, prior)
 
 
 class TargetConnectionApi(EntityApi):
@@ -162,7 +132,6 @@ def _with_version(done: Any) -> Any:
     return done
 
 
-SOURCE_CONNECTION = SourceConnectionApi()
 TARGET_CONNECTION = TargetConnectionApi()
 MAPPING_SET_API = MappingSetApi()
 

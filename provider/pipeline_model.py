@@ -32,7 +32,6 @@ from typing import Any
 
 from provider.fields import (
     DATA_LAKE_TARGET_CONNECTION,
-    DATABRICKS_SOURCE_CONNECTION,
     DATAFLOW,
     MAPPING_SET,
 )
@@ -48,8 +47,16 @@ from provider.resources.base import name_ops as name_ops
 from provider.resources.base import named_body as _named
 from provider.resources.base import spec_ref as _spec
 from provider.resources.base import with_sandbox as _with_sandbox
-from provider.resources.base_connection import DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
+from provider.resources.source_connection import (
+    SOURCE_REPLACE_FIELDS as SOURCE_REPLACE_FIELDS,
+)
+from provider.resources.source_connection import (
+    source_connection_body as source_connection_body,
+)
+from provider.resources.source_connection import (
+    source_connection_inputs as source_connection_inputs,
+)
 from provider.resources.staging_credentials import (
     STAGING_CREDENTIAL_TYPE as STAGING_CREDENTIAL_TYPE,
 )
@@ -64,45 +71,12 @@ DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
                             .value_default)  # type: ignore[union-attr]
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
-SOURCE_REPLACE_FIELDS = replace_fields(DATABRICKS_SOURCE_CONNECTION)
 TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
 MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-
-
-# --- source connection ----------------------------------------------------------------------------
-
-
-def source_connection_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /sourceConnections`` for a Databricks table."""
-    params: dict[str, Any] = {"tableName": props["table_name"]}
-    if props.get("cdc_enabled") is not None:
-        params["cdcEnabled"] = bool(props["cdc_enabled"])
-    return {
-        **_named(props),
-        "baseConnectionId": props["base_connection_id"],
-        "data": {"format": "tabular"},
-        "params": params,
-        "connectionSpec": _spec(DATABRICKS_SPEC_ID),
-    }
-
-
-def source_connection_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live source connection shows (``sandbox_name`` from ``prior``)."""
-    params = item.get("params") or {}
-    inputs: dict[str, Any] = {
-        "name": item.get("name"),
-        "base_connection_id": item.get("baseConnectionId"),
-        "table_name": params.get("tableName"),
-    }
-    if item.get("description") is not None:
-        inputs["description"] = item["description"]
-    if params.get("cdcEnabled") is not None:
-        inputs["cdc_enabled"] = params["cdcEnabled"]
-    return _with_sandbox(inputs, item, prior)
 
 
 # --- target connection ----------------------------------------------------------------------------

@@ -1,30 +1,9 @@
-"""The source-connection and mapping-set API mappings: update vs replace, the non-CRUD
-variants (the dataflow's are in tests/resources/test_dataflow.py)."""
+"""The mapping-set API mapping: the non-CRUD variants (the source connection's and the
+dataflow's are in tests/resources/)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from provider.lifecycle import is_unknown
-from provider.pipeline_api import MAPPING_SET_API, SOURCE_CONNECTION
-
-SOURCE = "0123abcd-0000-4000-8000-000000000001"
-
-
-@pytest.mark.parametrize(("change", "replace"), [
-    ({"name": "other"}, False), ({"description": "d"}, False),
-    ({"table_name": "sales.customers"}, True), ({"cdc_enabled": True}, True),
-    ({"base_connection_id": SOURCE.replace("1", "9")}, True),
-])
-def test_source_connection_diff(change: dict[str, Any], replace: bool) -> None:
-    """A source connection renames in place and replaces on anything else."""
-    olds = {"name": "s", "base_connection_id": SOURCE, "table_name": "sales.orders",
-            "sandbox_name": "dev"}
-    found = SOURCE_CONNECTION.diff_props(olds, {**olds, **change}, is_unknown)
-    assert found.changed == tuple(change)
-    assert bool(found.replaces) is replace
+from provider.pipeline_api import MAPPING_SET_API
 
 
 def test_mapping_set_delete_makes_no_call_and_says_so() -> None:

@@ -78,11 +78,11 @@ class Registered:
 
 def _builtin() -> tuple[Registered, ...]:
     from provider import pipeline_api, staging
-    from provider.resources import base_connection, dataflow
+    from provider.resources import base_connection, dataflow, source_connection
 
     return (
         Registered(base_connection, "provider.resource:DatabricksBaseConnectionProvider"),
-        Registered(pipeline_api.SOURCE_CONNECTION,
+        Registered(source_connection.SOURCE_CONNECTION,
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
         Registered(pipeline_api.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
