@@ -15,7 +15,6 @@ This module imports nothing from Pulumi.
 
 from __future__ import annotations
 
-from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION
 from provider.resources.base_connection import DATABRICKS_BASE_CONNECTION
 from provider.resources.fields import FLOW_ID_RULE as _FLOW_ID_RULE
 from provider.resources.fields import TYPES, Field, ResourceSpec
@@ -24,40 +23,13 @@ from provider.resources.fields import named_fields as _named
 from provider.resources.fields import sandbox_field as _sandbox
 from provider.resources.source_connection import DATABRICKS_SOURCE_CONNECTION
 from provider.resources.staging_credentials import DATABRICKS_STAGING_CREDENTIALS
+from provider.resources.target_connection import DATA_LAKE_TARGET_CONNECTION
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
            "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATA_LAKE_TARGET_CONNECTION",
            "DELTA_COLUMN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "SCHEDULE_FIELDS", "TYPES",
            "Field", "ResourceSpec"]
 
-
-DATA_LAKE_TARGET_CONNECTION = ResourceSpec(
-    module="aep",
-    name="DataLakeTargetConnection",
-    description="A Flow Service target connection to an AEP dataset in the Data Lake "
-                "(connection spec `c604ff05-7f1a-43c0-8e18-33bf874cb11c`).",
-    id_field="target_connection_id",
-    fields=(
-        *_named("target connection"),
-        Field("dataset_id", "datasetId", "params.dataSetId",
-              "The Catalog dataset id the data lands in. Changing it replaces the target "
-              "connection.", required=True, replace=True,
-              rule="24 lower-case hex digits"),
-        Field("schema_id", "schemaId", "data.schema.id",
-              "The `$id` of the dataset's XDM schema. Changing it replaces the target "
-              "connection.", required=True, replace=True, rule="an XDM schema `$id` URI"),
-        Field("schema_version", "schemaVersion", "data.schema.version",
-              "The schema's content type, default "
-              "`application/vnd.adobe.xed-full+json;version=1`. Changing it replaces the target "
-              "connection.", replace=True, rule="an XDM schema content type",
-              value_default=DEFAULT_SCHEMA_VERSION),
-        Field("format", "format", "data.format",
-              "The data format, default `parquet_xdm`. Changing it replaces the target "
-              "connection.", replace=True, rule="a non-empty string", value_default="parquet_xdm"),
-        _sandbox("target connection"),
-        *_flow_outputs("target connection", "target_connection_id", "targetConnectionId"),
-    ),
-)
 
 MAPPING_RULE_FIELDS = (
     Field("source", "source", None, "A source column, or an expression with `EXPRESSION`.",

@@ -1,7 +1,7 @@
 """The API mappings of the ingestion-path resources, one object each, for ``provider.lifecycle``
 (:class:`EntityApi`, the base they share, is ``provider.resources.base``'s; still importable here).
 
-``DataLakeTargetConnection`` and ``MappingSet`` here; ``DatabricksSourceConnection`` and
+``MappingSet`` here; ``DatabricksSourceConnection``, ``DataLakeTargetConnection`` and
 ``Dataflow`` in ``provider.resources`` (still importable from here). Each object
 satisfies ``lifecycle.ResourceApi`` over one collection of ``provider.endpoints``,
 with the bodies, read-backs and update/replace rules of ``provider.pipeline_model`` and the check
@@ -19,14 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from provider import endpoints, pipeline_model, pipeline_rules, validation
+from provider import endpoints, pipeline_model, pipeline_rules
 from provider.fields import (
-    DATA_LAKE_TARGET_CONNECTION,
     MAPPING_SET,
 )
 from provider.pipeline_model import (
     MAPPING_SET_REPLACE_FIELDS,
-    TARGET_REPLACE_FIELDS,
 )
 from provider.resources.base import NAMED_RULES as NAMED_RULES
 from provider.resources.base import SANDBOX_RULES as SANDBOX_RULES
@@ -37,36 +35,12 @@ from provider.resources.base import keyed as keyed
 from provider.resources.base import with_identity as with_identity
 from provider.resources.source_connection import SOURCE_CONNECTION as SOURCE_CONNECTION
 from provider.resources.source_connection import SourceConnectionApi as SourceConnectionApi
+from provider.resources.target_connection import TARGET_CONNECTION as TARGET_CONNECTION
+from provider.resources.target_connection import TargetConnectionApi as TargetConnectionApi
 from provider.validation import decimal_int
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
-
-
-class TargetConnectionApi(EntityApi):
-    """``DataLakeTargetConnection``: name and description in place, the rest replaces."""
-
-    SPEC = DATA_LAKE_TARGET_CONNECTION
-    NOUN = "Data Lake target connection"
-    COLL = with_identity(endpoints.TARGET_CONNECTIONS, DATA_LAKE_TARGET_CONNECTION,
-                       pipeline_model.target_connection_inputs)
-    REPLACE = TARGET_REPLACE_FIELDS
-    RULES = {
-        **NAMED_RULES,
-        "dataset_id": keyed(pipeline_rules.dataset_id_problem, "dataset_id"),
-        "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
-        "schema_version": keyed(pipeline_rules.schema_version_problem, "schema_version"),
-        "format": validation.text_rule("format", validation.MAX_IDENTIFIER),
-        **SANDBOX_RULES,
-    }
-
-    def create_body(self, props: Props) -> dict[str, Any]:
-        """``POST /targetConnections`` (Data Lake spec)."""
-        return pipeline_model.target_connection_body(props)
-
-    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
-        """Name, description, dataset, schema and its version, format, sandbox."""
-        return pipeline_model.target_connection_inputs(item, prior)
 
 
 class MappingSetApi(EntityApi):
@@ -132,7 +106,6 @@ def _with_version(done: Any) -> Any:
     return done
 
 
-TARGET_CONNECTION = TargetConnectionApi()
 MAPPING_SET_API = MappingSetApi()
 
 

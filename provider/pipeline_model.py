@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from provider.fields import (
-    DATA_LAKE_TARGET_CONNECTION,
     DATAFLOW,
     MAPPING_SET,
 )
@@ -62,54 +61,32 @@ from provider.resources.staging_credentials import (
 )
 from provider.resources.staging_credentials import spark_conf as spark_conf
 from provider.resources.staging_credentials import staging_outputs as staging_outputs
+from provider.resources.target_connection import (
+    DATA_LAKE_SPEC_ID as DATA_LAKE_SPEC_ID,
+)
+from provider.resources.target_connection import (
+    DEFAULT_TARGET_FORMAT as DEFAULT_TARGET_FORMAT,
+)
+from provider.resources.target_connection import (
+    TARGET_REPLACE_FIELDS as TARGET_REPLACE_FIELDS,
+)
+from provider.resources.target_connection import (
+    target_connection_body as target_connection_body,
+)
+from provider.resources.target_connection import (
+    target_connection_inputs as target_connection_inputs,
+)
 from provider.validation import decimal_int
 
-DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 # The defaults a create fills in are the field tables' value defaults (one fact each).
 CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
-DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
-                            .value_default)  # type: ignore[union-attr]
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
-TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
 MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-
-
-# --- target connection ----------------------------------------------------------------------------
-
-
-def target_connection_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /targetConnections`` for a Data Lake dataset with its XDM schema."""
-    return {
-        **_named(props),
-        "data": {
-            "format": props.get("format") or DEFAULT_TARGET_FORMAT,
-            "schema": {"id": props["schema_id"],
-                       "version": props.get("schema_version") or DEFAULT_SCHEMA_VERSION},
-        },
-        "params": {"dataSetId": props["dataset_id"]},
-        "connectionSpec": _spec(DATA_LAKE_SPEC_ID),
-    }
-
-
-def target_connection_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live target connection shows."""
-    data = item.get("data") or {}
-    schema = data.get("schema") or {}
-    inputs: dict[str, Any] = {
-        "name": item.get("name"),
-        "dataset_id": (item.get("params") or {}).get("dataSetId"),
-        "schema_id": schema.get("id"),
-        "schema_version": schema.get("version") or DEFAULT_SCHEMA_VERSION,
-        "format": data.get("format") or DEFAULT_TARGET_FORMAT,
-    }
-    if item.get("description") is not None:
-        inputs["description"] = item["description"]
-    return _with_sandbox(inputs, item, prior)
 
 
 # --- mapping set ----------------------------------------------------------------------------------

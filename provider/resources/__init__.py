@@ -78,13 +78,18 @@ class Registered:
 
 def _builtin() -> tuple[Registered, ...]:
     from provider import pipeline_api, staging
-    from provider.resources import base_connection, dataflow, source_connection
+    from provider.resources import (
+        base_connection,
+        dataflow,
+        source_connection,
+        target_connection,
+    )
 
     return (
         Registered(base_connection, "provider.resource:DatabricksBaseConnectionProvider"),
         Registered(source_connection.SOURCE_CONNECTION,
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
-        Registered(pipeline_api.TARGET_CONNECTION,
+        Registered(target_connection.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
         Registered(pipeline_api.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
