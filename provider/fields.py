@@ -21,6 +21,7 @@ from provider.resources.fields import TYPES, Field, ResourceSpec
 from provider.resources.fields import flow_outputs as _flow_outputs
 from provider.resources.fields import named_fields as _named
 from provider.resources.fields import sandbox_field as _sandbox
+from provider.resources.mapping_set import MAPPING_RULE_FIELDS, MAPPING_SET
 from provider.resources.source_connection import DATABRICKS_SOURCE_CONNECTION
 from provider.resources.staging_credentials import DATABRICKS_STAGING_CREDENTIALS
 from provider.resources.target_connection import DATA_LAKE_TARGET_CONNECTION
@@ -30,40 +31,6 @@ __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
            "DELTA_COLUMN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "SCHEDULE_FIELDS", "TYPES",
            "Field", "ResourceSpec"]
 
-
-MAPPING_RULE_FIELDS = (
-    Field("source", "source", None, "A source column, or an expression with `EXPRESSION`.",
-          required=True, rule="a non-empty string"),
-    Field("destination", "destination", None, "The XDM field path, e.g. `_acme.orderId`.",
-          required=True, rule="an XDM field path, each mapped once"),
-    Field("source_type", "sourceType", None, "`ATTRIBUTE` (a column) or `EXPRESSION`.",
-          required=True, rule="ATTRIBUTE or EXPRESSION"),
-)
-
-MAPPING_SET = ResourceSpec(
-    module="aep",
-    name="MappingSet",
-    description="A Data Prep mapping set (`/data/foundation/conversion/mappingSets`): how "
-                "source columns become XDM fields. An update stores a new version; Adobe has "
-                "no DELETE, so deleting it only removes it from the stack (and says so).",
-    id_field="mapping_set_id",
-    fields=(
-        Field("schema_id", "schemaId", "outputSchema.schemaRef.id",
-              "The `$id` of the XDM schema the mappings write.", required=True,
-              rule="an XDM schema `$id` URI"),
-        Field("mappings", "mappings", "mappings",
-              "The mapping rules, each `{source, destination, source_type}`.",
-              type="array", items=MAPPING_RULE_FIELDS, type_name="MappingRule", required=True,
-              rule="a non-empty list; `source_type` ATTRIBUTE or EXPRESSION; destinations "
-                   "distinct"),
-        _sandbox("mapping set"),
-        Field("mapping_set_id", "mappingSetId", "id", "The Data Prep mapping set id.",
-              input=False),
-        Field("version", "version", "version",
-              "The mapping set's current version (0 at create, +1 per update); a dataflow "
-              "names it as `mapping_version`.", type="integer", input=False),
-    ),
-)
 
 SCHEDULE_FIELDS = (
     Field("start_time", "startTime", None,

@@ -32,10 +32,9 @@ from typing import Any
 
 from provider.fields import (
     DATAFLOW,
-    MAPPING_SET,
 )
+from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION as DEFAULT_SCHEMA_VERSION
 from provider.pipeline_rules import (
-    DEFAULT_SCHEMA_VERSION,
     as_integer,
     camel,
     either,
@@ -46,7 +45,13 @@ from provider.resources.base import name_ops as name_ops
 from provider.resources.base import named_body as _named
 from provider.resources.base import spec_ref as _spec
 from provider.resources.base import with_sandbox as _with_sandbox
+from provider.resources.base_connection import DATABRICKS_SPEC_ID as DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
+from provider.resources.mapping_set import (
+    MAPPING_SET_REPLACE_FIELDS as MAPPING_SET_REPLACE_FIELDS,
+)
+from provider.resources.mapping_set import mapping_set_body as mapping_set_body
+from provider.resources.mapping_set import mapping_set_inputs as mapping_set_inputs
 from provider.resources.source_connection import (
     SOURCE_REPLACE_FIELDS as SOURCE_REPLACE_FIELDS,
 )
@@ -82,41 +87,10 @@ from provider.validation import decimal_int
 CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
-MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
                       "mapping_version")
 FLOW_ACTION_FIELDS = ("enabled",)
-
-
-# --- mapping set ----------------------------------------------------------------------------------
-
-
-def mapping_set_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /mappingSets`` (and ``PUT`` for a new version), current Data Prep shape."""
-    return {
-        "outputSchema": {"schemaRef": {"id": props["schema_id"],
-                                       "contentType": DEFAULT_SCHEMA_VERSION}},
-        "mappings": [
-            {"sourceType": either(m, "source_type"), "source": m["source"],
-             "destination": m["destination"]}
-            for m in props["mappings"]
-        ],
-    }
-
-
-def mapping_set_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live mapping set shows (its latest version)."""
-    ref = ((item.get("outputSchema") or {}).get("schemaRef") or {})
-    inputs: dict[str, Any] = {
-        "schema_id": ref.get("id"),
-        "mappings": [
-            {"source": m.get("source"), "destination": m.get("destination"),
-             "source_type": m.get("sourceType")}
-            for m in item.get("mappings") or [] if isinstance(m, Mapping)
-        ],
-    }
-    return _with_sandbox(inputs, item, prior)
 
 
 # --- dataflow -------------------------------------------------------------------------------------

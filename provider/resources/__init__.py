@@ -77,10 +77,11 @@ class Registered:
 
 
 def _builtin() -> tuple[Registered, ...]:
-    from provider import pipeline_api, staging
+    from provider import staging
     from provider.resources import (
         base_connection,
         dataflow,
+        mapping_set,
         source_connection,
         target_connection,
     )
@@ -91,7 +92,7 @@ def _builtin() -> tuple[Registered, ...]:
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
         Registered(target_connection.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
-        Registered(pipeline_api.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
+        Registered(mapping_set.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
         Registered(staging, "provider.staging_resource:DatabricksStagingCredentialsProvider"),
     )
