@@ -116,7 +116,8 @@ class Lifecycle:
 
     def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
                  configure_error: ConfigurationError | None = None,
-                 api: ResourceApi = base_connection, spelling: str = "state") -> None:
+                 api: ResourceApi = base_connection.BASE_CONNECTION,
+                 spelling: str = "state") -> None:
         self.client = client
         self.default_sandbox = default_sandbox
         self.configure_error = configure_error

@@ -82,7 +82,7 @@ class LifecycleProvider(ResourceProvider):
     fails, the resource still exists.
     """
 
-    API: lifecycle.ResourceApi = base_connection
+    API: lifecycle.ResourceApi = base_connection.BASE_CONNECTION
     # Instances are stateless when pickled: this class default is replaced in configure().
     _core: Lifecycle = Lifecycle(None, None)
 
@@ -145,7 +145,7 @@ class DatabricksBaseConnectionProvider(LifecycleProvider):
     """The dynamic front door of ``DatabricksBaseConnection`` (its API mapping:
     ``provider.resources.base_connection``)."""
 
-    API = base_connection
+    API = base_connection.BASE_CONNECTION
 
 
 # -- the resource ------------------------------------------------------------------------------

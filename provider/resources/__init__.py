@@ -77,24 +77,26 @@ class Registered:
 
 
 def _builtin() -> tuple[Registered, ...]:
-    from provider import staging
     from provider.resources import (
         base_connection,
         dataflow,
         mapping_set,
         source_connection,
+        staging_credentials,
         target_connection,
     )
 
     return (
-        Registered(base_connection, "provider.resource:DatabricksBaseConnectionProvider"),
+        Registered(base_connection.BASE_CONNECTION,
+                   "provider.resource:DatabricksBaseConnectionProvider"),
         Registered(source_connection.SOURCE_CONNECTION,
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
         Registered(target_connection.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
         Registered(mapping_set.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
-        Registered(staging, "provider.staging_resource:DatabricksStagingCredentialsProvider"),
+        Registered(staging_credentials.STAGING_CREDENTIALS,
+                   "provider.staging_resource:DatabricksStagingCredentialsProvider"),
     )
 
 

@@ -7,7 +7,7 @@ network is through the client a call is given."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from provider import validation
@@ -94,21 +94,58 @@ def with_identity(coll: Collection, spec: ResourceSpec,
                                                           normal))
 
 
-class EntityApi:
-    """The ``ResourceApi`` of one entity over one collection: inputs named as in its field
-    table, outputs = inputs + id + etag. Subclasses give the body, the read-back, the rules."""
+def changed_fields(fields: Iterable[str], olds: Props, news: Props,
+                   is_unknown: IsUnknown) -> tuple[str, ...]:
+    """The ``fields`` whose declared value differs from state, in order (an unknown new value
+    counts as a change)."""
+    return tuple(f for f in fields if is_unknown(news.get(f)) or olds.get(f) != news.get(f))
+
+
+class ResourceMapping:
+    """The base of every resource's API mapping: what is the same for all of them, once.
+
+    Capabilities are attributes, not stub functions: ``DELETES`` (False: delete makes no call
+    and returns a notice), an ``adopt_existing`` input (adoptable), ``CHANGING_OUTPUTS`` (what an
+    update may change). A subclass sets ``SPEC`` and ``NOUN`` and may fix ``INPUT_FIELDS``'
+    order; the rest of ``ResourceApi`` is its own."""
 
     SPEC: ResourceSpec
     NOUN: str
+    INPUT_FIELDS: tuple[str, ...]
+    OUTPUT_FIELDS: tuple[str, ...]
+    CHANGING_OUTPUTS: tuple[str, ...] = ("etag",)
+    SECRET_FIELDS: tuple[str, ...] = ()
+    DELETES = True
+
+    def __init__(self) -> None:
+        if "INPUT_FIELDS" not in vars(type(self)):
+            self.INPUT_FIELDS = self.SPEC.names(self.SPEC.inputs)
+        self.OUTPUT_FIELDS = self.SPEC.names(self.SPEC.outputs)
+
+    def inputs_of(self, props: Props) -> dict[str, Any]:
+        """Only the input properties of ``props`` (state outputs hold inputs and outputs)."""
+        return {k: props[k] for k in self.INPUT_FIELDS if props.get(k) is not None}
+
+    def secret_changed(self, olds: Props, news: Props) -> bool:
+        """True if a secret input differs between state and the declared inputs."""
+        return any(olds.get(f) != news.get(f) for f in self.SECRET_FIELDS
+                   if f in self.INPUT_FIELDS)
+
+    def is_own_kind(self, item: Props) -> bool:
+        """Every item of the collection is of this kind."""
+        return True
+
+
+class EntityApi(ResourceMapping):
+    """The ``ResourceApi`` of one entity over one collection: inputs named as in its field
+    table, outputs = inputs + id + etag. Subclasses give the body, the read-back, the rules."""
+
     COLL: Collection
     RULES: dict[str, Rule]
     REPLACE: tuple[str, ...] = ()
-    CHANGING_OUTPUTS: tuple[str, ...] = ("etag",)
-    SECRET_FIELDS: tuple[str, ...] = ()
 
     def __init__(self) -> None:
-        self.INPUT_FIELDS = self.SPEC.names(self.SPEC.inputs)
-        self.OUTPUT_FIELDS = self.SPEC.names(self.SPEC.outputs)
+        super().__init__()
         self.REQUIRED = self.SPEC.names(f for f in self.SPEC.inputs if f.required or f.default)
 
     # -- pure mapping ----------------------------------------------------------------------
@@ -124,10 +161,6 @@ class EntityApi:
     def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
         """The inputs a live item shows (the sandbox from ``prior``)."""
         raise NotImplementedError
-
-    def inputs_of(self, props: Props) -> dict[str, Any]:
-        """Only the input properties of ``props``."""
-        return {k: props[k] for k in self.INPUT_FIELDS if props.get(k) is not None}
 
     def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
                 created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
@@ -148,8 +181,7 @@ class EntityApi:
 
     def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
         """(changed inputs, whether a replace is needed)."""
-        changed = {f for f in self.INPUT_FIELDS
-                   if is_unknown(news.get(f)) or olds.get(f) != news.get(f)}
+        changed = set(changed_fields(self.INPUT_FIELDS, olds, news, is_unknown))
         return changed, bool(changed & set(self.REPLACE))
 
     def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
@@ -165,10 +197,6 @@ class EntityApi:
         """The JSON Patch of an in-place update (name and description)."""
         return name_ops(olds, news)
 
-    def secret_changed(self, olds: Props, news: Props) -> bool:
-        """No secret inputs."""
-        return False
-
     def matches(self, item: Props, props: Props) -> bool:
         """Whether the live item shows the declared inputs."""
         try:
@@ -176,10 +204,6 @@ class EntityApi:
         except SHAPE_ERRORS:
             return False  # an item of the wrong shape shows nothing declared
         return not self.changes(live, props, lambda _v: False)[0] - {"sandbox_name"}
-
-    def is_own_kind(self, item: Props) -> bool:
-        """Every item of the collection is of this kind."""
-        return True
 
     # -- client calls ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from provider import validation
-from provider.resources.base import Changes
+from provider.resources.base import Changes, ResourceMapping, changed_fields
 from provider.resources.fields import SANDBOX_RULE, Field, ResourceSpec
 from provider.resources.fields import TEXT_RULE as _TEXT
 
@@ -120,11 +120,6 @@ def auth_params(props: Mapping[str, Any]) -> dict[str, Any]:
     return {api: props[field] for field, api in PARAMS.items() if props.get(field) is not None}
 
 
-def inputs_of(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the input properties of ``props`` (state outputs hold inputs and outputs)."""
-    return {k: props[k] for k in INPUT_FIELDS if props.get(k) is not None}
-
-
 def outputs(
     inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
     created_ms: int | None, updated_ms: int | None,
@@ -190,10 +185,7 @@ is_own_kind = is_databricks
 def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
                is_unknown: Callable[[Any], bool]) -> Changes:
     """Which declared inputs differ from state. An unknown new value counts as a change."""
-    changed = tuple(
-        f for f in REPLACE_FIELDS + UPDATE_FIELDS
-        if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
-    )
+    changed = changed_fields(REPLACE_FIELDS + UPDATE_FIELDS, olds, news, is_unknown)
     return Changes(changed=changed, replaces=tuple(f for f in changed if f in REPLACE_FIELDS))
 
 
@@ -215,11 +207,6 @@ def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str
     if any(olds.get(f) != news.get(f) for f in PARAMS):
         ops.append({"op": "replace", "path": "/auth/params", "value": auth_params(news)})
     return ops
-
-
-def secret_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """True if a secret input (the token) differs between state and the declared inputs."""
-    return any(olds.get(f) != news.get(f) for f in SECRET_FIELDS)
 
 
 def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
@@ -287,3 +274,33 @@ def delete(client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
 def find_by_name(client: FlowServiceClient, sandbox: str, name: str) -> list[dict[str, Any]]:
     """The connections named ``name`` in ``sandbox``."""
     return client.find_by_name(sandbox, name)
+
+
+class BaseConnectionApi(ResourceMapping):
+    """The base connection's mapping as an object on the common base (the module's functions
+    above, which stay importable one by one)."""
+
+    SPEC = SPEC
+    NOUN = NOUN
+    INPUT_FIELDS = INPUT_FIELDS
+    SECRET_FIELDS = SECRET_FIELDS
+    CHANGING_OUTPUTS = CHANGING_OUTPUTS
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    outputs = staticmethod(outputs)
+    from_api = staticmethod(from_api)
+    diff_props = staticmethod(diff_props)
+    patch_ops = staticmethod(patch_ops)
+    matches = staticmethod(matches)
+    is_own_kind = staticmethod(is_databricks)
+    create = staticmethod(create)
+    get = staticmethod(get)
+    patch = staticmethod(patch)
+    update = staticmethod(update)
+    delete = staticmethod(delete)
+    find_by_name = staticmethod(find_by_name)
+
+
+BASE_CONNECTION = BaseConnectionApi()
+inputs_of = BASE_CONNECTION.inputs_of
+secret_changed = BASE_CONNECTION.secret_changed

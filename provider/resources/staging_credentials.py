@@ -32,7 +32,7 @@ from provider import advice, validation
 from provider.client import Created, FlowServiceClient, Patched
 from provider.errors import ApiError, ConfigurationError, UnexpectedAnswerError
 from provider.redaction import register
-from provider.resources.base import Changes
+from provider.resources.base import Changes, ResourceMapping, changed_fields
 from provider.resources.fields import SANDBOX_RULE as _SANDBOX_RULE
 from provider.resources.fields import Field, ResourceSpec
 
@@ -148,11 +148,6 @@ def create_body(props: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def inputs_of(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the input properties of ``props``."""
-    return {k: props[k] for k in INPUT_FIELDS if props.get(k) is not None}
-
-
 def outputs(inputs: Mapping[str, Any], *, id_: str, etag: str, state: str | None,
             created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
     """The inputs plus the id; the credentials come as ``Created``/``Patched`` extras."""
@@ -198,8 +193,7 @@ def diff_props(olds: Mapping[str, Any], news: Mapping[str, Any],
                is_unknown: Callable[[Any], bool]) -> Changes:
     """A sandbox change replaces; a trigger change updates (rotates when set)."""
     register(*(str(olds[k]) for k in ("sas_token", "sas_uri") if olds.get(k)))
-    changed = tuple(f for f in INPUT_FIELDS
-                    if is_unknown(news.get(f)) or olds.get(f) != news.get(f))
+    changed = changed_fields(INPUT_FIELDS, olds, news, is_unknown)
     return Changes(changed, tuple(f for f in changed if f in REPLACE_FIELDS))
 
 
@@ -214,18 +208,8 @@ def patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str
     return []
 
 
-def secret_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """No secret input."""
-    return False
-
-
 def matches(item: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
     """Unused (no patch to verify)."""
-    return True
-
-
-def is_own_kind(item: Mapping[str, Any]) -> bool:
-    """Unused (no adoption)."""
     return True
 
 
@@ -296,3 +280,33 @@ def delete(client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
     return (f"{NOUN} of sandbox {sandbox!r} were removed from the stack only: they belong to "
             "the sandbox, so no call was made and the SAS token stays valid until it expires "
             "or is rotated")
+
+
+class StagingCredentialsApi(ResourceMapping):
+    """The staging credentials' mapping as an object on the common base (the module's functions
+    above, which stay importable one by one)."""
+
+    SPEC = SPEC
+    NOUN = NOUN
+    DELETES = DELETES
+    SECRET_FIELDS = SECRET_FIELDS
+    CHANGING_OUTPUTS = CHANGING_OUTPUTS
+    check_inputs = staticmethod(check_inputs)
+    create_body = staticmethod(create_body)
+    outputs = staticmethod(outputs)
+    from_api = staticmethod(from_api)
+    diff_props = staticmethod(diff_props)
+    patch_ops = staticmethod(patch_ops)
+    matches = staticmethod(matches)
+    create = staticmethod(create)
+    get = staticmethod(get)
+    patch = staticmethod(patch)
+    update = staticmethod(update)
+    delete = staticmethod(delete)
+    find_by_name = staticmethod(find_by_name)
+
+
+STAGING_CREDENTIALS = StagingCredentialsApi()
+inputs_of = STAGING_CREDENTIALS.inputs_of
+secret_changed = STAGING_CREDENTIALS.secret_changed
+is_own_kind = STAGING_CREDENTIALS.is_own_kind
