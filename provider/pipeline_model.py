@@ -1,9 +1,9 @@
 """Ingestion-path properties <-> Flow Service, Data Prep and landing-zone JSON. Pure functions.
 
-The counterpart of ``model.py`` for the pipeline resources (``DatabricksSourceConnection``,
-``DataLakeTargetConnection``, ``MappingSet``, ``Dataflow``, ``DatabricksStagingCredentials``):
-request bodies from snake_case properties, properties back from live items, the JSON Patch of a
-dataflow update, and which property changes replace. Inputs are assumed to have passed ``check``
+The dataflow's JSON (its body, read-back, schedule normalisation, the JSON Patch of an update,
+and which changes replace). The source connection's, target connection's, mapping set's and
+staging credentials' bodies and read-backs moved to their modules under ``provider/resources/``
+and are re-exported here (old import path). Inputs are assumed to have passed ``check``
 (``provider.pipeline_rules``). Nothing here talks to the network or knows Pulumi.
 
 Choices made here, from Adobe's documents (the Flow Service API reference, the Databricks source
