@@ -7,7 +7,7 @@ the client's lookup after an ambiguous create), read with "gone only on proof", 
 as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
 
 What differs between resources is their :class:`ResourceApi`: a field table and one small
-module (or object) of API mapping (``provider.model`` for the Databricks base connection,
+module (or object) of API mapping (``resources.base_connection`` for the base connection,
 ``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed
 in ``provider.resources.REGISTRY``; this module and both doors stay as they are. An entity that
 is not plain Flow Service CRUD says so through its mapping's calls, not here: ``create``/
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from provider import advice, model
+from provider import advice
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
 from provider.client import FlowServiceClient, RetryPolicy
@@ -44,6 +44,7 @@ from provider.errors import (
     UnexpectedAnswerError,
 )
 from provider.redaction import register
+from provider.resources import base_connection
 from provider.resources.base import ResourceApi
 from provider.settings import ProviderSettings
 
@@ -115,7 +116,8 @@ class Lifecycle:
 
     def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
                  configure_error: ConfigurationError | None = None,
-                 api: ResourceApi = model, spelling: str = "state") -> None:
+                 api: ResourceApi = base_connection.BASE_CONNECTION,
+                 spelling: str = "state") -> None:
         self.client = client
         self.default_sandbox = default_sandbox
         self.configure_error = configure_error

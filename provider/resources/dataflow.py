@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Any
 from provider import endpoints, pipeline_model, pipeline_rules, validation
 from provider.errors import ApiError
 from provider.fields import DATAFLOW
-from provider.model import iso_time
-from provider.pipeline_api import (
+from provider.pipeline_model import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
+from provider.resources.base import (
     NAMED_RULES,
     SANDBOX_RULES,
+    Changes,
     EntityApi,
     IsUnknown,
     Props,
     keyed,
     with_identity,
 )
-from provider.pipeline_model import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
-from provider.resources.base import Changes
+from provider.resources.base_connection import iso_time
 from provider.validation import Failure
 
 if TYPE_CHECKING:
