@@ -61,7 +61,7 @@ TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
 MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
-                      "mapping_version")
+                      "mapping_version", "partial_ingestion_percent", "error_diagnostics_enabled")
 FLOW_ACTION_FIELDS = ("enabled",)
 
 
