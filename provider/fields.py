@@ -17,9 +17,10 @@ from __future__ import annotations
 from provider.resources.fields import TYPES, Field, ResourceSpec
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
-           "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATA_LAKE_TARGET_CONNECTION",
-           "DELTA_COLUMN_FIELDS", "LAST_RUN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET",
-           "RUN_METRICS_FIELDS", "SCHEDULE_FIELDS", "TYPES", "Field", "ResourceSpec"]
+           "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATAFLOW_RUN_FIELDS",
+           "DATA_LAKE_TARGET_CONNECTION", "DELTA_COLUMN_FIELDS", "GET_DATAFLOW_RUNS",
+           "LAST_RUN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "RUN_METRICS_FIELDS",
+           "SCHEDULE_FIELDS", "TYPES", "Field", "ResourceSpec"]
 
 
 _TEXT = "a non-empty string without leading or trailing spaces or control characters"
@@ -309,6 +310,42 @@ DATAFLOW = ResourceSpec(
               "With `run_metrics`: `ok` (the last run succeeded, no failed record), `degraded` "
               "(it succeeded with failed records), `failed` (it failed) or `none` (no finished "
               "run to judge).", input=False),
+    ),
+)
+
+DATAFLOW_RUN_FIELDS = (
+    Field("id", "id", None, "The run id.", required=True),
+    Field("flow_id", "flowId", None, "The dataflow it is a run of."),
+    Field("status", "status", None, "`success` or `failed`, as Flow Service reports it."),
+    Field("health", "health", None, "`ok`, `degraded` (succeeded with failed records), "
+          "`failed` or `none` (not finished)."),
+    Field("started_at", "startedAt", None, "When it started (ISO-8601 UTC, milliseconds)."),
+    Field("completed_at", "completedAt", None, "When it ended (ISO-8601 UTC, milliseconds)."),
+    Field("duration_seconds", "durationSeconds", None, "Completed minus started, in seconds.",
+          type="number"),
+    Field("input_records", "inputRecords", None, "Records read.", type="integer"),
+    Field("output_records", "outputRecords", None, "Records ingested.", type="integer"),
+    Field("failed_records", "failedRecords", None, "Records rejected.", type="integer"),
+    Field("errors", "errors", None, "The run's first three errors.", type="array",
+          items=RUN_ERROR_FIELDS, type_name="DataflowRunError"),
+)
+
+GET_DATAFLOW_RUNS = ResourceSpec(
+    module="aep",
+    name="getDataflowRuns",
+    description="A dataflow's latest runs, newest first (one `GET /runs?property=flowId==<id>`,"
+                " at preview too): when each ran, how it ended, its records and first errors.",
+    id_field="runs",
+    fields=(
+        Field("flow_id", "flowId", None, "The dataflow id (a `Dataflow`'s `flow_id`).",
+              required=True, rule=_FLOW_ID_RULE),
+        Field("limit", "limit", None, "How many runs, newest first (default 10).",
+              type="integer", rule="an integer from 1 to 100", value_default=10),
+        Field("sandbox_name", "sandboxName", None,
+              "The sandbox of the dataflow; defaults to the provider's `aep:sandboxName`.",
+              default="aep:sandboxName", rule=_SANDBOX_RULE),
+        Field("runs", "runs", None, "The runs, newest first.", type="array",
+              items=DATAFLOW_RUN_FIELDS, type_name="DataflowRun", input=False),
     ),
 )
 
