@@ -18,9 +18,9 @@ from provider.resources.fields import TYPES, Field, ResourceSpec
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
            "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATAFLOW_RUN_FIELDS",
-           "DATA_LAKE_TARGET_CONNECTION", "DELTA_COLUMN_FIELDS", "GET_DATAFLOW_RUNS",
-           "LAST_RUN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "RUN_METRICS_FIELDS",
-           "SCHEDULE_FIELDS", "TYPES", "Field", "ResourceSpec"]
+           "DATA_LAKE_TARGET_CONNECTION", "DELTA_COLUMN_FIELDS", "LAST_RUN_FIELDS",
+           "MAPPING_RULE_FIELDS", "MAPPING_SET", "RUN_METRICS_FIELDS", "SCHEDULE_FIELDS", "TYPES",
+           "Field", "ResourceSpec"]
 
 
 _TEXT = "a non-empty string without leading or trailing spaces or control characters"
@@ -328,25 +328,6 @@ DATAFLOW_RUN_FIELDS = (
     Field("failed_records", "failedRecords", None, "Records rejected.", type="integer"),
     Field("errors", "errors", None, "The run's first three errors.", type="array",
           items=RUN_ERROR_FIELDS, type_name="DataflowRunError"),
-)
-
-GET_DATAFLOW_RUNS = ResourceSpec(
-    module="aep",
-    name="getDataflowRuns",
-    description="A dataflow's latest runs, newest first (one `GET /runs?property=flowId==<id>`,"
-                " at preview too): when each ran, how it ended, its records and first errors.",
-    id_field="runs",
-    fields=(
-        Field("flow_id", "flowId", None, "The dataflow id (a `Dataflow`'s `flow_id`).",
-              required=True, rule=_FLOW_ID_RULE),
-        Field("limit", "limit", None, "How many runs, newest first (default 10).",
-              type="integer", rule="an integer from 1 to 100", value_default=10),
-        Field("sandbox_name", "sandboxName", None,
-              "The sandbox of the dataflow; defaults to the provider's `aep:sandboxName`.",
-              default="aep:sandboxName", rule=_SANDBOX_RULE),
-        Field("runs", "runs", None, "The runs, newest first.", type="array",
-              items=DATAFLOW_RUN_FIELDS, type_name="DataflowRun", input=False),
-    ),
 )
 
 DATABRICKS_STAGING_CREDENTIALS = ResourceSpec(

@@ -19,13 +19,40 @@ from typing import TYPE_CHECKING, Any
 
 from provider import advice, pipeline_rules, runs, runs_model, validation
 from provider.errors import AepError, ConfigurationError, UnexpectedAnswerError
-from provider.fields import GET_DATAFLOW_RUNS, ResourceSpec
+from provider.fields import DATAFLOW, DATAFLOW_RUN_FIELDS, Field, ResourceSpec
 from provider.validation import Failure
 
 if TYPE_CHECKING:
     from provider.lifecycle import Lifecycle
 
 Props = Mapping[str, Any]
+
+
+def _rule(state: str) -> str:
+    """The rule in words of the dataflow's field ``state`` (one sentence, one place)."""
+    return DATAFLOW.by_state(state).rule  # type: ignore[union-attr]
+
+
+# A function's table has a resource's shape: its arguments are the inputs, its answer the
+# outputs (``provider.resources`` registers resources only).
+GET_DATAFLOW_RUNS = ResourceSpec(
+    module="aep",
+    name="getDataflowRuns",
+    description="A dataflow's latest runs, newest first (one `GET /runs?property=flowId==<id>`,"
+                " at preview too): when each ran, how it ended, its records and first errors.",
+    id_field="runs",
+    fields=(
+        Field("flow_id", "flowId", None, "The dataflow id (a `Dataflow`'s `flow_id`).",
+              required=True, rule=_rule("flow_spec_id")),
+        Field("limit", "limit", None, "How many runs, newest first (default 10).",
+              type="integer", rule=f"an integer from 1 to {runs.MAX_LIMIT}", value_default=10),
+        Field("sandbox_name", "sandboxName", None,
+              "The sandbox of the dataflow; defaults to the provider's `aep:sandboxName`.",
+              default="aep:sandboxName", rule=_rule("sandbox_name")),
+        Field("runs", "runs", None, "The runs, newest first.", type="array",
+              items=DATAFLOW_RUN_FIELDS, type_name="DataflowRun", input=False),
+    ),
+)
 
 
 @dataclasses.dataclass(frozen=True)
