@@ -10,6 +10,7 @@ import pytest
 
 from provider.emulator import Emulator, PipelineOptions, RunOutcome
 from provider.testing import Engine, ProviderHost
+from tests import test_engine_pipeline
 from tests.conftest import ANY_SANDBOX, flow_requests, open_door, stack_config
 from tests.test_engine_pipeline import FLOW, SECRET_KEYS, START_EPOCH, pipeline
 
@@ -40,12 +41,7 @@ def emu(door: str, clock: Clock) -> Iterator[Emulator]:
         yield emulator
 
 
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The front door's host, configured like the engine."""
-    with open_door(door) as started:
-        started.configure(stack_config(emu, sandbox="health"), secret_keys=SECRET_KEYS)
-        yield started
+host = test_engine_pipeline.host  # the pipeline tests' door fixture, over this module's emu
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +56,7 @@ def refresh(engine: Engine, emu: Emulator, door: str) -> None:
     """``pulumi refresh`` of the flow: a new provider process (as each command starts one), so
     no listing another read of this module shared is served again."""
     with open_door(door) as fresh:
-        fresh.configure(stack_config(emu, sandbox="health"), secret_keys=SECRET_KEYS)
+        fresh.configure(stack_config(emu, sandbox="pipe"), secret_keys=SECRET_KEYS)
         command = Engine(fresh)
         command.state = engine.state
         command.refresh(FLOW)
@@ -89,7 +85,7 @@ def test_refresh_after_a_run_shows_last_run_with_no_extra_request(
     assert last["state"] == "success"
     assert last["started_at"] == "2027-01-15T08:00:00.000Z"
     assert last["completed_at"] == "2027-01-15T08:01:00.000Z"
-    assert last["id"] == emu.runs_of(flow_id, sandbox="health")[-1]["id"]
+    assert last["id"] == emu.runs_of(flow_id, sandbox="pipe")[-1]["id"]
     assert "health" not in engine.state[FLOW].outputs
     emu.clear_requests()
     assert set(engine.preview(pipeline()).steps.values()) == {"same"}
@@ -171,7 +167,7 @@ def test_options_are_patched_in_place_and_read_back(engine: Engine, emu: Emulato
     assert patch.headers["if-match"] == etag
     assert patch.body == [{"op": "add", "path": "/options", "value": {
         "partialIngestionPercent": 5, "errorDiagnosticsEnabled": True}}]
-    assert emu.flows(sandbox="health")[0]["options"] == {
+    assert emu.flows(sandbox="pipe")[0]["options"] == {
         "partialIngestionPercent": 5, "errorDiagnosticsEnabled": True}
     refresh(engine, emu, door)
     assert engine.state[FLOW].outputs["partial_ingestion_percent"] == 5
@@ -179,7 +175,7 @@ def test_options_are_patched_in_place_and_read_back(engine: Engine, emu: Emulato
     emu.clear_requests()
     engine.up(pipeline(name="orders flow 2"))
     assert [r.body for r in flow_requests(emu)] == [[{"op": "remove", "path": "/options"}]]
-    assert "options" not in emu.flows(sandbox="health")[0]
+    assert "options" not in emu.flows(sandbox="pipe")[0]
 
 
 @pytest.mark.parametrize(("props", "wrong"), [
