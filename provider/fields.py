@@ -27,8 +27,9 @@ from provider.resources.staging_credentials import DATABRICKS_STAGING_CREDENTIAL
 from provider.resources.target_connection import DATA_LAKE_TARGET_CONNECTION
 
 __all__ = ["DATABRICKS_BASE_CONNECTION", "DATABRICKS_SOURCE_CONNECTION",
-           "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATA_LAKE_TARGET_CONNECTION",
-           "DELTA_COLUMN_FIELDS", "MAPPING_RULE_FIELDS", "MAPPING_SET", "SCHEDULE_FIELDS", "TYPES",
+           "DATABRICKS_STAGING_CREDENTIALS", "DATAFLOW", "DATAFLOW_RUN_FIELDS",
+           "DATA_LAKE_TARGET_CONNECTION", "DELTA_COLUMN_FIELDS", "LAST_RUN_FIELDS",
+           "MAPPING_RULE_FIELDS", "MAPPING_SET", "RUN_METRICS_FIELDS", "SCHEDULE_FIELDS", "TYPES",
            "Field", "ResourceSpec"]
 
 
@@ -52,6 +53,30 @@ DELTA_COLUMN_FIELDS = (
     Field("date_format", "dateFormat", None, "Its date format, e.g. `YYYY-MM-DD`.",
           rule="a non-empty string"),
     Field("timezone", "timezone", None, "Its time zone, e.g. `UTC`.", rule="a non-empty string"),
+)
+
+LAST_RUN_FIELDS = (
+    Field("id", "id", None, "The run id (`python -m provider.runs` lists it).", required=True),
+    Field("state", "state", None, "`success` or `failed`, as Flow Service reports it."),
+    Field("started_at", "startedAt", None, "When it started (ISO-8601 UTC, milliseconds)."),
+    Field("completed_at", "completedAt", None, "When it ended (ISO-8601 UTC, milliseconds)."),
+)
+
+RUN_ERROR_FIELDS = (
+    Field("code", "code", None, "Adobe's error code, e.g. `CONNECTOR-2001-500`."),
+    Field("message", "message", None, "The error's message (cleaned, at most 200 characters)."),
+)
+
+RUN_METRICS_FIELDS = (
+    Field("run_id", "runId", None, "The run these figures are of.", required=True),
+    Field("status", "status", None, "The run's status (`success`, `failed`...)."),
+    Field("input_records", "inputRecords", None, "Records read.", type="integer"),
+    Field("output_records", "outputRecords", None, "Records ingested.", type="integer"),
+    Field("failed_records", "failedRecords", None, "Records rejected.", type="integer"),
+    Field("duration_seconds", "durationSeconds", None, "Completed minus started, in seconds.",
+          type="number"),
+    Field("errors", "errors", None, "The run's first three errors.", type="array",
+          items=RUN_ERROR_FIELDS, type_name="DataflowRunError"),
 )
 
 DATAFLOW = ResourceSpec(
@@ -90,6 +115,20 @@ DATAFLOW = ResourceSpec(
               "Whether it runs (default true); changed through Flow Service's enable/disable "
               "action. A dataflow disabled in the AEP UI shows as a change to undo.",
               type="boolean", rule="true or false", value_default=True),
+        Field("partial_ingestion_percent", "partialIngestionPercent",
+              "options.partialIngestionPercent",
+              "Partial ingestion: the percentage of failed records a run may have before it is "
+              "marked failed (unset: Adobe's default, no partial ingestion). Updates in place.",
+              type="integer", rule="an integer from 1 to 100"),
+        Field("error_diagnostics_enabled", "errorDiagnosticsEnabled",
+              "options.errorDiagnosticsEnabled",
+              "Keep row-level error diagnostics of each run (Adobe's default: false). Updates "
+              "in place.", type="boolean", rule="true or false"),
+        Field("run_metrics", "runMetrics", None,
+              "Also read the last run's record counts, duration and first errors on refresh "
+              "(`last_run_metrics`, `health`): one more request per refresh of a flow that has "
+              "run (default false). No request to AEP when changed.",
+              type="boolean", rule="true or false"),
         _sandbox("dataflow"),
         *_flow_outputs("dataflow", "flow_id", "flowId"),
         Field("state", "state", "state", "`enabled` or `disabled`, as Flow Service reports it.",
@@ -98,5 +137,34 @@ DATAFLOW = ResourceSpec(
               "When the dataflow was created (ISO-8601 UTC, to the second).", input=False),
         Field("updated_at", "updatedAt", "updatedAt",
               "When the dataflow was last changed (ISO-8601 UTC, to the second).", input=False),
+        Field("last_run", "lastRun", "lastRunDetails",
+              "The latest run as the flow reports it (no extra request), unset before the first "
+              "run.", type="object", items=LAST_RUN_FIELDS, type_name="DataflowLastRun",
+              input=False),
+        Field("last_run_metrics", "lastRunMetrics", None,
+              "With `run_metrics`: the latest run's records, duration and first errors "
+              "(`GET /runs/{id}` on refresh).", type="object", items=RUN_METRICS_FIELDS,
+              type_name="DataflowRunMetrics", input=False),
+        Field("health", "health", None,
+              "With `run_metrics`: `ok` (the last run succeeded, no failed record), `degraded` "
+              "(it succeeded with failed records), `failed` (it failed) or `none` (no finished "
+              "run to judge).", input=False),
     ),
+)
+
+DATAFLOW_RUN_FIELDS = (
+    Field("id", "id", None, "The run id.", required=True),
+    Field("flow_id", "flowId", None, "The dataflow it is a run of."),
+    Field("status", "status", None, "`success` or `failed`, as Flow Service reports it."),
+    Field("health", "health", None, "`ok`, `degraded` (succeeded with failed records), "
+          "`failed` or `none` (not finished)."),
+    Field("started_at", "startedAt", None, "When it started (ISO-8601 UTC, milliseconds)."),
+    Field("completed_at", "completedAt", None, "When it ended (ISO-8601 UTC, milliseconds)."),
+    Field("duration_seconds", "durationSeconds", None, "Completed minus started, in seconds.",
+          type="number"),
+    Field("input_records", "inputRecords", None, "Records read.", type="integer"),
+    Field("output_records", "outputRecords", None, "Records ingested.", type="integer"),
+    Field("failed_records", "failedRecords", None, "Records rejected.", type="integer"),
+    Field("errors", "errors", None, "The run's first three errors.", type="array",
+          items=RUN_ERROR_FIELDS, type_name="DataflowRunError"),
 )

@@ -14,7 +14,9 @@ is not plain Flow Service CRUD says so through its mapping's calls, not here: ``
 ``get``/``update``/``delete`` may make any client call (``FlowServiceClient.request_json``
 reaches another base path); ``update`` returns ``None`` when nothing is to be sent;
 ``Created.extra``/``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a
-mapping set's ``version``, credentials); ``delete`` may make no call and return a notice, which
+mapping set's ``version``, credentials); an optional ``read_more(client, sandbox, outputs)``
+adds outputs a refresh reads with more requests (a dataflow's run figures); ``delete`` may make
+no call and return a notice, which
 is written where the engine shows a provider's diagnostics (the provider's stderr) during
 ``pulumi up``.
 
@@ -225,6 +227,10 @@ class Lifecycle:
                 return Outcome("", {})
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
+            # Outputs that take more requests than the item's GET (a dataflow's run figures).
+            read_more = getattr(api, "read_more", None)
+            if read_more is not None:
+                outs.update(read_more(client, sandbox, outs))
             return Outcome(id_, outs, inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
@@ -243,7 +249,9 @@ class Lifecycle:
             patched = api.update(client, sandbox, id_, str(olds.get("etag") or ""), olds, news,
                                  applied)
         if patched is None:
-            outs = {**olds, **api.inputs_of(news)}
+            # An input no longer declared leaves state with it (else it diffs again forever).
+            kept = {k: v for k, v in olds.items() if k not in api.INPUT_FIELDS}
+            outs = {**kept, **api.inputs_of(news)}
             return Outcome(id_, {k: v for k, v in outs.items() if not k.startswith("__")})
         outs = api.outputs(news, id_=id_, etag=patched.etag, state=olds.get("state"),
                              created_ms=None, updated_ms=patched.date_ms)

@@ -89,7 +89,7 @@ CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
-                      "mapping_version")
+                      "mapping_version", "partial_ingestion_percent", "error_diagnostics_enabled")
 FLOW_ACTION_FIELDS = ("enabled",)
 
 

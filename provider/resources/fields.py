@@ -77,9 +77,10 @@ class Field:
         return _rename(self, value, to_schema=False)
 
 
-TYPES = ("string", "boolean", "integer", "object", "array", "map")
+TYPES = ("string", "boolean", "integer", "number", "object", "array", "map")
 _PYTHON_TYPES: dict[str, builtins.type] = {
-    "string": str, "boolean": bool, "integer": int, "object": dict, "array": list, "map": dict}
+    "string": str, "boolean": bool, "integer": int, "number": float, "object": dict,
+    "array": list, "map": dict}
 
 
 def _rename(field: Field, value: Any, *, to_schema: bool) -> Any:

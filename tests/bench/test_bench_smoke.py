@@ -73,6 +73,15 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert pipe["noop_preview"]["requests"] == 0
     assert pipe["noop_preview"]["steps"] == ["same"]
 
+    for door in ("dynamic", "plugin"):
+        health = results["health"][door]
+        assert health["without_run_metrics"]["requests"] == 1
+        assert health["with_run_metrics"]["requests"] == 2
+        assert health["with_run_metrics"]["meets_minimum"] is True
+        assert health["health"] == "ok"
+    assert "a refresh of one dataflow after a run sent 1 request(s) without run_metrics and 2 " \
+        "with it" in done.stdout
+
     plug = results["plugin"]
     for run in plug["requests_per_op"]["runs"]:
         assert run["meets_minimum"] is True, "the plugin sends what the dynamic provider sends"
