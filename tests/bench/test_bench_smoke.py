@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     """`python -m bench.run --quick` writes JSON with every figure; requests equal the minimum."""
     out = tmp_path / "quick.json"
