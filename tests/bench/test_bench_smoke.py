@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.common import ignore_caller_settings
 from tests.conftest import ROOT
 
@@ -21,6 +23,7 @@ def test_caller_aep_settings_are_removed() -> None:
     assert environ == {"PATH": "/bin", "XAEP_Y": "1"}
 
 
+@pytest.mark.slow
 def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     """`python -m bench.run --quick` writes JSON with every figure; requests equal the minimum."""
     out = tmp_path / "quick.json"
