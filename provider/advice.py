@@ -31,7 +31,8 @@ from provider.errors import (
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "hint_for", "invalid_id_hint", "no_sandbox", "sandbox_mismatch"]
+           "auth_hint", "hint_for", "invalid_id_hint", "no_sandbox", "required_new",
+           "required_new_missing", "sandbox_mismatch"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -68,6 +69,26 @@ def no_sandbox() -> str:
     """A resource without a sandbox, and no default in the stack config."""
     return ("no sandbox: set sandbox_name on the resource or "
             "`pulumi config set aep:sandboxName <sandbox>`")
+
+
+# Adobe's database-source tutorials (collect/database-nosql.md): a dataflow from a database
+# source needs a Copy transformation with a delta column and a Mapping transformation.
+_DATABASE_SOURCE_RULE = ("Adobe requires a delta column and a mapping set for a dataflow from "
+                         "a database source such as Databricks")
+
+
+def required_new(noun: str, name: str) -> str:
+    """An input a new resource must have (``ResourceApi.REQUIRED_NEW``) is not set."""
+    return (f"{name} is required for a new {noun}: {_DATABASE_SOURCE_RULE}; set {name} "
+            "(delta_column: the column that orders changes; mapping_set_id: a MappingSet's id)")
+
+
+def required_new_missing(noun: str, names: list[str]) -> str:
+    """An existing resource (made before the rule) lacks inputs a new one needs."""
+    listed = " and ".join(names)
+    return (f"this {noun} has no {listed}: {_DATABASE_SOURCE_RULE}. It was created without "
+            "them and keeps working as it is, but a replacement (or a new one) needs them: "
+            f"set {listed}")
 
 
 def adopt_held(noun: str, id_: str, held_by: str, who: str) -> str:

@@ -171,12 +171,34 @@ def flow_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
             ids("sourceConnectionIds"), ids("targetConnectionIds"))
 
 
+# What Data Prep answers for a mapping's ``sourceType``, by what it means. A mapping created
+# with ``ATTRIBUTE`` reads back as ``text/x.schema-path`` (the Data Prep spec's getMappingSet and
+# updateMappingSet examples), an expression as ``text/x.aep-xl`` and a constant as
+# ``text/plain`` (the media types Adobe lists for a mapping's ``sourceType`` in the Destination
+# SDK's schema configuration: ``requiredMappings.sourceType``).
+SOURCE_TYPE_MEANINGS = {
+    "ATTRIBUTE": "ATTRIBUTE",
+    "text/x.schema-path": "ATTRIBUTE",
+    "EXPRESSION": "EXPRESSION",
+    "text/x.aep-xl": "EXPRESSION",
+    "text/plain": "EXPRESSION",
+}
+
+
+def source_type_meaning(value: object) -> object:
+    """A mapping's ``sourceType`` as the provider spells it (``ATTRIBUTE`` or ``EXPRESSION``),
+    whichever form Data Prep answered; anything else unchanged (so it shows as drift)."""
+    return SOURCE_TYPE_MEANINGS.get(value, value) if isinstance(value, str) else value
+
+
 def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
-    """Output schema and mapping rules of a mapping set (it has no name)."""
+    """Output schema and mapping rules of a mapping set (it has no name), source types by
+    meaning (``text/x.schema-path`` is ``ATTRIBUTE``)."""
     raw = item.get("mappings")
     rules: list[Any] = raw if isinstance(raw, list) else []
     return (_sub(item, "outputSchema", "schemaRef", "id"),
-            tuple((m.get("sourceType"), m.get("source"), m.get("destination"))
+            tuple((source_type_meaning(m.get("sourceType")), m.get("source"),
+                   m.get("destination"))
                   for m in rules if isinstance(m, Mapping)))
 
 
@@ -190,5 +212,5 @@ FLOWS = Collection("/flows", "dataflow", flow_identity, gone=flow_gone("flows"))
 MAPPING_SETS = Collection(
     "/mappingSets", "mapping set", mapping_set_identity, base=DATA_PREP, gone=mapping_set_gone,
     paging="offset", list_key="data", wrapped=False, created_by="createdBy",
-    created_at="createdDate", updated_at="updatedDate", version_key="version", by_name=False,
+    created_at="createdDate", updated_at="modifiedDate", version_key="version", by_name=False,
     shared_reads=False)

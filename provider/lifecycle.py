@@ -152,8 +152,10 @@ class Lifecycle:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def check(self, news: Mapping[str, Any]) -> Checked:
-        """Validate inputs with no network; one failure per bad property."""
+    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> Checked:
+        """Validate inputs with no network; one failure per bad property. ``olds``: the inputs
+        in state (empty for a new resource): inputs only a new resource must have
+        (``REQUIRED_NEW``) fail a new one and warn for an existing one."""
         api = self.api
         inputs = dict(news)
         for field in api.SPEC.inputs:
@@ -169,6 +171,14 @@ class Lifecycle:
             if isinstance(inputs.get(name), str) and not is_unknown(inputs[name]):
                 register(inputs[name])
         failures = api.check_inputs(inputs, is_unknown)
+        missing = [name for name in getattr(api, "REQUIRED_NEW", ())
+                   if inputs.get(name) is None]
+        if missing and not olds:
+            failures += [(name, self.spell(advice.required_new(api.NOUN, name)))
+                         for name in missing]
+        elif missing:
+            warning = self.spell(advice.required_new_missing(api.NOUN, missing))
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
         if self.configure_error is not None:
             # Reported at preview, before any API call; "aep" is the settings namespace, not an
             # input, so the engine has no value to print beside it.
@@ -220,8 +230,11 @@ class Lifecycle:
         api = self.api
         with about({**props, "name": props.get("name", id_), "sandbox_name": sandbox},
                    "refresh", api.NOUN, spell=self.spell):
+            # A mapping that reads at the version in state (Data Prep) says so with get_as_of.
+            get_as_of = getattr(api, "get_as_of", None)
             try:
-                item = api.get(client, sandbox, id_)
+                item = (api.get(client, sandbox, id_) if get_as_of is None
+                        else get_as_of(client, sandbox, id_, props))
             except NotFoundError:
                 _claims.release(sandbox, id_)
                 return Outcome("", {})

@@ -331,7 +331,8 @@ class FlowService(EntityService):
         problem = schedule_problem(record["scheduleParams"]) or options_problem(record)
         if problem is not None:
             raise FlowError("1100-400", problem)
-        if self.adobe.database_flow_requirements and isinstance(record["transformations"], list):
+        if self.adobe.database_flow_requirements and isinstance(record.get("transformations"),
+                                                                list):
             self._check_database_source(caller, record)
         names = {t["name"] for t in spec["transformationSpecs"]}
         transformations = record.setdefault("transformations", [])
