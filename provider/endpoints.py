@@ -32,6 +32,17 @@ GoneProof = Callable[[Mapping[str, Any], "str | None", str], bool]
 
 # Flow Service's catalogue code for "no such entity" (1439-404, hidden by access labels, is not).
 FLOW_GONE_CODE = "1101-404"
+# Flow Service's code for an entity deleted or hidden by access labels (sources/tutorials/api/
+# labels.md): 1439-404, or 1439-400. Proof of deletion only where the stack says so
+# (aep:notFoundMeansGone); 1430-400 "Flow not found" and 1429-400 "Predecessor flow not found"
+# never are.
+HIDDEN_CODES = ("1439-404", "1439-400")
+
+
+def deleted_or_hidden(code: str | None) -> bool:
+    """Whether Adobe's ``code`` (``1439-404``, or as a type suffix ``FLOW-1439-404``) says the
+    entity was deleted or is hidden by access labels."""
+    return code is not None and any(code == c or code.endswith(f"-{c}") for c in HIDDEN_CODES)
 
 
 def _sub(item: Mapping[str, Any], *keys: str) -> Any:

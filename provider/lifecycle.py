@@ -34,13 +34,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from provider import advice
+from provider import advice, labels
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
 from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
+    ApiError,
     ConfigurationError,
     NotFoundError,
     UnexpectedAnswerError,
@@ -119,17 +120,18 @@ class Lifecycle:
     def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
                  configure_error: ConfigurationError | None = None,
                  api: ResourceApi = base_connection.BASE_CONNECTION,
-                 spelling: str = "state") -> None:
+                 spelling: str = "state", not_found_means_gone: bool = False) -> None:
         self.client = client
         self.default_sandbox = default_sandbox
         self.configure_error = configure_error
         self.api = api
         self.spelling = spelling
+        self.not_found_means_gone = not_found_means_gone
 
     def for_api(self, api: ResourceApi) -> Lifecycle:
         """The same configured provider, operating on another resource type."""
         return Lifecycle(self.client, self.default_sandbox, self.configure_error, api,
-                         self.spelling)
+                         self.spelling, self.not_found_means_gone)
 
     def spell(self, text: str) -> str:
         """``text``, naming properties by state keys, in the front door's spelling."""
@@ -148,14 +150,13 @@ class Lifecycle:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
             return cls(None, None, error, spelling=spelling), None
-        return cls(client_for(settings), settings.sandbox_name, spelling=spelling), settings
+        return cls(client_for(settings), settings.sandbox_name, spelling=spelling,
+                   not_found_means_gone=settings.not_found_means_gone), settings
 
     # -- operations ----------------------------------------------------------------------------
 
     def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> Checked:
-        """Validate inputs with no network; one failure per bad property. ``olds``: the inputs
-        in state (empty for a new resource): inputs only a new resource must have
-        (``REQUIRED_NEW``) fail a new one and warn for an existing one."""
+        """Validate inputs with no network; one failure per bad property (``olds``: in state)."""
         api = self.api
         inputs = dict(news)
         for field in api.SPEC.inputs:
@@ -171,14 +172,7 @@ class Lifecycle:
             if isinstance(inputs.get(name), str) and not is_unknown(inputs[name]):
                 register(inputs[name])
         failures = api.check_inputs(inputs, is_unknown)
-        missing = [name for name in getattr(api, "REQUIRED_NEW", ())
-                   if inputs.get(name) is None]
-        if missing and not olds:
-            failures += [(name, self.spell(advice.required_new(api.NOUN, name)))
-                         for name in missing]
-        elif missing:
-            warning = self.spell(advice.required_new_missing(api.NOUN, missing))
-            print(f"warning: {warning}", file=sys.stderr, flush=True)
+        failures += labels.new_only_failures(api, inputs, olds, self.spell)
         if self.configure_error is not None:
             # Reported at preview, before any API call; "aep" is the settings namespace, not an
             # input, so the engine has no value to print beside it.
@@ -230,14 +224,19 @@ class Lifecycle:
         api = self.api
         with about({**props, "name": props.get("name", id_), "sandbox_name": sandbox},
                    "refresh", api.NOUN, spell=self.spell):
-            # A mapping that reads at the version in state (Data Prep) says so with get_as_of.
-            get_as_of = getattr(api, "get_as_of", None)
+            get_as_of = getattr(api, "get_as_of", None)  # Data Prep: at the state's version
             try:
-                item = (api.get(client, sandbox, id_) if get_as_of is None
-                        else get_as_of(client, sandbox, id_, props))
+                item = get_as_of(client, sandbox, id_, props) if get_as_of else api.get(
+                    client, sandbox, id_)
             except NotFoundError:
                 _claims.release(sandbox, id_)
                 return Outcome("", {})
+            except ApiError as error:  # 1439: deleted, or hidden (and maybe still running)
+                if labels.refresh_gone(error, api.NOUN, id_, sandbox, self.not_found_means_gone,
+                                       labels.warner(self.spell)):
+                    _claims.release(sandbox, id_)
+                    return Outcome("", {})
+                return Outcome(id_, dict(props), api.inputs_of(props))
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
             # Outputs that take more requests than the item's GET (a dataflow's run figures).
@@ -292,6 +291,9 @@ class Lifecycle:
             except NotFoundError:
                 _claims.release(sandbox, id_)
                 return None
+            except ApiError as error:
+                notice = labels.on_delete(error, self.api.NOUN, id_, sandbox,
+                                          self.not_found_means_gone)
             _claims.release(sandbox, id_)
         if notice:
             notice = self.spell(notice)
