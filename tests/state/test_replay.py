@@ -225,7 +225,8 @@ def test_a_0_1_0_dataflow_without_a_delta_column_warns_and_keeps_working(
     """Check of the stored dataflow (no delta column: 0.1.0 did not require one) passes with a
     warning naming the requirement; the same inputs as a new dataflow fail, naming it."""
     stored = recorded["Dataflow"]
-    assert "delta_column" not in stored["inputs"] and "deltaColumn" not in stored["inputs"]
+    assert "delta_column" not in stored["inputs"]
+    assert "deltaColumn" not in stored["inputs"]
     _, failures = host.check(stored["urn"], stored["inputs"], stored["inputs"])
     assert failures == []
     name = "delta_column" if door == "dynamic" else "deltaColumn"
