@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cold_start, overhead, pipeline, plugin, provider_blob, report, requests_per_op
-from bench.common import ROOT
+from bench.common import ROOT, ignore_caller_settings
 
 LATENCY = 0.05
 
@@ -94,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json",
                         help="where to write the JSON (default: bench/results/latest.json)")
     args = parser.parse_args(argv)
+    ignored = ignore_caller_settings(os.environ)
+    if ignored:
+        print(f"bench: ignoring {', '.join(ignored)} (the benchmarks use their own emulator)",
+              file=sys.stderr)
     results = run(args.quick)
     print(report.table(report.rows(results)))
     lat = results["overhead"]["latency"]
