@@ -12,9 +12,25 @@ import pytest
 from provider import schema
 from tests.conftest import ROOT
 
-# The modules the README and docs/ tell users to run with `python -m`.
-ENTRY_POINTS = ("provider.explore", "provider.runs", "provider.schema", "provider.emulator",
-                "bench.run")
+
+def entry_points() -> list[str]:
+    """Every module of the package and the benchmarks that runs as `python -m`: a package with
+    a ``__main__.py`` or a module with a ``__main__`` guard (found, so a new one is held too)."""
+    found = []
+    for path in sorted([*(ROOT / "provider").rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        if path.name == "__main__.py" or 'if __name__ == "__main__":' in path.read_text():
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found.append(".".join(parts[:-1] if path.name == "__main__.py" else parts))
+    return found
+
+
+ENTRY_POINTS = entry_points()
+
+
+def test_the_entry_points_are_found() -> None:
+    """The discovery finds the tools the docs name (so the --help test below covers them)."""
+    assert {"provider.explore", "provider.runs", "provider.schema", "provider.emulator",
+            "bench.run"} <= set(ENTRY_POINTS)
 
 
 def tree_snapshot() -> dict[str, int]:
