@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, overhead, pipeline, plugin, provider_blob, report, requests_per_op
+from bench import (
+    cold_start,
+    health,
+    overhead,
+    pipeline,
+    plugin,
+    provider_blob,
+    report,
+    requests_per_op,
+)
 from bench.common import ROOT, ignore_caller_settings
 
 LATENCY = 0.05
@@ -60,6 +69,9 @@ def run(quick: bool) -> dict[str, Any]:
             "pipeline_requests": f"{pipeline.RESOURCES_PER_PIPELINE} creates + 1 token per "
                                  "pipeline up; 0 for a no-op preview of "
                                  f"{pipeline.PREVIEW_PIPELINES} pipelines",
+            "health_requests": "per refresh of one dataflow after a run: "
+                               f"{health.MINIMUM['without_run_metrics']} without run_metrics, "
+                               f"{health.MINIMUM['with_run_metrics']} with it",
             "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
                                   f"{plugin.LATENCY * 1000:.0f} ms: plugin < "
                                   f"{report.PLUGIN_TARGET_SECONDS} s, dynamic host >= "
@@ -75,6 +87,7 @@ def run(quick: bool) -> dict[str, Any]:
         ("cold_start", lambda: cold_start.measure(plan.cold_runs)),
         ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
         ("pipeline", pipeline.measure),
+        ("health", health.measure),
     ]
     for name, step in steps:
         begun = time.perf_counter()
@@ -110,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"requests (minimum {pipe['up_one_pipeline']['minimum']}); a no-op preview of "
           f"{pipe['noop_preview']['pipelines']} pipelines sent "
           f"{pipe['noop_preview']['requests']}.")
+    for door, found in results["health"].items():
+        print(f"Run health ({door}): a refresh of one dataflow after a run sent "
+              f"{found['without_run_metrics']['requests']} request(s) without run_metrics and "
+              f"{found['with_run_metrics']['requests']} with it (+1 IMS token per process).")
     report.write(results, args.out)
     print(f"JSON: {args.out}")
     return 0

@@ -1,9 +1,9 @@
 """Ingestion-path properties <-> Flow Service, Data Prep and landing-zone JSON. Pure functions.
 
-The counterpart of ``model.py`` for the pipeline resources (``DatabricksSourceConnection``,
-``DataLakeTargetConnection``, ``MappingSet``, ``Dataflow``, ``DatabricksStagingCredentials``):
-request bodies from snake_case properties, properties back from live items, the JSON Patch of a
-dataflow update, and which property changes replace. Inputs are assumed to have passed ``check``
+The dataflow's JSON (its body, read-back, schedule normalisation, the JSON Patch of an update,
+and which changes replace). The source connection's, target connection's, mapping set's and
+staging credentials' bodies and read-backs moved to their modules under ``provider/resources/``
+and are re-exported here (old import path). Inputs are assumed to have passed ``check``
 (``provider.pipeline_rules``). Nothing here talks to the network or knows Pulumi.
 
 Choices made here, from Adobe's documents (the Flow Service API reference, the Databricks source
@@ -31,144 +31,66 @@ from collections.abc import Mapping
 from typing import Any
 
 from provider.fields import (
-    DATA_LAKE_TARGET_CONNECTION,
-    DATABRICKS_SOURCE_CONNECTION,
     DATAFLOW,
-    MAPPING_SET,
 )
+from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION as DEFAULT_SCHEMA_VERSION
 from provider.pipeline_rules import (
-    DEFAULT_SCHEMA_VERSION,
     as_integer,
     camel,
     either,
     start_time_epoch,
 )
+from provider.resources.base import SPEC_VERSION as SPEC_VERSION
+from provider.resources.base import name_ops as name_ops
+from provider.resources.base import named_body as _named
+from provider.resources.base import spec_ref as _spec
+from provider.resources.base import with_sandbox as _with_sandbox
+from provider.resources.base_connection import DATABRICKS_SPEC_ID as DATABRICKS_SPEC_ID
 from provider.resources.identity import replace_fields
+from provider.resources.mapping_set import (
+    MAPPING_SET_REPLACE_FIELDS as MAPPING_SET_REPLACE_FIELDS,
+)
+from provider.resources.mapping_set import mapping_set_body as mapping_set_body
+from provider.resources.mapping_set import mapping_set_inputs as mapping_set_inputs
+from provider.resources.source_connection import (
+    SOURCE_REPLACE_FIELDS as SOURCE_REPLACE_FIELDS,
+)
+from provider.resources.source_connection import (
+    source_connection_body as source_connection_body,
+)
+from provider.resources.source_connection import (
+    source_connection_inputs as source_connection_inputs,
+)
+from provider.resources.staging_credentials import (
+    STAGING_CREDENTIAL_TYPE as STAGING_CREDENTIAL_TYPE,
+)
+from provider.resources.staging_credentials import spark_conf as spark_conf
+from provider.resources.staging_credentials import staging_outputs as staging_outputs
+from provider.resources.target_connection import (
+    DATA_LAKE_SPEC_ID as DATA_LAKE_SPEC_ID,
+)
+from provider.resources.target_connection import (
+    DEFAULT_TARGET_FORMAT as DEFAULT_TARGET_FORMAT,
+)
+from provider.resources.target_connection import (
+    TARGET_REPLACE_FIELDS as TARGET_REPLACE_FIELDS,
+)
+from provider.resources.target_connection import (
+    target_connection_body as target_connection_body,
+)
+from provider.resources.target_connection import (
+    target_connection_inputs as target_connection_inputs,
+)
 from provider.validation import decimal_int
 
-DATABRICKS_SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
-DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 # The defaults a create fills in are the field tables' value defaults (one fact each).
 CRM_TO_AEP_FLOW_SPEC_ID = str(DATAFLOW.by_state("flow_spec_id").value_default)  # type: ignore[union-attr]
-SPEC_VERSION = "1.0"
-DEFAULT_TARGET_FORMAT = str(DATA_LAKE_TARGET_CONNECTION.by_state("format")
-                            .value_default)  # type: ignore[union-attr]
-STAGING_CREDENTIAL_TYPE = "dlz_databricks_source"
 
 # Which inputs replace, from the field table (``replace``, nested members by their own name).
-SOURCE_REPLACE_FIELDS = replace_fields(DATABRICKS_SOURCE_CONNECTION)
-TARGET_REPLACE_FIELDS = replace_fields(DATA_LAKE_TARGET_CONNECTION)
-MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 FLOW_REPLACE_FIELDS = replace_fields(DATAFLOW)
 FLOW_UPDATE_FIELDS = ("name", "description", "frequency", "interval", "mapping_set_id",
-                      "mapping_version")
+                      "mapping_version", "partial_ingestion_percent", "error_diagnostics_enabled")
 FLOW_ACTION_FIELDS = ("enabled",)
-
-
-def _named(props: Mapping[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": props["name"]}
-    if props.get("description") is not None:
-        body["description"] = props["description"]
-    return body
-
-
-def _spec(id_: str) -> dict[str, str]:
-    return {"id": id_, "version": SPEC_VERSION}
-
-
-# --- source connection ----------------------------------------------------------------------------
-
-
-def source_connection_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /sourceConnections`` for a Databricks table."""
-    params: dict[str, Any] = {"tableName": props["table_name"]}
-    if props.get("cdc_enabled") is not None:
-        params["cdcEnabled"] = bool(props["cdc_enabled"])
-    return {
-        **_named(props),
-        "baseConnectionId": props["base_connection_id"],
-        "data": {"format": "tabular"},
-        "params": params,
-        "connectionSpec": _spec(DATABRICKS_SPEC_ID),
-    }
-
-
-def source_connection_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live source connection shows (``sandbox_name`` from ``prior``)."""
-    params = item.get("params") or {}
-    inputs: dict[str, Any] = {
-        "name": item.get("name"),
-        "base_connection_id": item.get("baseConnectionId"),
-        "table_name": params.get("tableName"),
-    }
-    if item.get("description") is not None:
-        inputs["description"] = item["description"]
-    if params.get("cdcEnabled") is not None:
-        inputs["cdc_enabled"] = params["cdcEnabled"]
-    return _with_sandbox(inputs, item, prior)
-
-
-# --- target connection ----------------------------------------------------------------------------
-
-
-def target_connection_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /targetConnections`` for a Data Lake dataset with its XDM schema."""
-    return {
-        **_named(props),
-        "data": {
-            "format": props.get("format") or DEFAULT_TARGET_FORMAT,
-            "schema": {"id": props["schema_id"],
-                       "version": props.get("schema_version") or DEFAULT_SCHEMA_VERSION},
-        },
-        "params": {"dataSetId": props["dataset_id"]},
-        "connectionSpec": _spec(DATA_LAKE_SPEC_ID),
-    }
-
-
-def target_connection_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live target connection shows."""
-    data = item.get("data") or {}
-    schema = data.get("schema") or {}
-    inputs: dict[str, Any] = {
-        "name": item.get("name"),
-        "dataset_id": (item.get("params") or {}).get("dataSetId"),
-        "schema_id": schema.get("id"),
-        "schema_version": schema.get("version") or DEFAULT_SCHEMA_VERSION,
-        "format": data.get("format") or DEFAULT_TARGET_FORMAT,
-    }
-    if item.get("description") is not None:
-        inputs["description"] = item["description"]
-    return _with_sandbox(inputs, item, prior)
-
-
-# --- mapping set ----------------------------------------------------------------------------------
-
-
-def mapping_set_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``POST /mappingSets`` (and ``PUT`` for a new version), current Data Prep shape."""
-    return {
-        "outputSchema": {"schemaRef": {"id": props["schema_id"],
-                                       "contentType": DEFAULT_SCHEMA_VERSION}},
-        "mappings": [
-            {"sourceType": either(m, "source_type"), "source": m["source"],
-             "destination": m["destination"]}
-            for m in props["mappings"]
-        ],
-    }
-
-
-def mapping_set_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs a live mapping set shows (its latest version)."""
-    ref = ((item.get("outputSchema") or {}).get("schemaRef") or {})
-    inputs: dict[str, Any] = {
-        "schema_id": ref.get("id"),
-        "mappings": [
-            {"source": m.get("source"), "destination": m.get("destination"),
-             "source_type": m.get("sourceType")}
-            for m in item.get("mappings") or [] if isinstance(m, Mapping)
-        ],
-    }
-    return _with_sandbox(inputs, item, prior)
 
 
 # --- dataflow -------------------------------------------------------------------------------------
@@ -258,20 +180,6 @@ def flow_body(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def name_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The JSON Patch of a ``name``/``description`` change (any Flow Service entity)."""
-    ops: list[dict[str, Any]] = []
-    if olds.get("name") != news.get("name"):
-        ops.append({"op": "replace", "path": "/name", "value": news["name"]})
-    if olds.get("description") != news.get("description"):
-        if news.get("description") is None:
-            ops.append({"op": "remove", "path": "/description"})
-        else:
-            op = "add" if olds.get("description") is None else "replace"
-            ops.append({"op": op, "path": "/description", "value": news["description"]})
-    return ops
-
-
 def flow_patch_ops(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The ``PATCH /flows/{id}`` instructions for the in-place changes from ``olds`` to
     ``news`` (name, description, frequency, interval, mapping). Replace-only changes and
@@ -356,35 +264,3 @@ def flow_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dict[str, 
     if isinstance(prior_schedule, Mapping) and same_schedule(prior_schedule, inputs["schedule"]):
         inputs["schedule"] = dict(prior_schedule)  # keep the program's spelling when equal
     return _with_sandbox(inputs, item, prior)
-
-
-# --- staging credentials --------------------------------------------------------------------------
-
-
-def spark_conf(answer: Mapping[str, Any]) -> dict[str, str]:
-    """The one Spark config entry Adobe documents for the cluster, from a credentials answer:
-    ``fs.azure.sas.<container>.<account>.blob.core.windows.net`` -> the SAS token."""
-    key = (f"fs.azure.sas.{answer['containerName']}.{answer['storageAccountName']}"
-           ".blob.core.windows.net")
-    return {key: str(answer["SASToken"])}
-
-
-def staging_outputs(answer: Mapping[str, Any]) -> dict[str, Any]:
-    """The credential outputs (the last three are secrets) from a credentials answer."""
-    return {
-        "container_name": answer["containerName"],
-        "storage_account_name": answer["storageAccountName"],
-        "expiry_date": answer.get("expiryDate"),
-        "sas_token": answer["SASToken"],
-        "sas_uri": answer.get("SASUri"),
-        "spark_conf": spark_conf(answer),
-    }
-
-
-def _with_sandbox(
-    inputs: dict[str, Any], item: Mapping[str, Any], prior: Mapping[str, Any]
-) -> dict[str, Any]:
-    sandbox = prior.get("sandbox_name") or item.get("sandboxName")
-    if sandbox is not None:
-        inputs["sandbox_name"] = sandbox
-    return {k: v for k, v in inputs.items() if v is not None}

@@ -138,6 +138,7 @@ def start_server(block: Block, port: int, cwd: Path,
     pytest.fail(f"{block.where}: the server stopped before listening:\n{''.join(said)}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", RUNNABLE_PAGES, ids=lambda p: p.name)
 def test_runnable_commands_run(page: Path, repo_copy: Path,
                                servers: list[subprocess.Popen[str]]) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,16 +12,10 @@ import pytest
 from provider.emulator import Emulator
 from provider.testing import Engine, HostError, urn_for
 from tests.conftest import open_door, stack_config
+from tests.engine_fixtures import emu  # noqa: F401
 
 Props = Callable[..., dict[str, Any]]
 BARE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AEP_")}
-
-
-@pytest.fixture(scope="module")
-def emu(door: str) -> Iterator[Emulator]:
-    """One emulator per front door."""
-    with Emulator(port=0) as emulator:
-        yield emulator
 
 
 def check_with(door: str, config: dict[str, str], props: dict[str, Any]
