@@ -3,15 +3,14 @@ both front doors, on the emulator's steered runs (one per schedule tick of its i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from provider.emulator import Emulator, PipelineOptions, RunOutcome
 from provider.testing import Engine, ProviderHost
-from tests import test_engine_pipeline
-from tests.conftest import ANY_SANDBOX, flow_requests, open_door, stack_config
+from tests.conftest import flow_requests, open_door, stack_config
+from tests.engine_fixtures import emu, host  # noqa: F401 (fixtures)
 from tests.test_engine_pipeline import FLOW, SECRET_KEYS, START_EPOCH, pipeline
 
 HOUR = 3600
@@ -33,15 +32,12 @@ def clock() -> Clock:
     return Clock(START_EPOCH - HOUR)
 
 
-@pytest.fixture(scope="module")
-def emu(door: str, clock: Clock) -> Iterator[Emulator]:
-    """One emulator per front door, its runs on ``clock``."""
-    with Emulator(port=0, sandboxes=ANY_SANDBOX,
-                  pipeline=PipelineOptions(clock=clock)) as emulator:
-        yield emulator
+def EMULATOR_OPTIONS(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The engine fixtures' emulator (tests/engine_fixtures.py), its runs on the module clock."""
+    return {"pipeline": PipelineOptions(clock=request.getfixturevalue("clock"))}
 
 
-host = test_engine_pipeline.host  # the pipeline tests' door fixture, over this module's emu
+HOST_CONFIG = {"sandbox": "pipe"}
 
 
 @pytest.fixture(scope="module")
