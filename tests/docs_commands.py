@@ -88,3 +88,25 @@ def problems(block: Block) -> list[str]:
     if "server" in block.kinds and (block.kinds != {"runnable", "server"} or block.lang != "sh"):
         found.append(f"{block.where}: server is a runnable sh block's modifier")
     return found
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to dashes."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def broken_links(path: Path) -> list[str]:
+    """The relative links of a page (outside code blocks) whose file or heading is missing."""
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)
+    found = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"^[a-z]+:", target):
+            continue
+        name, _, fragment = target.partition("#")
+        dest = path.parent / name if name else path
+        if not dest.exists():
+            found.append(f"{path.name}: {target}: no such file")
+        elif fragment and dest.is_file() and fragment not in {
+                _anchor(m) for m in re.findall(r"^#+ (.*)$", dest.read_text(), re.MULTILINE)}:
+            found.append(f"{path.name}: {target}: no such heading")
+    return found

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docs_commands import Block, blocks, pages, problems
+from docs_commands import Block, blocks, broken_links, pages, problems
 
 from tests.conftest import ROOT
 
@@ -75,6 +75,21 @@ def test_an_indented_block_is_read_with_its_tag(tmp_path: Path) -> None:
     (block,) = blocks(page)
     assert block.kinds == {"pulumi"}
     assert block.text == "make up\n"
+
+
+def test_every_relative_link_resolves() -> None:
+    """Each link between README.md and docs/ points to a file and heading that exist (the move
+    to docs/ rewrote many)."""
+    found = [problem for page in pages(ROOT) for problem in broken_links(page)]
+    assert not found, "\n".join(found)
+
+
+def test_a_broken_link_is_caught(tmp_path: Path) -> None:
+    """The link check can fail: a missing file and a missing heading are both reported."""
+    page = tmp_path / "page.md"
+    page.write_text("# Page\n\n[a](gone.md) [b](#page) [c](#nowhere) [d](https://x.example)\n")
+    assert broken_links(page) == ["page.md: gone.md: no such file",
+                                  "page.md: #nowhere: no such heading"]
 
 
 @pytest.fixture(scope="module")
