@@ -77,13 +77,8 @@ KINDS: dict[str, tuple[Callable[[Emulator], dict[str, str]], str]] = {
 }
 
 
-# The emulator on main does not serve /runs yet: runs meets only the kinds found before Flow
-# Service answers; explore meets every kind (the advice is the shared runner's).
-CASES = [("explore", kind) for kind in sorted(KINDS)] + [
-    ("runs", kind) for kind in ("TLS", "invalid client secret", "nothing listening")]
-
-
-@pytest.mark.parametrize(("tool", "kind"), CASES)
+@pytest.mark.parametrize("tool", sorted(MAINS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_failure_kind_gets_one_line_of_advice(
         emu: Emulator, connection_id: str, tool: str, kind: str,
         capsys: pytest.CaptureFixture[str]) -> None:
