@@ -42,6 +42,7 @@ from provider.errors import (
     SHAPE_ERRORS,
     AepError,
     ConfigurationError,
+    MissingSettingsError,
     NotFoundError,
     UnexpectedAnswerError,
 )
@@ -49,7 +50,7 @@ from provider.http.retry import for_ims
 from provider.redaction import register
 from provider.resources import base_connection
 from provider.resources.base import ResourceApi
-from provider.settings import ProviderSettings
+from provider.settings import ProviderSettings, configured_sandbox
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -148,7 +149,9 @@ class Lifecycle:
         try:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
-            return cls(None, None, error, spelling=spelling), None
+            # The sandbox is still the default of resources without one: check must not call
+            # it missing when only a credential is.
+            return cls(None, configured_sandbox(get, environ), error, spelling=spelling), None
         return cls(client_for(settings), settings.sandbox_name, spelling=spelling), settings
 
     # -- operations ----------------------------------------------------------------------------
@@ -171,9 +174,12 @@ class Lifecycle:
                 register(inputs[name])
         failures = api.check_inputs(inputs, is_unknown)
         if self.configure_error is not None:
-            # Reported at preview, before any API call; "aep" is the settings namespace, not an
-            # input, so the engine has no value to print beside it.
-            failures.append(("aep", str(self.configure_error)))
+            # Reported at preview, before any API call, one failure per missing setting; "aep"
+            # is the settings namespace, not an input, so the engine has no value to print.
+            error = self.configure_error
+            problems = (error.problems if isinstance(error, MissingSettingsError)
+                        else (str(error),))
+            failures += [("aep", problem) for problem in problems]
         return Checked(inputs, failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
