@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from _registry import REQUIRED, TOKENS
+from _schedule import camel
 from pipeline_policies import STAGING_CREDENTIALS, prop, type_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -36,17 +37,12 @@ DYNAMIC = "pulumi-python:dynamic"
 DEFAULT_SANDBOX = "<aep:sandboxName>"
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def looks_like(props: object) -> str | None:
     """The name of our resource whose always-registered properties ``props`` all hold (in
     either spelling), the one needing most of them first; None when none matches."""
     keys = set(props) if isinstance(props, Iterable) else set()
     for name, required in sorted(REQUIRED.items(), key=lambda item: -len(item[1])):
-        if required and all(key in keys or _camel(key) in keys for key in required):
+        if required and all(key in keys or camel(key) in keys for key in required):
             return name
     return None
 

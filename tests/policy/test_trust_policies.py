@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from provider.rules.schedule import camel
 from tests.policy.test_pack_grpc import (
     GOOD,
     MANDATORY,
@@ -58,9 +59,6 @@ def analyze(stub: analyzer_pb2_grpc.AnalyzerStub, type_: str, props: dict[str, A
 
 
 def _camel(props: dict[str, Any]) -> dict[str, Any]:
-    def camel(key: str) -> str:
-        head, *rest = key.split("_")
-        return head + "".join(part.title() for part in rest)
     return {camel(k): v for k, v in props.items()}
 
 
