@@ -56,9 +56,10 @@ def validate_known_type(args: ResourceValidationArgs, report_violation: ReportVi
         return
     report_violation(
         f"{args.name}: type {args.resource_type} is not a type this pack knows, but its "
-        f"properties are those of {ours}, so no guardrail could check it. Declare it with "
-        f"provider's {ours} class (a subclass keeps the type "
-        f"pulumi-python:dynamic/aep:{ours} from release 0.3.0 on), or upgrade the provider.",
+        f"properties are those of {ours}, so no guardrail could check it. Fix: declare it "
+        f"with the provider's {ours} class or a subclass of it, and upgrade the provider if "
+        f"the subclass still registers another type (current releases keep "
+        f"pulumi-python:dynamic/aep:{ours}, with an alias so nothing is replaced).",
         args.urn,
     )
 
