@@ -33,7 +33,8 @@ from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
            "auth_hint", "cli_advice", "emulator_secret_mismatch", "hint_for", "invalid_client_hint",
-           "invalid_id_hint", "missing_setting", "no_sandbox", "sandbox_mismatch"]
+           "invalid_id_hint", "missing_setting", "no_sandbox", "sandbox_mismatch",
+           "staging_id_foreign"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -96,6 +97,13 @@ def sandbox_mismatch(id_: str, named: str, sandbox: str) -> str:
     """An import id naming another sandbox than the one it would be read in."""
     return (f"the id {id_!r} names sandbox {named!r}, but the credentials would be read in "
             f"sandbox {sandbox!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
+
+
+def staging_id_foreign(id_: str, expected: str) -> str:
+    """An import id that is not the staging credentials id of this org and a sandbox."""
+    return (f"the id {id_!r} is not an id of these staging credentials: import them as "
+            f"{expected!r} (<org>/<sandbox>/dlz_databricks_source, with aep:orgId's org and "
+            "the sandbox named in sandbox_name or aep:sandboxName)")
 
 
 def auth_hint(error: AuthError) -> str:

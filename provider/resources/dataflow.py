@@ -69,7 +69,7 @@ def _flow_defaults(values: dict[str, Any]) -> dict[str, Any]:
 def _mapping_version(value: object) -> str | None:
     number = pipeline_rules.as_integer(value)
     return None if number is not None and number >= 0 else (
-        f"mapping_version must be an integer, at least 0, got {value!r}")
+        "mapping_version must be an integer, at least 0")
 
 
 # The flow's ``options`` (the flow spec's ``optionSpec``), by state name.
@@ -100,7 +100,7 @@ def _percent(value: object) -> str | None:
     number = pipeline_rules.as_integer(value)
     low, high = PERCENT_RANGE
     return None if number is not None and low <= number <= high else (
-        f"partial_ingestion_percent must be an integer from {low} to {high}, got {value!r}")
+        f"partial_ingestion_percent must be an integer from {low} to {high}")
 
 
 class DataflowApi(EntityApi):
