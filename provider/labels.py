@@ -1,5 +1,8 @@
-"""Two rules the lifecycle core applies that depend on what Adobe documents, kept out of
+"""Rules the lifecycle core applies that depend on what Adobe documents, kept out of
 ``provider.lifecycle`` (which stays framework-neutral and short):
+
+- A refresh reads the item at the version in state where the mapping says so (``get_as_of``:
+  Data Prep reads version 0 without ``version``).
 
 - Flow Service's code 1439 (``1439-404``/``1439-400``, ``endpoints.deleted_or_hidden``) means
   deleted *or* hidden by access labels (``sources/tutorials/api/labels.md``). A hidden dataflow
@@ -15,11 +18,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provider import advice
 from provider.endpoints import deleted_or_hidden
-from provider.errors import ApiError
+from provider.errors import ApiError, NotFoundError
+
+if TYPE_CHECKING:
+    from provider.client import FlowServiceClient
 
 Warn = Callable[[str], None]
 
@@ -32,15 +38,29 @@ def warner(spell: Callable[[str], str]) -> Warn:
     return warn
 
 
-def refresh_gone(error: ApiError, noun: str, id_: str, sandbox: str, gone: bool,
-                 warn: Warn) -> bool:
-    """For a refresh that raised ``error``: True if the resource is to leave the stack, False
-    if it is kept as the stack has it (a warning says why). Anything but 1439 is re-raised."""
-    if not deleted_or_hidden(error.code):
-        raise error
-    warn(advice.hidden_taken_as_gone(noun, id_, sandbox, "refresh") if gone
-         else advice.hidden_kept(noun, id_, sandbox))
-    return gone
+def read_item(api: Any, client: FlowServiceClient, sandbox: str, id_: str,
+              prior: Mapping[str, Any], gone: bool,
+              spell: Callable[[str], str]) -> dict[str, Any] | None:
+    """The live item of a refresh (at the version in state where the mapping says so with
+    ``get_as_of``: a Data Prep mapping set). For a 1439: ``NotFoundError`` when it is taken as
+    deletion (``gone``: aep:notFoundMeansGone), else None: the resource is kept as the stack
+    has it. Either way a warning says why; any other failure is raised as it is."""
+    get_as_of = getattr(api, "get_as_of", None)
+    try:
+        if get_as_of is not None:
+            return dict(get_as_of(client, sandbox, id_, prior))
+        return dict(api.get(client, sandbox, id_))
+    except NotFoundError:
+        raise
+    except ApiError as error:
+        if not deleted_or_hidden(error.code):
+            raise
+        warner(spell)(advice.hidden_taken_as_gone(api.NOUN, id_, sandbox, "refresh") if gone
+                      else advice.hidden_kept(api.NOUN, id_, sandbox))
+        if gone:
+            raise NotFoundError(error.method, error.path, error.status, error.detail,
+                                code=error.code) from None
+        return None
 
 
 def on_delete(error: ApiError, noun: str, id_: str, sandbox: str, gone: bool) -> str:

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from provider import advice, labels
-from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
+from provider.auth import ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
 from provider.client import FlowServiceClient, RetryPolicy
 from provider.errors import (
@@ -43,13 +43,15 @@ from provider.errors import (
     AepError,
     ApiError,
     ConfigurationError,
+    MissingSettingsError,
     NotFoundError,
     UnexpectedAnswerError,
 )
+from provider.http.retry import for_ims
 from provider.redaction import register
 from provider.resources import base_connection
 from provider.resources.base import ResourceApi
-from provider.settings import ProviderSettings
+from provider.settings import ProviderSettings, configured_sandbox
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -149,7 +151,9 @@ class Lifecycle:
         try:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
-            return cls(None, None, error, spelling=spelling), None
+            # The sandbox is still the default of resources without one: check must not call
+            # it missing when only a credential is.
+            return cls(None, configured_sandbox(get, environ), error, spelling=spelling), None
         return cls(client_for(settings), settings.sandbox_name, spelling=spelling,
                    not_found_means_gone=settings.not_found_means_gone), settings
 
@@ -174,9 +178,12 @@ class Lifecycle:
         failures = api.check_inputs(inputs, is_unknown)
         failures += labels.new_only_failures(api, inputs, olds, self.spell)
         if self.configure_error is not None:
-            # Reported at preview, before any API call; "aep" is the settings namespace, not an
-            # input, so the engine has no value to print beside it.
-            failures.append(("aep", str(self.configure_error)))
+            # Reported at preview, before any API call, one failure per missing setting; "aep"
+            # is the settings namespace, not an input, so the engine has no value to print.
+            error = self.configure_error
+            problems = (error.problems if isinstance(error, MissingSettingsError)
+                        else (str(error),))
+            failures += [("aep", problem) for problem in problems]
         return Checked(inputs, failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
@@ -224,18 +231,13 @@ class Lifecycle:
         api = self.api
         with about({**props, "name": props.get("name", id_), "sandbox_name": sandbox},
                    "refresh", api.NOUN, spell=self.spell):
-            get_as_of = getattr(api, "get_as_of", None)  # Data Prep: at the state's version
             try:
-                item = get_as_of(client, sandbox, id_, props) if get_as_of else api.get(
-                    client, sandbox, id_)
+                item = labels.read_item(api, client, sandbox, id_, props,
+                                        self.not_found_means_gone, self.spell)
             except NotFoundError:
                 _claims.release(sandbox, id_)
                 return Outcome("", {})
-            except ApiError as error:  # 1439: deleted, or hidden (and maybe still running)
-                if labels.refresh_gone(error, api.NOUN, id_, sandbox, self.not_found_means_gone,
-                                       labels.warner(self.spell)):
-                    _claims.release(sandbox, id_)
-                    return Outcome("", {})
+            if item is None:  # 1439, hidden by access labels maybe: kept as the stack has it
                 return Outcome(id_, dict(props), api.inputs_of(props))
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
@@ -365,9 +367,7 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
                         base_delay=settings.retry_base_delay)
     if settings.client_secret:
         # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
-        ims_retry = dataclasses.replace(
-            IMS_RETRY, total_seconds=settings.retry_max_seconds,
-            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
+        ims_retry = for_ims(retry)
         auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
                             settings.scopes, timeout=timeout, retry=ims_retry)
     else:
