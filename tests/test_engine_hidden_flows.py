@@ -72,3 +72,19 @@ def test_not_found_means_gone_drops_and_deletes(emu: Emulator, door: str,
         assert "takes it as deleted" in gone_host.wait_stderr(f"dataflow {flow_id}")
         gone_host.delete(flow.id, FLOW, flow.outputs)  # a delete (of a predecessor, say)
         engine.destroy()
+
+
+def test_the_delete_of_a_replaced_hidden_flow_fails(engine: Engine, emu: Emulator,
+                                                    sandbox: str) -> None:
+    """A replacement is created, but the delete of its predecessor answered 1439 fails, with
+    both meanings and `pulumi state delete '<urn>'`."""
+    _flow_deleted_outside(emu, engine, sandbox)
+    declared = in_sandbox(pipeline(), sandbox)
+    declared[FLOW]["schedule"] = {**declared[FLOW]["schedule"],
+                                  "start_time": "2027-02-15T08:00:00Z"}
+    with pytest.raises(HostError) as raised:
+        engine.up(declared)
+    assert "access labels hide it" in str(raised.value)
+    assert "pulumi state delete '<urn>'" in str(raised.value)
+    assert len(emu.flows(sandbox=sandbox)) == 1  # the replacement
+    engine.replaced.clear()  # as `pulumi state delete` of the predecessor does
