@@ -219,7 +219,7 @@ class Sender:
         self, method: str, path: str, sandbox: str, state: Attempt, *,
         expected: Container[int], params: list[tuple[str, str]] | None = None,
         body: object = None, if_match: str | None = None, gone_proof: bool = True,
-        coll: Collection = CONNECTIONS,
+        coll: Collection = CONNECTIONS, accept: str = "application/json",
     ) -> requests.Response:
         """Send one request. Returns the response if its status is ``expected``; raises
         ``Retryable`` for 429/5xx/transport failures and an ``ApiError`` for anything else."""
@@ -227,7 +227,7 @@ class Sender:
             "x-api-key": self.api_key,
             "x-gw-ims-org-id": self.org_id,
             "x-sandbox-name": sandbox.lower(),
-            "Accept": "application/json",
+            "Accept": accept,
         }
         data: bytes | None = None
         if body is not None:

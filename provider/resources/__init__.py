@@ -78,7 +78,7 @@ class Registered:
 
 def _builtin() -> tuple[Registered, ...]:
     from provider import model, pipeline_api, staging
-    from provider.resources import dataflow
+    from provider.resources import dataflow, dataset, xdm_field_group, xdm_schema
 
     return (
         Registered(model, "provider.resource:DatabricksBaseConnectionProvider"),
@@ -89,6 +89,10 @@ def _builtin() -> tuple[Registered, ...]:
         Registered(pipeline_api.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
         Registered(staging, "provider.staging_resource:DatabricksStagingCredentialsProvider"),
+        Registered(xdm_field_group.XDM_FIELD_GROUP_API, "provider.providers:XdmFieldGroupProvider"),
+        Registered(xdm_schema.XDM_SCHEMA_API, "provider.providers:XdmSchemaProvider"),
+        Registered(xdm_schema.XDM_IDENTITY_API, "provider.providers:XdmIdentityProvider"),
+        Registered(dataset.DATASET_API, "provider.providers:DatasetProvider"),
     )
 
 
