@@ -174,6 +174,7 @@ def test_analyzer_info_lists_policies_and_levels(analyzer: analyzer_pb2_grpc.Ana
         "dataflow-frequency": MANDATORY,
         "dataflow-source-in-stack": MANDATORY,
         "staging-credentials-expiry": ADVISORY,
+        "schema-references-agree": MANDATORY,
     }
     schemas = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schemas["allowed-sandboxes"]["properties"]["allowedSandboxes"]["type"] == "array"
