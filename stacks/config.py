@@ -161,6 +161,7 @@ class StackConfig:
     sandbox_name: str
     connections: tuple[ConnectionSpec, ...]
     allow_plaintext_tokens: bool = False
+    schemas: tuple[Any, ...] = ()  # stacks.xdm_config.SchemaSpec
 
 
 def qualify_key(key: str, project: str) -> str:
@@ -436,6 +437,11 @@ def load_stack_config(
         seen[spec.name] = index
     _check_pipeline_names(specs, connections_key, example)
     _check_token_per_workspace(specs, project)
+    from stacks.xdm_config import check_schema_names, parse_schemas  # imports this module
+
+    schemas = parse_schemas(source.get(f"{project}:schemas"), project)
+    check_schema_names(specs, schemas, connections_key, project)
     return StackConfig(
-        sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext
+        sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext,
+        schemas=schemas,
     )
