@@ -165,3 +165,56 @@ def test_turning_profile_off_is_refused_at_check(host: ProviderHost, emu: Emulat
     assert prop == spelled
     assert reason.startswith(f"{spelled} cannot go from true to false: Adobe never disables")
     assert calls(emu) == []
+
+
+def whole_path(door: str, sandbox: str) -> dict[str, dict[str, Any]]:
+    """The local stack's program from an empty sandbox: schema as code, then the pipeline,
+    every id wired from outputs."""
+    declared = program(door, sandbox)
+    schema, dataset = urn(door, "XdmSchema", "schema"), urn(door, "Dataset", "customers")
+    base, source = urn(door, "DatabricksBaseConnection", "base"), urn(
+        door, "DatabricksSourceConnection", "source")
+    target, mapping = urn(door, "DataLakeTargetConnection", "target"), urn(
+        door, "MappingSet", "mapping")
+    return {
+        **declared,
+        base: {"name": f"sales {sandbox}", "domain": "https://adb-1.2.azuredatabricks.net",
+               "cluster_id": "0123-456789-abcdefgh", "access_token": "dapi-test-token",
+               "database": "sales", "sandbox_name": sandbox},
+        source: {"name": f"orders source {sandbox}", "base_connection_id": Ref(
+            base, "connection_id"), "table_name": "sales.orders", "sandbox_name": sandbox},
+        target: {"name": f"orders target {sandbox}", "dataset_id": Ref(dataset, "dataset_id"),
+                 "schema_id": Ref(schema, "schema_id"), "sandbox_name": sandbox},
+        mapping: {"schema_id": Ref(schema, "schema_id"), "sandbox_name": sandbox,
+                  "mappings": [{"source": "order_id", "destination": "_acme.crmId",
+                                "source_type": "ATTRIBUTE"}]},
+        urn(door, "Dataflow", "flow"): {
+            "name": f"orders {sandbox}", "source_connection_id": Ref(source,
+                                                                   "source_connection_id"),
+            "target_connection_id": Ref(target, "target_connection_id"),
+            "mapping_set_id": Ref(mapping, "mapping_set_id"),
+            "mapping_version": Ref(mapping, "version"), "sandbox_name": sandbox,
+            "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour",
+                         "interval": 1}},
+    }
+
+
+def test_the_whole_program_from_an_empty_sandbox(host: ProviderHost, emu: Emulator,
+                                                 door: str) -> None:
+    """Schema as code and the pipeline in one up: one request per resource (three for the
+    Profile schema) plus the one tenant lookup; a no-op preview sends none; destroy succeeds
+    in an order Adobe accepts."""
+    sandbox = f"xdm-{door}-{next(_sandboxes)}"
+    engine = Engine(host)
+    declared = whole_path(door, sandbox)
+    emu.clear_requests()
+    assert set(engine.up(declared).steps.values()) == {"create"}
+    sent = calls(emu)
+    stats = [c for c in sent if c[1].endswith("/stats")]
+    assert len(stats) <= 1
+    assert len(sent) - len(stats) == len(declared) + 2
+    emu.clear_requests()
+    assert set(engine.preview(declared).steps.values()) == {"same"}
+    assert calls(emu) == []
+    engine.destroy()
+    assert engine.state == {}
