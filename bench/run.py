@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, overhead, pipeline, plugin, provider_blob, report, requests_per_op
+from bench import (
+    cold_start,
+    overhead,
+    pipeline,
+    plugin,
+    provider_blob,
+    report,
+    requests_per_op,
+    xdm,
+)
 from bench.common import ROOT
 
 LATENCY = 0.05
@@ -60,6 +69,8 @@ def run(quick: bool) -> dict[str, Any]:
             "pipeline_requests": f"{pipeline.RESOURCES_PER_PIPELINE} creates + 1 token per "
                                  "pipeline up; 0 for a no-op preview of "
                                  f"{pipeline.PREVIEW_PIPELINES} pipelines",
+            "xdm_requests": f"{xdm.MINIMUM} for field group, Profile schema (3), identity and "
+                            "dataset, with the token and the tenant lookup; 0 for a no-op preview",
             "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
                                   f"{plugin.LATENCY * 1000:.0f} ms: plugin < "
                                   f"{report.PLUGIN_TARGET_SECONDS} s, dynamic host >= "
@@ -75,6 +86,7 @@ def run(quick: bool) -> dict[str, Any]:
         ("cold_start", lambda: cold_start.measure(plan.cold_runs)),
         ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
         ("pipeline", pipeline.measure),
+        ("xdm", xdm.measure),
     ]
     for name, step in steps:
         begun = time.perf_counter()
@@ -106,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"requests (minimum {pipe['up_one_pipeline']['minimum']}); a no-op preview of "
           f"{pipe['noop_preview']['pipelines']} pipelines sent "
           f"{pipe['noop_preview']['requests']}.")
+    print(f"Schema as code: up of field group, Profile schema, identity and dataset sent "
+          f"{results['xdm']['up']['requests']} requests (minimum {xdm.MINIMUM}: the Profile "
+          "schema costs three); a no-op preview sent "
+          f"{results['xdm']['noop_preview']['requests']}.")
     report.write(results, args.out)
     print(f"JSON: {args.out}")
     return 0

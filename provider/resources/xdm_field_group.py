@@ -269,7 +269,9 @@ class XdmFieldGroupApi(XdmApi):
 
     def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
         """``DELETE``; one a schema still uses (a Profile-enabled schema Adobe never deletes)
-        is removed from the stack and kept, with a notice."""
+        is removed from the stack and kept, with a notice. Adobe publishes no error for that
+        refusal (UNCONFIRMED): the 400 is recognised by the emulator's text, "used by
+        schemas"; any other refusal fails the delete."""
         try:
             xdm_calls.registry_call(client, "DELETE", f"{PATH}/{xdm_calls.segment(id_)}",
                                     sandbox, expected=(200, 204), noun="field group")
