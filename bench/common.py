@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,19 @@ FLOW_PREFIX = "/data/foundation/flowservice"
 TOKEN_PATH = "/ims/token/v3"
 # A syntactically valid Databricks token; the emulator stores it, nothing checks it.
 DATABRICKS_TOKEN = "dapi-BENCHTOKEN-00112233445566778899aabbccddeeff"
+
+
+def ignore_caller_settings(environ: MutableMapping[str, str]) -> list[str]:
+    """Remove every ``AEP_*`` variable from ``environ``; return their names, sorted.
+
+    The benchmarks measure the emulator they start, with its own credentials: an exported
+    ``AEP_ACCESS_TOKEN`` or ``AEP_PLATFORM_URL`` (meant for a real sandbox) would otherwise reach
+    every provider host the run starts.
+    """
+    names = sorted(name for name in environ if name.startswith("AEP_"))
+    for name in names:
+        del environ[name]
+    return names
 
 
 def stack_config(emu: Emulator) -> dict[str, str]:

@@ -26,7 +26,7 @@ from bench import (
     requests_per_op,
     xdm,
 )
-from bench.common import ROOT
+from bench.common import ROOT, ignore_caller_settings
 
 LATENCY = 0.05
 
@@ -106,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json",
                         help="where to write the JSON (default: bench/results/latest.json)")
     args = parser.parse_args(argv)
+    ignored = ignore_caller_settings(os.environ)
+    if ignored:
+        print(f"bench: ignoring {', '.join(ignored)} (the benchmarks use their own emulator)",
+              file=sys.stderr)
     results = run(args.quick)
     print(report.table(report.rows(results)))
     lat = results["overhead"]["latency"]

@@ -31,7 +31,7 @@ from provider.resources import Registered, registry, specs
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
 
 PACKAGE = "aep"
-PACKAGE_VERSION = "0.1.0"
+PACKAGE_VERSION = "0.2.0"
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "plugin" / "schema.json"
 README = ROOT / "README.md"

@@ -163,6 +163,41 @@ def problems_of(answer: requests.Response) -> list[str]:
     return found
 
 
+def documented_problems(
+    method: str, path: str, status: int, body: Any, request_body: Any = None
+) -> list[str]:
+    """What in a documented exchange (a corpus case) the project's document rejects.
+
+    ``body`` is the answer's JSON (None: no body), ``request_body`` the request's JSON (None:
+    none sent); both are checked as ``application/json``.
+    """
+    where = f"{method.upper()} {path} -> {status}"
+    item = next((item for regex, item in _routes() if regex.match(path.rstrip("/"))), None)
+    if item is None or method.lower() not in item:
+        return [f"{where}: not an operation of the document"]
+    operation = item[method.lower()]
+    declared = operation["responses"].get(str(status))
+    if declared is None:
+        return [f"{where}: status not declared"]
+    found = []
+    if body is not None:
+        if not declared.get("content"):
+            found.append(f"{where}: answer has a body where none is declared")
+        else:
+            raw = json.dumps(body).encode()
+            found += [f"{where}: answer: {p}" for p in _body_problems(
+                declared["content"], "application/json", raw)]
+    if request_body is not None:
+        declared_body = operation.get("requestBody")
+        if declared_body is None:
+            found.append(f"{where}: a request body where none is declared")
+        else:
+            raw = json.dumps(request_body).encode()
+            found += [f"{where}: request: {p}" for p in _body_problems(
+                declared_body["content"], "application/json", raw)]
+    return found
+
+
 @contextmanager
 def validating_exchanges(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Validate every exchange with an emulator for the duration; yield the problems found."""

@@ -184,7 +184,7 @@ def test_destroy_runs_in_dependency_order(engine: Engine, emu: Emulator,
     assert emu.flows(sandbox="pipe") == []
     assert emu.connections(sandbox="pipe") == []
     assert len(emu.mapping_sets(sandbox="pipe")) == 1
-    assert "cannot delete mapping sets" in host.stderr
+    assert "cannot delete mapping sets" in host.wait_stderr("cannot delete mapping sets")
     assert TOKEN not in host.stderr
 
 

@@ -1,12 +1,16 @@
 """One program for both sides: the Databricks cluster and the AEP connection to it.
 
-Databricks side (``pulumi-databricks``): an interactive cluster whose Spark config holds the
-sandbox's landing-zone SAS token, and a personal access token for AEP. AEP side (aep-connections):
-``DatabricksStagingCredentials`` (the token, its Spark config entry, its rotation) and the
-``DatabricksBaseConnection`` taking the cluster id, the workspace URL and the token.
+Databricks side (``pulumi-databricks``): a secret scope and secret holding the sandbox's
+landing-zone SAS token, an interactive cluster whose Spark config references that secret
+(``{{secrets/<scope>/<key>}}``: the token is never in the cluster definition), and a personal
+access token for AEP. AEP side (aep-connections): ``DatabricksStagingCredentials`` (the token,
+its Spark config entry, its rotation) and the ``DatabricksBaseConnection`` taking the cluster id,
+the workspace URL and the token.
 
-The outputs wire the order: credentials -> cluster (``spark_conf``) -> connection
-(``cluster_id``, ``access_token``). A rotation is one ``pulumi up``:
+The outputs wire the order: credentials -> secret -> cluster (``spark_conf``) -> connection
+(``cluster_id``, ``access_token``). A cluster reads its secrets when it starts, so the cluster
+carries the token's expiry date as a tag: a new token changes it, and Databricks restarts a
+running cluster whose definition changed. A rotation is one ``pulumi up``:
 
     pulumi config set aep:stagingRotationTrigger "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     pulumi up
@@ -28,10 +32,24 @@ config = pulumi.Config()
 # The workspace URL the Databricks provider itself uses (`pulumi config set databricks:host ...`).
 workspace_url = pulumi.Config("databricks").require("host")
 
-staging = DatabricksStagingCredentials(
-    "staging",
-    rotation_trigger=pulumi.Config("aep").get("stagingRotationTrigger"),
+rotation_trigger = pulumi.Config("aep").get("stagingRotationTrigger")
+staging = DatabricksStagingCredentials("staging", rotation_trigger=rotation_trigger)
+
+# The SAS token lives in a Databricks secret scope, not in the cluster definition (which any
+# user who can see the cluster can read).
+scope = databricks.SecretScope("aep-staging", name=config.get("secretScope") or "aep-staging")
+sas_secret = databricks.Secret(
+    "aep-staging-sas",
+    scope=scope.name,
+    key="sas-token",
+    string_value=staging.sas_token,  # secret
 )
+
+
+def secret_reference(conf: dict[str, str], scope_name: str, key: str) -> dict[str, str]:
+    """The Spark config entry Adobe documents, its value a reference to the secret."""
+    return {entry: f"{{{{secrets/{scope_name}/{key}}}}}" for entry in conf}
+
 
 cluster = databricks.Cluster(
     "aep-ingest",
@@ -40,8 +58,18 @@ cluster = databricks.Cluster(
     node_type_id=config.get("nodeType") or "Standard_DS3_v2",
     num_workers=1,
     autotermination_minutes=60,
-    # Secret: the SAS token. Exactly the entry Adobe documents, nothing else.
-    spark_conf=staging.spark_conf,
+    # The entry's name comes from the credentials; its value names the secret, not the token,
+    # so the result holds nothing secret.
+    spark_conf=pulumi.Output.unsecret(
+        pulumi.Output.all(staging.spark_conf, scope.name, sas_secret.key).apply(
+            lambda args: secret_reference(*args))
+    ),
+    # A new token (a rotation here, or Adobe's own) changes these tags, so Databricks restarts
+    # the running cluster and it reads the new secret.
+    custom_tags={
+        "aep-staging-expiry": staging.expiry_date.apply(lambda date: date or "unknown"),
+        **({"aep-staging-rotation": rotation_trigger} if rotation_trigger else {}),
+    },
 )
 
 aep_token = databricks.Token(

@@ -20,6 +20,9 @@ Use
         emu.revoke_tokens()                # every token now gets 401 401013
         emu.issued_token_values()          # every bearer token issued (to hunt for leaks)
         emu.add_flow_reference(conn_id)    # DELETE of that id now answers 400 1418-400
+        emu.set_connection_test(conn_id, False)         # GET .../test answers {"result": false}
+        emu.runs.steer(flow_id, RunOutcome.failed())    # the flow's next run fails (``runs.py``)
+        emu.technical_account              # the user_id claim of every token it issues
 
 or from a shell: ``python -m provider.emulator --port 8080 [--state FILE]`` (also installed as
 ``aep-flow-emulator``; ``--help`` lists the options, faults included). It prints one line
@@ -64,7 +67,10 @@ Endpoints
 ---------
 ``POST /ims/token/v3``
     Form fields ``grant_type=client_credentials``, ``client_id``, ``client_secret``, ``scope``
-    (body or query). 200 ``{"access_token","token_type":"bearer","expires_in"}``; a missing or
+    (body or query). 200 ``{"access_token","token_type":"bearer","expires_in"}``, the token
+    JWT-shaped as Adobe's (``header.payload.signature``; claims ``client_id``, ``user_id`` = the
+    client's technical account ``<hex>@techacct.adobe.com``, ``org``, a random ``id``; the
+    signature random, nothing verifies it: ``gateway.py``); a missing or
     empty ``scope`` is 400 ``invalid_scope`` (as Adobe's IMS answers), another missing field 400
     ``invalid_request``, another grant type 400 ``unsupported_grant_type``, wrong credentials 401
     ``invalid_client``.
@@ -75,7 +81,8 @@ Everything under ``/data/foundation/flowservice`` first passes the gateway (``ga
 ``x-gw-ims-org-id``; 403 403025 an org other than the token's; the sandbox rules above, 404
 2100-404 for a sandbox name that is not lower-case letters, digits and dashes and 404 2101-404
 for one that does not exist; 400 ``BadRequestError`` for POST/PATCH without a JSON content
-type. Every answer carries an ``x-request-id`` header. Connections are isolated per
+type when it carries a body (a bodyless POST, as Adobe's flow-action example, needs none). Every
+answer carries an ``x-request-id`` header. Connections are isolated per
 (org, sandbox).
 
 ``POST /connections``
@@ -92,7 +99,8 @@ type. Every answer carries an ``x-request-id`` header. Connections are isolated 
     "connections not found with id = [<id>]" (Adobe's text).
 ``GET /connections``
     ``property`` filters, ``orderby`` (default ``-updatedAt``), ``limit`` (default 20, cap 100),
-    ``continuationToken`` paging via ``_links.next.href`` (absent on the last page), ``count=true``
+    ``continuationToken`` paging via ``_links.next.href`` (``"_links": {}`` on the last page, as
+    Adobe's examples show), quoted values (``name=="x"``) as Adobe writes them, ``count=true``
     (400 1401-400 with ``limit``). Details in ``listing.py``.
 ``PATCH /connections/{id}`` (trailing slash too)
     Needs ``If-Match`` (400 1403-400) equal to the current etag, quotes included (412 1404-412
@@ -102,7 +110,8 @@ type. Every answer carries an ``x-request-id`` header. Connections are isolated 
 ``DELETE /connections/{id}`` (trailing slash too)
     204 empty (or ``delete_status``); 404 1101-404; 400 1418-400 when a flow references it.
 ``GET /connections/{id}/test``
-    200 ``{"result": true}``, or false when the ``domain`` host contains "unreachable".
+    200 ``{"result": true}``, or false when the ``domain`` host contains "unreachable", or what
+    ``emu.set_connection_test(id, result)`` steered for that connection (None: the rule again).
 
 Flow errors have Adobe's shape: ``{"type": "https://ns.adobe.com/aep/errors/FLOW-<code>",
 "title", "status", "report": {"detailed-message", "request-id"}, "errorMessage",
@@ -129,7 +138,10 @@ Behind the same gateway, faults and request log: ``/sourceConnections``, ``/targ
 (``source_connections.py``, ``target_connections.py``), ``/flows`` with
 ``/flows/{id}/action?op=enable|disable`` (``flows.py``), read-only ``/flowSpecs`` holding
 ``CRMToAEP`` (``flow_specs.py``) and ``/connectionSpecs`` holding Databricks and Data Lake
-(``connection_specs.py``), ``/connections/{id}/explore`` over a configurable fake Databricks
+(``connection_specs.py``), read-only ``/runs`` and ``/runs/{id}`` (``runs.py``: one run per
+schedule tick of the pipeline clock, outcomes steered with ``emu.runs.steer``/
+``emu.runs.default`` and ``RunOutcome``; each flow's ``lastRunDetails``),
+``/connections/{id}/explore`` over a configurable fake Databricks
 catalogue (``explore.py``), Data Prep mapping sets at ``/data/foundation/conversion/mappingSets``
 (``mapping_sets.py``) and landing-zone staging credentials at
 ``/data/foundation/connectors/landingzone/credentials?type=dlz_databricks_source[&action=refresh]``
@@ -140,7 +152,17 @@ PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the match
 (``pipeline.py`` lists them with each choice made where Adobe is silent). Assertion helpers:
 ``emu.source_connections(org, sandbox)``, ``emu.target_connections(...)``, ``emu.flows(...)``,
 ``emu.mapping_sets(...)``, ``emu.staging_credentials(...)``, ``emu.staging_token_valid(token)``,
-``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable).
+``emu.issued_sas_tokens()``, ``emu.catalogue`` (settable), ``emu.runs``, ``emu.runs_of(flow_id)``.
+
+Adobe-documented behaviours that differ from the emulator's older answers are switches of
+``AdobeShapes`` (``adobe.py``; ``PipelineOptions(adobe=AdobeShapes.strict() | .off() | ...)``,
+``--adobe NAME|all``, ``--no-adobe NAME|all``). On by default (the suite is green with them):
+``missing_flow_1439`` (a missing flow is 404 ``FLOW-1439-404``), ``modified_naming`` (Data Prep's
+``modifiedDate``/``modifiedBy``), ``redundant_action_error`` (1422-400),
+``refuse_state_on_create``. Off by default (today's client depends on the older answer):
+``schema_path_source_type``, ``techacct_creator``, ``short_create_answer``,
+``version_default_zero``, ``database_flow_requirements``. The contract corpus
+(``tests/contract/corpus``) is checked with every one on.
 
 Schema Registry and Catalog (``schema_registry.py``, ``xdm_descriptors.py``, ``catalog.py``)
 -----------------------------------------------------------------------------------------
@@ -162,22 +184,31 @@ which sandboxes exist). Where Adobe is silent the emulator chooses, and says so 
   both for "sandbox not found");
 - the texts of IMS errors other than ``invalid_scope``, and of gateway errors beyond the table in
   Adobe's troubleshooting guide; the body of a 502 (an HTML page);
-- the ``Location`` of a create, the default page size (20), and the id format (UUIDs).
+- the ``Location`` of a create, the default page size (20), and the id format (UUIDs);
+- runs: made lazily for each passed tick (none for ticks passed while disabled, no catch-up),
+  a fixed duration per outcome, byte counts derived from record counts, no ``activities``; a
+  flow has no ``lastRunDetails`` before its first run;
+- the code of a refused ``state`` on create (1100-400; Adobe documents the refusal, not its
+  code) and of a database flow without delta column or mapping (1455-400);
+- the mapping-set ``name`` list filter (``GET /mappingSets?name=``).
 
 """
 
 from __future__ import annotations
 
+from provider.emulator.adobe import AdobeShapes
 from provider.emulator.explore import Catalogue, Column, Table
 from provider.emulator.faults import FaultRule, Faults
 from provider.emulator.pipeline import PipelineOptions
 from provider.emulator.recording import RecordedRequest
+from provider.emulator.runs import RunOutcome
 from provider.emulator.server import CLIENT_ID, CLIENT_SECRET, ORG_ID, Emulator
 
 __all__ = [
     "CLIENT_ID",
     "CLIENT_SECRET",
     "ORG_ID",
+    "AdobeShapes",
     "Catalogue",
     "Column",
     "Emulator",
@@ -185,5 +216,6 @@ __all__ = [
     "Faults",
     "PipelineOptions",
     "RecordedRequest",
+    "RunOutcome",
     "Table",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import threading
@@ -138,6 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         emulator.start()
     except StateFileError as error:
         print(f"aep-flow-emulator: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"aep-flow-emulator: error: port {args.port} on {args.host} is already in use by "
+            "another process; stop it, or choose another port with --port (0 picks a free one)",
+            file=sys.stderr,
+        )
         return 2
     try:
         print(

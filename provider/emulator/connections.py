@@ -24,6 +24,8 @@ class Caller:
     client_id: str
     org_id: str
     sandbox: str
+    user_id: str = ""
+    """The token's technical account (``...@techacct.adobe.com``), "" when unknown."""
 
     @property
     def scope(self) -> Scope:
@@ -68,6 +70,8 @@ class ConnectionService:
         self.require_version = require_version
         self.accept_unquoted_etag = accept_unquoted_etag
         self._stamps = Stamps()
+        self.test_results: dict[str, bool] = {}
+        """Steered ``/test`` results by connection id (``Emulator.set_connection_test``)."""
 
     def create(self, caller: Caller, body: object) -> dict[str, Any]:
         """Store a new connection; return ``{"id", "etag"}``."""
@@ -142,8 +146,11 @@ class ConnectionService:
             self.store.delete(caller.scope, id_)
 
     def test(self, caller: Caller, id_: str) -> dict[str, Any]:
-        """``{"result": bool}``: false when the domain's host contains "unreachable"."""
+        """``{"result": bool}``: the steered result for this id if any, else false when the
+        domain's host contains "unreachable"."""
         connection = self._require(caller, id_)
+        if id_ in self.test_results:
+            return {"result": self.test_results[id_]}
         domain = str(connection["auth"]["params"].get("domain", ""))
         host = urlsplit(domain if "//" in domain else f"//{domain}").hostname or domain
         return {"result": "unreachable" not in host}

@@ -164,6 +164,7 @@ class EntityService:
         etag = new_etag()
         record: dict[str, Any] = {
             **metadata(caller, self.stamp()),
+            "providerRefId": str(uuid.uuid4()),  # Adobe's item DTOs carry one; its use is theirs
             **copy.deepcopy(dict(fields)),
             "version": etag,
             "etag": etag,

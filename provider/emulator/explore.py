@@ -4,7 +4,8 @@
   both are accepted) answers a bare JSON array ``[{"type": "table", "name", "path",
   "canPreview": true, "canFetchSchema": true}]``, one entry per catalogue table.
 - ``objectType=table&object=<path>`` (or ``TABLE``) answers ``{"format": "flat", "schema":
-  {"columns": [{"name", "type", "meta:xdmType", "xdm": {"type", "format"?}}]}}``;
+  {"columns": [{"name", "type", "meta:xdmType"?, "xdm": {"type", "format"?}}]}}``, with
+  ``meta:xdmType`` only for date and date-time columns (as Adobe's examples carry it);
   ``&preview=true`` adds ``"data": [row, ...]`` (the spec has no ``preview`` parameter; the
   filter tutorial does).
 - The connection must exist in the caller's org and sandbox (404 1101-404); a missing or unknown
@@ -56,7 +57,12 @@ class Column:
             if self.xdm_type in _STRING_FORMATS
             else {"type": self.xdm_type}
         )
-        return {"name": self.name, "type": self.type, "meta:xdmType": self.xdm_type, "xdm": xdm}
+        column: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.xdm_type in _STRING_FORMATS:
+            # Adobe's examples carry meta:xdmType only where the XDM type is a string format
+            # (a date-time column); plain string columns have none (explore/tabular.md).
+            column["meta:xdmType"] = self.xdm_type
+        return {**column, "xdm": xdm}
 
 
 @dataclass(frozen=True)

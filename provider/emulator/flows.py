@@ -27,10 +27,18 @@ enable|disable`` (any case: the spec's enum is upper case, the tutorials lower c
 ``state``; ``If-Match`` is optional there and checked when sent; other ops are 400. DELETE
 answers the emulator's delete status.
 
+Adobe's own behaviours behind ``AdobeShapes`` switches (``adobe.py``): ``missing_flow_1439``
+(404 FLOW-1439-404 for a missing flow), ``redundant_action_error`` (1422-400) and
+``refuse_state_on_create``, on by default, and ``database_flow_requirements``, off by default.
+``lastRunDetails`` ``{id, state, startedAtUTC, completedAtUTC}`` is present once the flow has
+run (``runs.py``; absent before: the emulator's choice).
+
 Choices where Adobe is silent or contradicts itself (options of ``PipelineOptions``):
 ``schedule_types`` (default ``spec``) says how ``startTime``, ``interval`` and ``backfill`` read
 back, whatever type was sent: as the spec's ``ScheduleSpecDTO`` types them (integer, string,
 boolean), all as strings (the tutorials' GET examples), or all typed (``flow_specs.py``);
+a Mapping transformation's ``mappingVersion`` reads back as a string, whatever was sent (the
+flow spec types it so and Adobe's GET example shows ``"0"``);
 ``action_bumps_etag`` (default true) gives a flow a new etag when enable/disable changes it.
 """
 
@@ -40,6 +48,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from provider.emulator.adobe import AdobeShapes
 from provider.emulator.connections import Caller
 from provider.emulator.entity import Clock, EntityService, ReadOnlyService, name_fields
 from provider.emulator.flow_specs import normalised_schedule, schedule_problem
@@ -48,6 +57,8 @@ from provider.emulator.store import ConnectionStore
 
 ACTIONS = ("enable", "disable")
 HasMapping = Callable[[Caller, str, object], bool]
+LastRun = Callable[[dict[str, Any]], "dict[str, Any] | None"]
+"""The ``lastRunDetails`` of a stored flow, or None before its first run (``runs.py``)."""
 
 
 class FlowService(EntityService):
@@ -81,8 +92,12 @@ class FlowService(EntityService):
         schedule_types: str = "spec",
         action_bumps_etag: bool = True,
         accept_unquoted_etag: bool = False,
+        adobe: AdobeShapes | None = None,
+        last_run: LastRun | None = None,
     ) -> None:
         super().__init__(store, clock=clock, accept_unquoted_etag=accept_unquoted_etag)
+        self.adobe = adobe or AdobeShapes()
+        self.last_run = last_run
         self.sources = sources
         self.targets = targets
         self.connections = connections
@@ -99,6 +114,12 @@ class FlowService(EntityService):
         """Validate and store a dataflow; ``{"id", "etag"}``."""
         fields = name_fields(body)
         assert isinstance(body, dict)  # name_fields checked it
+        if "state" in body and self.adobe.refuse_state_on_create:
+            raise FlowError(
+                "1100-400",
+                "The field 'state' cannot be set on create: a new dataflow is enabled by the "
+                "service; use POST /flows/{id}/action?op=disable to disable it.",
+            )
         spec = self._flow_spec(body.get("flowSpec"))
         record: dict[str, Any] = {
             **fields,
@@ -144,10 +165,25 @@ class FlowService(EntityService):
              "connectionSpec": (self.targets.get(scope, id_) or {}).get("connectionSpec")}
             for id_ in record.get("targetConnectionIds", [])
         ]
-        return {
+        view = {
             **record,
             "inheritedAttributes": {"sourceConnections": sources, "targetConnections": targets},
         }
+        last = self.last_run(record) if self.last_run is not None else None
+        if last is not None:
+            view["lastRunDetails"] = last
+        return view
+
+    def require(self, caller: Caller, id_: str) -> dict[str, Any]:
+        """The stored flow, else 404 (1439-404 with Adobe's body when ``missing_flow_1439``)."""
+        if not self.adobe.missing_flow_1439 or self.store.get(caller.scope, id_) is not None:
+            return super().require(caller, id_)
+        raise FlowError(
+            "1439-404",
+            f"The requested flows resource {id_} is not found. Verify the resource ID before "
+            "trying again.",
+            report={"id": id_, "type": "flows"},
+        )
 
     def check_patched(self, caller: Caller, patched: dict[str, Any]) -> None:
         """Validate the patched flow again; ``startTime`` only while it lies in the future."""
@@ -189,6 +225,12 @@ class FlowService(EntityService):
                 else self.require_etag(caller, id_, if_match)
             )
             state = "enabled" if op == "enable" else "disabled"
+            if current.get("state") == state and self.adobe.redundant_action_error:
+                raise FlowError(
+                    "1422-400",
+                    f"The action {op} cannot be applied on the current state {state}. Please "
+                    "update the action and try again.",
+                )
             if current.get("state") == state or not self.action_bumps_etag:
                 current["state"] = state
                 self.store.put(caller.scope, current)
@@ -257,10 +299,32 @@ class FlowService(EntityService):
                 )
         return list(ids)
 
+    def _check_database_source(self, caller: Caller, record: dict[str, Any]) -> None:
+        """A database source needs a Copy deltaColumn and a Mapping (``database_flow_
+        requirements``)."""
+        categories = set()
+        for id_ in record["sourceConnectionIds"]:
+            source = self.sources.get(caller.scope, id_) or {}
+            spec = self.connection_specs.find(source.get("connectionSpec", {}).get("id", ""))
+            categories.add(((spec or {}).get("attributes") or {}).get("category"))
+        if "database" not in categories:
+            return
+        names = {t.get("name"): t.get("params") or {} for t in record["transformations"]
+                 if isinstance(t, dict)}
+        if "Mapping" not in names or not isinstance(names.get("Copy", {}).get("deltaColumn"),
+                                                    dict):
+            raise FlowError(
+                "1455-400",
+                'Missing field "transformations": a dataflow from a database source needs a '
+                "Copy transformation with params.deltaColumn and a Mapping transformation.",
+            )
+
     def _check_flow(self, caller: Caller, record: dict[str, Any], spec: dict[str, Any]) -> None:
         problem = schedule_problem(record["scheduleParams"])
         if problem is not None:
             raise FlowError("1100-400", problem)
+        if self.adobe.database_flow_requirements and isinstance(record["transformations"], list):
+            self._check_database_source(caller, record)
         names = {t["name"] for t in spec["transformationSpecs"]}
         transformations = record.setdefault("transformations", [])
         if not isinstance(transformations, list):
@@ -286,6 +350,9 @@ class FlowService(EntityService):
                         f"Mapping set {mapping_id} version {version} does not exist in sandbox "
                         f"'{caller.sandbox}'.",
                     )
+                # The flow spec types mappingVersion as a string and Adobe's GET example reads
+                # back "0" for a flow created with 0 (update-dataflows.md).
+                params["mappingVersion"] = str(version)
             if item["name"] == "Copy":
                 delta = params.get("deltaColumn")
                 if delta is not None and (

@@ -5,12 +5,14 @@ Checks run in this order, each with the gateway's own answer: ``Authorization`` 
 the client the token was issued to (403 403003), ``x-gw-ims-org-id`` missing (400 400003) or not
 the org the token's client belongs to (403 403025 "Profile is not valid"), ``x-sandbox-name``
 missing (``prod`` or 400 2105-400, per ``missing_sandbox``), malformed (404 2100-404) or not one
-of the org's sandboxes (404 2101-404), and POST/PATCH without a JSON content type (400
-BadRequestError).
+of the org's sandboxes (404 2101-404), and POST/PATCH with a body but without a JSON content
+type (400 BadRequestError).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import secrets
 import threading
@@ -24,11 +26,33 @@ _SANDBOX = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _IMS_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
 
 
-class TokenIssuer:
-    """Issues opaque bearer tokens for one demo client; tracks expiry and revocation.
+def _segment(value: object) -> str:
+    raw = json.dumps(value, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    ``clock`` (seconds, monotonic) decides expiry; tests pass a fake one to expire tokens
-    without waiting. ``org_id`` is the org the client (and so every token) belongs to.
+
+def token_claims(token: str) -> dict[str, object]:
+    """The payload claims of a JWT-shaped token (empty when it is not one)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+class TokenIssuer:
+    """Issues bearer tokens for one demo client; tracks expiry and revocation.
+
+    A token is shaped as Adobe's IMS access tokens are, a JWT (``header.payload.signature``,
+    base64url): the payload's claims include ``client_id``, ``user_id`` (the client's technical
+    account, ``<24 hex>@techacct.adobe.com``, fixed per emulator), ``org``, ``type``
+    (``access_token``), ``created_at``/``expires_in`` (milliseconds, as IMS writes them) and a
+    random ``id``; the signature is random bytes (nothing verifies it), so tokens stay
+    unpredictable. ``clock`` (seconds, monotonic) decides expiry; tests pass a fake one to expire
+    tokens without waiting. ``org_id`` is the org the client (and so every token) belongs to.
     """
 
     def __init__(
@@ -48,6 +72,7 @@ class TokenIssuer:
         self._tokens: dict[str, tuple[str, float]] = {}
         self._issued_values: list[str] = []
         self.issued = 0
+        self.technical_account = f"{secrets.token_hex(12).upper()}@techacct.adobe.com"
 
     def issue(self, form: Mapping[str, str]) -> dict[str, object]:
         """Answer ``POST /ims/token/v3`` for the parsed form, or raise ImsError."""
@@ -64,12 +89,32 @@ class TokenIssuer:
             form["client_secret"], self._client_secret
         ):
             raise ImsError(401, "invalid_client", "Invalid client_id or client_secret.")
-        token = secrets.token_urlsafe(32)
+        token = self._new_token(form["client_id"])
         with self._lock:
             self._tokens[token] = (form["client_id"], self._clock() + self.ttl)
             self._issued_values.append(token)
             self.issued += 1
         return {"access_token": token, "token_type": "bearer", "expires_in": self.ttl}
+
+    def _new_token(self, client_id: str) -> str:
+        header = {"alg": "RS256", "x5u": "ims_na1-key-at-1.cer", "kid": "ims_na1-key-at-1",
+                  "itt": "at"}
+        claims = {
+            "id": secrets.token_hex(16),
+            "type": "access_token",
+            "client_id": client_id,
+            "user_id": self.technical_account,
+            "as": "ims-na1",
+            "org": self.org_id,
+            "created_at": str(int(self._clock() * 1000)),
+            "expires_in": str(self.ttl * 1000),
+        }
+        signature = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        return f"{_segment(header)}.{_segment(claims)}.{signature}"
+
+    def user_of(self, client_id: str) -> str:
+        """The technical account a client's tokens name (one demo client: one account)."""
+        return self.technical_account if client_id == self.client_id else client_id
 
     def issued_values(self) -> tuple[str, ...]:
         """Every token issued so far, revoked and expired ones included (for leak hunts)."""
@@ -99,8 +144,14 @@ def authenticate(
     tokens: TokenIssuer,
     missing_sandbox: str,
     sandboxes: Set[str] | None = None,
+    *,
+    has_body: bool = True,
 ) -> Caller:
-    """Run the gateway checks on a Flow Service request; return the caller or raise."""
+    """Run the gateway checks on a Flow Service request; return the caller or raise.
+
+    A POST/PATCH/PUT with a body needs a JSON content type; one without a body (Adobe's flow
+    action example sends no body and no ``Content-Type``) needs none.
+    """
     authorization = headers.get("authorization", "").strip()
     if not authorization:
         raise GatewayError(403, "403010", "Oauth token is missing.")
@@ -119,9 +170,12 @@ def authenticate(
     if tokens.org_id and org_id != tokens.org_id:
         raise GatewayError(403, "403025", "Profile is not valid")
     sandbox = sandbox_of(headers, missing_sandbox, sandboxes)
-    if method in ("POST", "PATCH", "PUT") and not is_json(headers.get("content-type", "")):
+    needs_json = method in ("POST", "PATCH", "PUT") and has_body
+    if needs_json and not is_json(headers.get("content-type", "")):
         raise ContentTypeError()
-    return Caller(client_id=client, org_id=org_id, sandbox=sandbox)
+    return Caller(
+        client_id=client, org_id=org_id, sandbox=sandbox, user_id=tokens.user_of(client)
+    )
 
 
 def sandbox_of(

@@ -1,11 +1,14 @@
 """``GET /connections`` query semantics: ``property`` filters, ``orderby``, paging, ``count``.
 
-- ``property=field==a,b``: equality, comma is OR; ``!=`` is the negation. Repeated ``property``
+- ``property=field==a,b``: equality, comma is OR; ``!=`` is the negation. A value may be in
+  double quotes, as Adobe's examples write it (``property=name=="CRMToAEP"``). Repeated ``property``
   params are ANDed. ``>``, ``<``, ``>=``, ``<=`` compare numbers (one value only). ``field`` may be
   a dotted path (``connectionSpec.id``).
 - ``orderby=-updatedAt`` (default: most recently updated first); ``+f``/``f`` ascending, ``-f``
   descending, comma-separated for several keys; ties keep creation order.
 - ``limit``: page size, default ``DEFAULT_LIMIT``, capped at ``MAX_LIMIT``.
+- The last page carries ``"_links": {}`` (as Adobe's list examples show); another page
+  ``_links.next.href``.
 - ``continuationToken``: opaque; it encodes the offset *and* the original query, so a client that
   only follows ``_links.next.href`` gets the right next page. Params sent beside it override the
   encoded ones.
@@ -77,7 +80,7 @@ def run(
     ordered = _order(selected, query.orderby)
     size = min(query.limit or DEFAULT_LIMIT, MAX_LIMIT)
     page = ordered[query.offset : query.offset + size]
-    answer: dict[str, Any] = {"items": page}
+    answer: dict[str, Any] = {"items": page, "_links": {}}
     if query.offset + size < len(ordered):
         token = _encode_token(query, query.offset + size)
         answer["_links"] = {"next": {"href": f"{path}?continuationToken={quote(token)}"}}
@@ -105,10 +108,16 @@ def _parse_expression(expression: str) -> tuple[str, str, list[str]]:
     if match is None:
         raise FlowError("1100-400", f"Invalid property expression '{expression}'.")
     field, operator, raw = match.groups()
-    values = raw.split(",")
+    values = [_unquoted(v) for v in raw.split(",")]
     if operator not in ("==", "!=") and len(values) != 1:
         raise FlowError("1100-400", f"Operator '{operator}' takes a single value.")
     return field, operator, values
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
 
 
 def _lookup(item: Mapping[str, Any], dotted: str) -> object:

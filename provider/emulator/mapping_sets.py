@@ -9,6 +9,14 @@
 - ``GET /mappingSets/{id}`` answers the latest version (404 when unknown); ``GET /mappingSets``
   answers ``{"data": [...], "_page": {"count": N}}`` with ``limit``/``start``.
 - No DELETE (Adobe's Data Prep API has none): 405.
+- ``name`` (optional string) is stored and echoed; ``GET /mappingSets?name=N`` lists only the
+  sets named ``N`` (the emulator's choice: Adobe's spec documents the field, not the filter).
+
+Behind ``AdobeShapes`` switches (``adobe.py``): ``sourceType`` read back as
+``text/x.schema-path`` for ``ATTRIBUTE``, ``createdBy``/``modifiedBy`` the token's technical
+account, ``modifiedDate``/``modifiedBy`` naming, the short create answer and ``version``
+defaulting to 0. Stored records keep the sent ``sourceType`` and ``updatedDate``/``updatedBy``
+(``emu.mapping_sets()`` shows them so); the switches shape what is answered.
 
 Choices: only the current body shape is accepted; the older tutorials' ``xdmSchema``/
 ``destinationXdmPath`` shape is 400 with a hint. Errors are ``ServiceError`` bodies of type
@@ -22,6 +30,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from provider.emulator.adobe import AdobeShapes
 from provider.emulator.connections import Caller
 from provider.emulator.entity import Clock, ServiceError
 from provider.emulator.store import ConnectionStore
@@ -29,6 +38,10 @@ from provider.emulator.store import ConnectionStore
 CONVERSION_PATH = "/data/foundation/conversion"
 SOURCE_TYPES = ("ATTRIBUTE", "EXPRESSION")
 SCHEMA_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
+SCHEMA_PATH = "text/x.schema-path"
+"""How Data Prep reads an ``ATTRIBUTE`` mapping back (the spec's GET and PUT examples)."""
+_CREATE_ANSWER = ("id", "version", "createdDate", "modifiedDate", "updatedDate", "createdBy",
+                  "modifiedBy", "updatedBy")
 
 
 def _error(status: int, message: str) -> ServiceError:
@@ -38,9 +51,30 @@ def _error(status: int, message: str) -> ServiceError:
 class MappingSetService:
     """Versioned mapping sets per (org, sandbox)."""
 
-    def __init__(self, store: ConnectionStore, *, clock: Clock) -> None:
+    def __init__(
+        self, store: ConnectionStore, *, clock: Clock, adobe: AdobeShapes | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.adobe = adobe or AdobeShapes()
+
+    def _who(self, caller: Caller) -> str:
+        if self.adobe.techacct_creator and caller.user_id:
+            return caller.user_id
+        return caller.client_id
+
+    def _view(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A stored record (or history entry) as Data Prep answers it."""
+        view = _view(record)
+        if self.adobe.modified_naming:
+            for old, new in (("updatedDate", "modifiedDate"), ("updatedBy", "modifiedBy")):
+                if old in view:
+                    view[new] = view.pop(old)
+        if self.adobe.schema_path_source_type:
+            for mapping in view.get("mappings", []):
+                if mapping.get("sourceType") == "ATTRIBUTE":
+                    mapping["sourceType"] = SCHEMA_PATH
+        return view
 
     def create(self, caller: Caller, body: object) -> dict[str, Any]:
         """Store version 0 of a new mapping set; answer it."""
@@ -53,13 +87,16 @@ class MappingSetService:
             "version": 0,
             "createdDate": now,
             "updatedDate": now,
-            "createdBy": caller.client_id,
-            "updatedBy": caller.client_id,
+            "createdBy": self._who(caller),
+            "updatedBy": self._who(caller),
             **fields,
             "history": [],
         }
         self.store.put(caller.scope, record)
-        return _view(record)
+        view = self._view(record)
+        if self.adobe.short_create_answer:
+            return {k: v for k, v in view.items() if k in _CREATE_ANSWER}
+        return view
 
     def replace(self, caller: Caller, id_: str, body: object) -> dict[str, Any]:
         """Store the next version of a mapping set; answer it."""
@@ -67,26 +104,28 @@ class MappingSetService:
             current = self.require(caller, id_)
             fields = self._check(body)
             history = current.pop("history")
-            history.append(_view(current))
+            history.append(_view(current))  # as stored: the view applies on reading
             record = {
                 **current,
                 **fields,
                 "version": current["version"] + 1,
                 "updatedDate": max(int(self.clock() * 1000), current["updatedDate"] + 1),
-                "updatedBy": caller.client_id,
+                "updatedBy": self._who(caller),
                 "history": history,
             }
             self.store.put(caller.scope, record)
-        return _view(record)
+        return self._view(record)
 
     def get(self, caller: Caller, id_: str, version: str | None = None) -> dict[str, Any]:
         """The latest version, or version ``version``."""
         record = self.require(caller, id_)
+        if version is None and self.adobe.version_default_zero:
+            version = "0"
         if version is None:
-            return _view(record)
+            return self._view(record)
         for old in [*record["history"], _view(record)]:
             if str(old["version"]) == version:
-                return copy.deepcopy(old)
+                return self._view(old)
         raise _error(404, f"Mapping set {id_} has no version {version}.")
 
     def list(self, caller: Caller, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
@@ -98,10 +137,12 @@ class MappingSetService:
             raise _error(400, "start and limit must be integers.") from None
         if start < 0 or limit < 1:
             raise _error(400, "start must be >= 0 and limit >= 1.")
-        items = sorted(
-            (_view(r) for r in self.store.all(caller.scope)),
-            key=lambda r: -int(r["updatedDate"]),
-        )
+        names = query.get("name")
+        items = [
+            self._view(r)
+            for r in sorted(self.store.all(caller.scope), key=lambda r: -int(r["updatedDate"]))
+            if not names or r.get("name") == names[-1]
+        ]
         page = items[start : start + limit]
         return {"data": page, "_page": {"count": len(page), "totalCount": len(items)}}
 
@@ -131,6 +172,9 @@ class MappingSetService:
         ref = output.get("schemaRef") if isinstance(output, dict) else None
         if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref["id"]:
             raise _error(400, "outputSchema.schemaRef.id is required.")
+        name = body.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise _error(400, "name must be a non-empty string.")
         mappings = body.get("mappings")
         if not isinstance(mappings, list) or not mappings:
             raise _error(400, "mappings must be a non-empty array.")
@@ -151,7 +195,9 @@ class MappingSetService:
                     "destination": mapping["destination"],
                 }
             )
+        named = {} if name is None else {"name": name}
         return {
+            **named,
             "outputSchema": {
                 "schemaRef": {"id": ref["id"],
                               "contentType": ref.get("contentType") or SCHEMA_CONTENT_TYPE}

@@ -29,6 +29,11 @@ Options (``PipelineOptions``; ``Emulator(pipeline=PipelineOptions(...))`` / CLI 
     Whether a source connection's ``tableName`` must be a catalogue table.
 ``base_in_use_by_source`` / ``--base-in-use-by-source`` (off)
     Whether a source connection alone blocks deleting its base connection.
+``adobe`` / ``--adobe BEHAVIOUR``, ``--no-adobe BEHAVIOUR`` (repeatable, or ``all``)
+    (``AdobeShapes()``) Adobe-documented behaviours, one switch each, four on by default
+    (``adobe.py`` says which and why).
+
+``/runs`` and a flow's ``lastRunDetails`` come from ``runs.py`` (``emu.runs``: steerable).
 
 With a state file (``state_file=``/``--state FILE``), each entity is saved beside it in
 ``<stem>.<entity><suffix>`` (``state.flows.json``...), in the connection store's format.
@@ -44,8 +49,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from provider.emulator.adobe import AdobeShapes
 from provider.emulator.connection_specs import connection_spec_service
 from provider.emulator.connections import Caller
 from provider.emulator.entity import Clock, EntityService, ReadOnlyService, refuse_if_used
@@ -55,6 +60,7 @@ from provider.emulator.flows import FlowService
 from provider.emulator.mapping_sets import CONVERSION_PATH, MappingSetService
 from provider.emulator.problems import FlowError
 from provider.emulator.router import BASE_PATH, Answer, _json, _not_allowed, relative_path
+from provider.emulator.runs import RunService
 from provider.emulator.source_connections import SourceConnectionService
 from provider.emulator.staging_credentials import (
     CREDENTIALS_PATH,
@@ -82,6 +88,7 @@ class PipelineOptions:
     action_bumps_etag: bool = True
     check_source_table: bool = True
     base_in_use_by_source: bool = False
+    adobe: AdobeShapes = field(default_factory=AdobeShapes)
 
 
 def _sibling(state_file: str | os.PathLike[str] | None, entity: str) -> Path | None:
@@ -117,7 +124,10 @@ class Pipeline:
         }
         self.flow_specs = flow_spec_service()
         self.connection_specs = connection_spec_service()
-        self.mapping_sets = MappingSetService(self.stores["mappingSets"], clock=clock)
+        self.mapping_sets = MappingSetService(
+            self.stores["mappingSets"], clock=clock, adobe=self.options.adobe
+        )
+        self.runs = RunService(self.stores["flows"], clock=clock)
         self.flows = FlowService(
             self.stores["flows"],
             sources=self.stores["sourceConnections"],
@@ -131,6 +141,8 @@ class Pipeline:
             schedule_types=self.options.schedule_types,
             action_bumps_etag=self.options.action_bumps_etag,
             accept_unquoted_etag=accept_unquoted_etag,
+            adobe=self.options.adobe,
+            last_run=self.runs.last_run,
         )
         self.sources = SourceConnectionService(
             self.stores["sourceConnections"],
@@ -205,6 +217,9 @@ class Pipeline:
         if match:
             if method != "POST":
                 raise _not_allowed(method, rel)
+            flow = self.stores["flows"].get(caller.scope, match.group(1))
+            if flow is not None:
+                self.runs.catch_up(flow)  # ticks so far ran in the state they had
             return Answer(
                 200, self.flows.action(caller, match.group(1), query, headers.get("if-match"))
             )
@@ -212,6 +227,10 @@ class Pipeline:
         if match is None:
             return None
         collection, id_ = match.groups()
+        if collection == "/runs":
+            if method != "GET":
+                raise _not_allowed(method, rel)
+            return Answer(200, self.runs.get(caller, id_) if id_ else self.runs.list(caller, query))
         if collection in self._catalogues:
             catalogue = self._catalogues[collection]
             if method != "GET":
@@ -286,70 +305,6 @@ class Pipeline:
         refuse_if_used("base connection", id_, flows)
 
 
-class PipelineViews:
-    """The ``Emulator`` methods tests assert with (stored objects, unmasked, oldest first)."""
-
-    _pipeline: Pipeline
-    org_id: str
-
-    def _scope(self, org_id: str | None, sandbox: str) -> tuple[str, str]:
-        return (org_id or self.org_id, sandbox)
-
-    def source_connections(
-        self, org_id: str | None = None, sandbox: str = "prod"
-    ) -> list[dict[str, Any]]:
-        """The stored source connections of one org and sandbox."""
-        return self._pipeline.stores["sourceConnections"].all(self._scope(org_id, sandbox))
-
-    def target_connections(
-        self, org_id: str | None = None, sandbox: str = "prod"
-    ) -> list[dict[str, Any]]:
-        """The stored target connections of one org and sandbox."""
-        return self._pipeline.stores["targetConnections"].all(self._scope(org_id, sandbox))
-
-    def flows(self, org_id: str | None = None, sandbox: str = "prod") -> list[dict[str, Any]]:
-        """The stored dataflows of one org and sandbox."""
-        return self._pipeline.stores["flows"].all(self._scope(org_id, sandbox))
-
-    def mapping_sets(
-        self, org_id: str | None = None, sandbox: str = "prod"
-    ) -> list[dict[str, Any]]:
-        """The stored mapping sets (latest version, earlier ones under ``history``)."""
-        return self._pipeline.stores["mappingSets"].all(self._scope(org_id, sandbox))
-
-    def staging_credentials(
-        self, org_id: str | None = None, sandbox: str = "prod"
-    ) -> dict[str, Any] | None:
-        """The sandbox's staging-credential record (``SASToken``, ``expiresAt``,
-        ``expiryDate``, ``revoked`` tokens, ``refreshes``, ``issued``), or None before the first
-        GET."""
-        return self._pipeline.staging.record(self._scope(org_id, sandbox))
-
-    def staging_token_valid(
-        self, token: str, org_id: str | None = None, sandbox: str = "prod"
-    ) -> bool:
-        """Whether ``token`` is the sandbox's live SAS token (not revoked, not expired)."""
-        record = self.staging_credentials(org_id, sandbox)
-        return (
-            record is not None
-            and record["SASToken"] == token
-            and self._pipeline.options.clock() < record["expiresAt"]
-        )
-
-    def issued_sas_tokens(self) -> tuple[str, ...]:
-        """Every SAS token issued so far (leak tests search texts for them)."""
-        return self._pipeline.staging.issued_tokens()
-
-    @property
-    def catalogue(self) -> Catalogue:
-        """The fake Databricks catalogue explore serves."""
-        return self._pipeline.options.catalogue
-
-    @catalogue.setter
-    def catalogue(self, value: Catalogue) -> None:
-        self._pipeline.options.catalogue = value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ingestion-path flags of ``python -m provider.emulator``."""
     group = parser.add_argument_group("ingestion path")
@@ -366,6 +321,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="accept source connections naming tables not in the catalogue")
     group.add_argument("--base-in-use-by-source", action="store_true",
                        help="a source connection alone blocks deleting its base connection")
+    group.add_argument("--adobe", action="append", default=[], metavar="BEHAVIOUR",
+                       choices=[*AdobeShapes.names(), "all"],
+                       help="turn on an Adobe-documented behaviour that is off by default "
+                       "(repeatable; 'all' for every one; provider/emulator/adobe.py)")
+    group.add_argument("--no-adobe", action="append", default=[], metavar="BEHAVIOUR",
+                       choices=[*AdobeShapes.names(), "all"],
+                       help="turn off an Adobe-documented behaviour that is on by default, "
+                       "for the older answer (repeatable; 'all' for every one)")
 
 
 def options_from(args: argparse.Namespace) -> PipelineOptions:
@@ -376,6 +339,7 @@ def options_from(args: argparse.Namespace) -> PipelineOptions:
         action_bumps_etag=not args.action_keeps_etag,
         check_source_table=not args.no_check_source_table,
         base_in_use_by_source=args.base_in_use_by_source,
+        adobe=AdobeShapes.named(args.adobe, base=AdobeShapes.without(args.no_adobe)),
     )
     if args.catalogue:
         try:

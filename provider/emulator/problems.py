@@ -31,6 +31,7 @@ CATALOGUE_TITLES: dict[str, str] = {
     "1414-400": "Invalid request",
     "1415-400": "Invalid request",
     "1418-400": "Invalid request",
+    "1422-400": "Invalid request",
     "1434-400": "Invalid request",
     "1455-400": "Invalid request",
 }
@@ -40,6 +41,7 @@ UNPUBLISHED_TITLES: dict[str, str] = {
     "1100-404": "Resource not found",
     "1100-405": "Method not allowed",
     "1100-422": "Invalid request",
+    "1439-404": "Resource not found",
     "1413-422": "Invalid request",
     "2100-404": "Resource not found",
     "2101-404": "Resource not found",
@@ -104,9 +106,17 @@ class BadGateway(EmulatorHTTPError):
 class FlowError(EmulatorHTTPError):
     """A Flow Service application error with a catalogue code such as ``1404-412``."""
 
-    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        report: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(status or int(code.rsplit("-", 1)[1]), message)
         self.code = code
+        self.report = dict(report or {})
 
     def body(self, request_id: str) -> JSON:
         """Adobe's shape: type, title, status, report, errorMessage, errorDetails."""
@@ -114,7 +124,9 @@ class FlowError(EmulatorHTTPError):
             "type": f"https://ns.adobe.com/aep/errors/FLOW-{self.code}",
             "title": TITLES.get(self.code, "Error"),
             "status": self.status,
-            "report": {"detailed-message": self.message, "request-id": request_id},
+            "report": {
+                "detailed-message": self.message, **self.report, "request-id": request_id
+            },
             "errorMessage": self.message,
             "errorDetails": self.message,
         }

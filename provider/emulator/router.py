@@ -124,7 +124,10 @@ class Router:
             return self._ims(method, query, raw)
         if relative_path(path) == path and not any(r.serves(path) for r in self.routes):
             raise GatewayError(404, "404000", f"No API is served at {path}")
-        caller = authenticate(method, headers, self.tokens, self.missing_sandbox, self.sandboxes)
+        caller = authenticate(
+            method, headers, self.tokens, self.missing_sandbox, self.sandboxes,
+            has_body=bool(raw.strip()),
+        )
         for routes in self.routes:
             answer = routes.route(method, path, caller, query, headers, raw)
             if answer is not None:

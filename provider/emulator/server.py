@@ -14,10 +14,11 @@ from provider.emulator.faults import Faults
 from provider.emulator.gateway import TokenIssuer
 from provider.emulator.handler import EmulatorServer
 from provider.emulator.limits import DEFAULT_WORKERS, REQUEST_READ_SECONDS
-from provider.emulator.pipeline import Pipeline, PipelineOptions, PipelineViews
+from provider.emulator.pipeline import Pipeline, PipelineOptions
 from provider.emulator.recording import RecordedRequest
 from provider.emulator.router import Router
 from provider.emulator.store import ConnectionStore
+from provider.emulator.views import PipelineViews
 
 CLIENT_ID = "aep-emulator-client"
 CLIENT_SECRET = "aep-emulator-secret"
@@ -71,7 +72,7 @@ class Emulator(PipelineViews):
         self.sleep = sleep
         self._clock = clock
         self._read_seconds = read_seconds
-        service = ConnectionService(
+        self._service = service = ConnectionService(
             self._store,
             mask=mask,
             require_version=require_version,
@@ -201,6 +202,19 @@ class Emulator(PipelineViews):
     def add_flow_reference(self, connection_id: str) -> None:
         """Pretend a dataflow uses the connection: its DELETE now answers 400 1418-400."""
         self._store.add_reference(connection_id)
+
+    def set_connection_test(self, connection_id: str, result: bool | None) -> None:
+        """Steer ``GET /connections/{id}/test`` for one connection (None: back to the domain
+        rule)."""
+        if result is None:
+            self._service.test_results.pop(connection_id, None)
+        else:
+            self._service.test_results[connection_id] = result
+
+    @property
+    def technical_account(self) -> str:
+        """The technical account (``user_id`` claim) of every token this emulator issues."""
+        return self._tokens.technical_account
 
     @property
     def issued_tokens(self) -> int:

@@ -100,3 +100,12 @@ class SourceConnectionService(EntityService):
                 "state": "enabled",
             },
         )
+
+    def view(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The source connection with ``inheritedAttributes.baseConnection`` (Adobe's
+        ``SourceConnectionMetaInfoDTO``) as the base connection is now."""
+        scope = (record["imsOrgId"], record["sandboxName"])
+        base = self.connections.get(scope, record.get("baseConnectionId", "")) or {}
+        inherited = {"baseConnection": {"id": record.get("baseConnectionId"),
+                                        "connectionSpec": base.get("connectionSpec")}}
+        return {**record, "inheritedAttributes": inherited}

@@ -131,7 +131,7 @@ class ProviderHost:
         self.python = python
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
-        self._stderr: list[bytes] = []
+        self._stderr: _Sink = _Sink()
         self._stdout: list[bytes] = []
         self._channel: grpc.Channel | None = None
         self.stub: Any = None
@@ -222,6 +222,13 @@ class ProviderHost:
         """Everything the host wrote to stderr so far."""
         return b"".join(self._stderr).decode("utf-8", "replace")
 
+    def wait_stderr(self, text: str, timeout: float = 10.0) -> str:
+        """Everything written to stderr once it holds ``text`` (the drain thread reads the
+        host's stderr after the call that wrote it has answered), or so far after ``timeout``."""
+        with self._stderr.grew:
+            self._stderr.grew.wait_for(lambda: text in self.stderr, timeout)
+        return self.stderr
+
     @property
     def stdout(self) -> str:
         """Everything the host wrote to stdout after the port line."""
@@ -292,6 +299,22 @@ class ProviderHost:
                                                         properties=self._encode(props, urn)))
 
 
+class _Sink(list[bytes]):
+    """Chunks a drain thread read, with a condition a reader can wait on for more."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grew = threading.Condition()
+
+    def add(self, chunk: bytes) -> None:
+        with self.grew:
+            self.append(chunk)
+            self.grew.notify_all()
+
+
 def _drain(stream: Any, sink: list[bytes]) -> None:
     for chunk in iter(lambda: stream.read1(65536), b""):
-        sink.append(chunk)
+        if isinstance(sink, _Sink):
+            sink.add(chunk)
+        else:
+            sink.append(chunk)

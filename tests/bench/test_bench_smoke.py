@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from bench.common import ignore_caller_settings
 from tests.conftest import ROOT
+
+JUNK_AEP = {"AEP_ACCESS_TOKEN": "junk-token", "AEP_PLATFORM_URL": "https://platform.example.invalid"}
+
+
+def test_caller_aep_settings_are_removed() -> None:
+    """Every AEP_* variable is removed (names returned sorted); others are kept."""
+    environ = {"AEP_ORG_ID": "X@AdobeOrg", "AEP_ACCESS_TOKEN": "t", "PATH": "/bin", "XAEP_Y": "1"}
+    assert ignore_caller_settings(environ) == ["AEP_ACCESS_TOKEN", "AEP_ORG_ID"]
+    assert environ == {"PATH": "/bin", "XAEP_Y": "1"}
 
 
 def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     """`python -m bench.run --quick` writes JSON with every figure; requests equal the minimum."""
     out = tmp_path / "quick.json"
+    # A caller's settings for a real sandbox are ignored (they once crashed the run).
+    env = {**os.environ, **JUNK_AEP}
     done = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+                          env=env)
     assert done.returncode == 0, done.stderr
+    assert f"bench: ignoring {', '.join(sorted(JUNK_AEP))}" in done.stderr
+    assert "junk-token" not in done.stderr + done.stdout
     assert "met?" in done.stdout
     results = json.loads(out.read_text())
 

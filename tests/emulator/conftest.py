@@ -7,16 +7,30 @@ from pathlib import Path
 
 import pytest
 import yaml
-from emulator_support import ADOBE_SPEC, BASE, Api
+from emulator_support import ADOBE_DOCUMENT_VARIABLES, ADOBE_DOCUMENTS, Api
 from openapi_core import OpenAPI
+from pipeline_support import FakeClock
 
-from provider.emulator import Emulator
+from provider.emulator import Emulator, PipelineOptions
 
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     """A fresh emulator on a free loopback port."""
     with Emulator(port=0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A pipeline clock before ``pipeline_support.START`` that moves only when told."""
+    return FakeClock()
+
+
+@pytest.fixture
+def clocked_emu(clock: FakeClock) -> Iterator[Emulator]:
+    """A fresh emulator whose pipeline runs on ``clock`` (modules alias it as ``emu``)."""
+    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
         yield emulator
 
 
@@ -42,17 +56,30 @@ def make_api(emu: Emulator) -> Iterator[Callable[..., Api]]:
         client.session.close()
 
 
+def adobe_document(name: str) -> OpenAPI:
+    """One of Adobe's OpenAPI 3 documents (``ADOBE_DOCUMENT_VARIABLES``), loaded for checking.
+
+    Skipped (with the variable's name) when its variable is unset; a file that cannot be read
+    fails. Adobe's server URLs are protocol-relative (``//{environment}.adobe.io/...``), which
+    openapi-core cannot match, so the server becomes the https form of the same base.
+    """
+    variable, base = ADOBE_DOCUMENT_VARIABLES[name]
+    path = ADOBE_DOCUMENTS[name]
+    if not path:
+        pytest.skip(f"{variable} is not set: no copy of Adobe's {name} document to check")
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    document["servers"] = [{"url": f"https://platform.adobe.io{base}"}]
+    return OpenAPI.from_dict(document)
+
+
 @pytest.fixture(scope="session")
 def openapi() -> OpenAPI:
-    """Adobe's Flow Service (Sources) spec from ``AEP_OPENAPI_SPEC``, loaded once.
+    """Adobe's Flow Service (Sources) document (``AEP_OPENAPI_FLOW_SERVICE``, or the earlier
+    ``AEP_OPENAPI_SPEC``), loaded once; skipped when unset."""
+    return adobe_document("flow_service")
 
-    Without the variable the tests that use it are skipped (the project's own document,
-    ``provider/emulator/openapi.yaml``, is checked on every exchange anyway); set to a file that
-    cannot be read, they fail. Its server URL is protocol-relative (``//{environment}.adobe.io/
-    ...``), which openapi-core cannot match, so the tests give it the https form of the same base.
-    """
-    if not ADOBE_SPEC:
-        pytest.skip("AEP_OPENAPI_SPEC is not set: no copy of Adobe's OpenAPI document to check")
-    document = yaml.safe_load(Path(ADOBE_SPEC).read_text(encoding="utf-8"))
-    document["servers"] = [{"url": f"https://platform.adobe.io{BASE}"}]
-    return OpenAPI.from_dict(document)
+
+@pytest.fixture(scope="session")
+def data_prep_openapi() -> OpenAPI:
+    """Adobe's Data Prep document (``AEP_OPENAPI_DATA_PREP``), loaded once; skipped when unset."""
+    return adobe_document("data_prep")

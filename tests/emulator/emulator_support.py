@@ -14,10 +14,20 @@ SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 AUTH_SPEC = "Access Token Authentication"
 # Distinctive, so a leak is easy to spot in any text.
 ACCESS_TOKEN = "dapi-EMUTEST-5f4e3d2c1b0a99887766"
-# Adobe's own OpenAPI document ("Flow Service API - Sources"), when the caller points at a copy:
-# it is not part of this repository, so the tests against it run only when this is set. Read at
-# import, before the suite's autouse fixture clears AEP_* variables for each test.
-ADOBE_SPEC = os.environ.get("AEP_OPENAPI_SPEC", "")
+# Adobe's own OpenAPI documents, when the caller points at copies: they are not part of this
+# repository, so the tests against them run only when these are set. Read at import, before the
+# suite's autouse fixture clears AEP_* variables for each test. name -> (variable, base path).
+ADOBE_DOCUMENT_VARIABLES = {
+    "flow_service": ("AEP_OPENAPI_FLOW_SERVICE", "/data/foundation/flowservice"),
+    "data_prep": ("AEP_OPENAPI_DATA_PREP", "/data/foundation/conversion"),
+    "catalog": ("AEP_OPENAPI_CATALOG", "/data/foundation/catalog"),
+    "schema_registry": ("AEP_OPENAPI_SCHEMA_REGISTRY", "/data/foundation/schemaregistry"),
+}
+ADOBE_DOCUMENTS = {name: os.environ.get(variable, "")
+                   for name, (variable, _) in ADOBE_DOCUMENT_VARIABLES.items()}
+# AEP_OPENAPI_SPEC is the earlier name of the Flow Service document's variable.
+ADOBE_DOCUMENTS["flow_service"] = (ADOBE_DOCUMENTS["flow_service"]
+                                   or os.environ.get("AEP_OPENAPI_SPEC", ""))
 
 
 def params(**overrides: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,16 +25,9 @@ from provider.emulator.pipeline import PipelineOptions
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """A clock before START."""
-    return FakeClock()
-
-
-@pytest.fixture
-def emu(clock: FakeClock) -> Iterator[Emulator]:
-    """An emulator on the fake clock."""
-    with Emulator(pipeline=PipelineOptions(clock=clock)) as emulator:
-        yield emulator
+def emu(clocked_emu: Emulator) -> Emulator:
+    """The emulator on the fake clock (``conftest.clocked_emu``)."""
+    return clocked_emu
 
 
 def test_create_flow_reads_back_enabled_with_spec_typed_schedule(
@@ -201,10 +193,18 @@ def action(api: Api, flow: str, op: str, **headers: str) -> Any:
     return api.call("POST", f"/flows/{flow}/action?op={op}", headers=sent)
 
 
-def test_action_without_content_type_meets_the_gateway_rule(api: Api) -> None:
-    """The gateway's JSON content-type rule holds for action POSTs too (a choice)."""
+def test_bodyless_action_needs_no_content_type(api: Api) -> None:
+    """A bodyless action POST without Content-Type works, as Adobe's example sends it."""
     made = Made(api)
     answer = api.call("POST", f"/flows/{made.flow}/action?op=disable")
+    assert answer.status_code == 200
+    assert api.call("GET", f"/flows/{made.flow}").json()["items"][0]["state"] == "disabled"
+
+
+def test_action_with_a_body_still_meets_the_gateway_rule(api: Api) -> None:
+    """A POST that carries a body still needs a JSON content type (the gateway's rule)."""
+    made = Made(api)
+    answer = api.call("POST", f"/flows/{made.flow}/action?op=disable", data=b"op=disable")
     assert answer.status_code == 400
     assert answer.json()["title"] == "BadRequestError"
 
@@ -244,7 +244,7 @@ def test_connections_in_use_cannot_be_deleted_until_the_flow_is(emu: Emulator, a
         assert flow_code(answer) == "1418-400", path
         assert made.flow in answer.json()["errorMessage"]
     assert api.call("DELETE", f"/flows/{made.flow}").status_code == 204
-    assert flow_code(api.call("GET", f"/flows/{made.flow}")) == "1101-404"
+    assert flow_code(api.call("GET", f"/flows/{made.flow}")) == "1439-404"  # Adobe's code
     for path in (f"/sourceConnections/{made.source}", f"/targetConnections/{made.target}",
                  f"/connections/{made.base}"):
         assert api.call("DELETE", path).status_code == 204, path
@@ -264,8 +264,8 @@ def test_flows_are_isolated_and_listed(make_api: Any) -> None:
     """Flows list per sandbox, with filters over nested fields."""
     prod, dev = make_api("prod"), make_api("dev")
     made = Made(prod)
-    assert dev.call("GET", "/flows").json() == {"items": []}
-    assert flow_code(dev.call("GET", f"/flows/{made.flow}")) == "1101-404"
+    assert dev.call("GET", "/flows").json() == {"items": [], "_links": {}}
+    assert flow_code(dev.call("GET", f"/flows/{made.flow}")) == "1439-404"  # Adobe's code
     listed = prod.call("GET", "/flows?property=scheduleParams.frequency==hour").json()
     assert [f["id"] for f in listed["items"]] == [made.flow]
 
@@ -294,7 +294,7 @@ def test_connections_are_accepted_only_in_their_own_slot(api: Api) -> None:
         assert refused.status_code == 400
         assert flow_code(refused) == "1100-400"
         assert "does not exist" in refused.json()["errorMessage"]
-    assert api.call("GET", "/flows").json() == {"items": []}
+    assert api.call("GET", "/flows").json() == {"items": [], "_links": {}}
     created(api.call("POST", "/flows", json=flow_body(made.source, other)))
 
 

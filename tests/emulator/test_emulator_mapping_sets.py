@@ -20,7 +20,8 @@ def test_post_answers_200_with_version_0(emu: Emulator, api: Api) -> None:
     assert body["outputSchema"]["schemaRef"]["id"] == SCHEMA_ID
     assert [m["sourceType"] for m in body["mappings"]] == ["ATTRIBUTE", "EXPRESSION"]
     assert all(m["id"] for m in body["mappings"])
-    assert body["createdDate"] == body["updatedDate"]
+    assert body["createdDate"] == body["modifiedDate"]  # Adobe's name (modified_naming)
+    assert "updatedDate" not in body
     (stored,) = emu.mapping_sets()
     assert stored["id"] == body["id"]
 

@@ -1,8 +1,10 @@
 """The emulator's answers (and the tests' requests) validated against Adobe's own OpenAPI spec.
 
-These run when ``AEP_OPENAPI_SPEC`` names a copy of Adobe's "Flow Service API - Sources"
-document (``.ci/run`` sets it when one is at hand); the project's own document is checked on
-every exchange of every test regardless (``tests/openapi_contract.py``).
+These run when ``AEP_OPENAPI_FLOW_SERVICE`` (or the earlier ``AEP_OPENAPI_SPEC``) names a copy
+of Adobe's "Flow Service API - Sources" document (``.ci/run`` sets it when one is at hand); the
+ingestion path and Adobe's other documents are checked in ``test_emulator_adobe_documents.py``;
+the project's own document is checked on every exchange of every test regardless
+(``tests/openapi_contract.py``).
 
 Gaps between the spec and the documented behaviour, and how the checks adapt (not the emulator):
 

@@ -112,7 +112,8 @@ def test_cli_serves_and_exits_cleanly_on_signal(signum: int, tmp_path: Path) -> 
         }
         listing = f"{url}/data/foundation/flowservice/connections"
         assert requests.get(listing, headers=headers, timeout=5).status_code == 503
-        assert requests.get(listing, headers=headers, timeout=5).json() == {"items": []}
+        empty = {"items": [], "_links": {}}
+        assert requests.get(listing, headers=headers, timeout=5).json() == empty
     finally:
         process.send_signal(signum)
         _, errors = process.communicate(timeout=10)

@@ -17,6 +17,8 @@ SECRET_SIG = "4dabf18193072939515e22adb298388d"
 HOST = "https://adb-1234567890123456.7.azuredatabricks.net"
 STAGING = "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
 CLUSTER = "databricks:index/cluster:Cluster"
+SCOPE = "databricks:index/secretScope:SecretScope"
+SECRET = "databricks:index/secret:Secret"
 TOKEN = "databricks:index/token:Token"
 CONNECTION = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
@@ -54,13 +56,42 @@ def secret(value: Any) -> Any:
     return value["value"]
 
 
-def test_cluster_spark_conf_is_the_staging_entry_and_secret(run: dict[str, Any]) -> None:
-    """The cluster's spark_conf is exactly the credentials' Spark config entry, sent secret."""
-    from tests.examples._end_to_end_harness import OUTPUTS
+def test_cluster_spark_conf_references_the_secret_and_holds_no_token(
+        run: dict[str, Any]) -> None:
+    """The cluster's spark_conf is the credentials' one Spark config entry (its key), its value
+    the reference {{secrets/<scope>/<key>}} to the secret, not the token; nothing in the
+    cluster's definition holds the token."""
+    from tests.examples._end_to_end_harness import OUTPUTS, SAS
 
     resources = by_type(run)
-    conf = secret(resources[CLUSTER]["inputs"]["sparkConf"])
-    assert conf == OUTPUTS[STAGING]["spark_conf"]
+    cluster = resources[CLUSTER]["inputs"]
+    secret_inputs = resources[SECRET]["inputs"]
+    scope_name = resources[SCOPE]["inputs"]["name"]
+    assert cluster["sparkConf"] == {
+        key: f"{{{{secrets/{scope_name}/{secret_inputs['key']}}}}}"
+        for key in OUTPUTS[STAGING]["spark_conf"]}
+    assert secret_inputs["scope"] == scope_name == "aep-staging"
+    assert SAS not in json.dumps(cluster)
+
+
+def test_the_secret_holds_the_token_marked_secret(run: dict[str, Any]) -> None:
+    """The Databricks secret's string_value is the staging credentials' SAS token, sent
+    secret, and the resource keeps it secret in its outputs."""
+    from tests.examples._end_to_end_harness import OUTPUTS
+
+    stored = by_type(run)[SECRET]
+    assert secret(stored["inputs"]["stringValue"]) == OUTPUTS[STAGING]["sas_token"]
+    assert "stringValue" in stored["additional_secret_outputs"]
+
+
+def test_a_new_token_changes_the_cluster(run: dict[str, Any]) -> None:
+    """The cluster carries the token's expiry and the rotation trigger as tags, so a rotation
+    changes its definition (and a running cluster restarts to read the new secret)."""
+    from tests.examples._end_to_end_harness import OUTPUTS
+
+    tags = by_type(run)[CLUSTER]["inputs"]["customTags"]
+    assert tags == {"aep-staging-expiry": OUTPUTS[STAGING]["expiry_date"],
+                    "aep-staging-rotation": "2026-11-29T00:00:00Z"}
 
 
 def test_staging_credentials_inputs_and_secret_outputs(run: dict[str, Any]) -> None:
@@ -84,13 +115,16 @@ def test_connection_takes_cluster_workspace_and_token(run: dict[str, Any]) -> No
 
 
 def test_dependency_order(run: dict[str, Any]) -> None:
-    """Credentials before the cluster, the cluster and the token before the connection."""
+    """Credentials and scope before the secret, the secret before the cluster, the cluster and
+    the token before the connection."""
     resources = by_type(run)
     urns = {t: r["urn"] for t, r in resources.items()}
-    assert resources[CLUSTER]["dependencies"] == [urns[STAGING]]
+    assert set(resources[SECRET]["dependencies"]) == {urns[STAGING], urns[SCOPE]}
+    assert set(resources[CLUSTER]["dependencies"]) == {urns[STAGING], urns[SCOPE], urns[SECRET]}
     assert set(resources[CONNECTION]["dependencies"]) == {urns[CLUSTER], urns[TOKEN]}
     order = [r["type"] for r in run["resources"]]
-    assert order.index(STAGING) < order.index(CLUSTER) < order.index(CONNECTION)
+    assert order.index(STAGING) < order.index(SECRET) < order.index(CLUSTER)
+    assert order.index(CLUSTER) < order.index(CONNECTION)
 
 
 def test_no_secret_in_exports_or_plain_inputs(run: dict[str, Any]) -> None:
@@ -112,5 +146,6 @@ def test_no_secret_in_exports_or_plain_inputs(run: dict[str, Any]) -> None:
 
 def test_without_a_trigger_nothing_rotates(run: dict[str, Any]) -> None:
     """With no aep:stagingRotationTrigger the credentials have no trigger input."""
-    staging = by_type(run_example({}))[STAGING]
-    assert staging["inputs"] == {"sandbox_name": "dev"}
+    resources = by_type(run_example({}))
+    assert resources[STAGING]["inputs"] == {"sandbox_name": "dev"}
+    assert "aep-staging-rotation" not in resources[CLUSTER]["inputs"]["customTags"]

@@ -536,3 +536,21 @@ def test_aep_venv_with_shell_syntax_is_a_path_never_a_command(tmp_path: Path, ta
     assert completed.returncode != 0
     assert "has no bin/python" in completed.stderr
     assert not marker.exists()
+
+
+def test_bare_make_prints_help_and_runs_nothing(local_env: dict[str, str], calls: Path) -> None:
+    """`make` alone prints the same help as `make help` (every target named), runs no pulumi
+    and exits 0."""
+    env = local_env
+    bare = subprocess.run(["make", "--no-print-directory"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    help_ = run_make("help", env)
+
+    assert bare.returncode == 0, bare.stderr
+    assert bare.stdout == help_.stdout
+    for target in ("help", "up", "preview", "refresh", "destroy", "emulator", "emulator-stop",
+                   "test", "lint"):
+        assert f"make {target}" in bare.stdout or f"make refresh|{target}" in bare.stdout, target
+    assert "# " not in bare.stdout.splitlines()[0]
+    assert "CONFIRM_STACK follows" not in bare.stdout
+    assert not calls.exists()
