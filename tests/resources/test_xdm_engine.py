@@ -218,3 +218,32 @@ def test_the_whole_program_from_an_empty_sandbox(host: ProviderHost, emu: Emulat
     assert calls(emu) == []
     engine.destroy()
     assert engine.state == {}
+
+
+def test_import_reads_every_input_the_service_keeps(emu: Emulator) -> None:
+    """Import (read with no prior state) of each resource gives its inputs as AEP shows them:
+    classes as their $id, descriptor fields as XDM paths; a deleted dataset reads as gone."""
+    from provider.lifecycle import Lifecycle
+    from provider.resources.dataset import DATASET_API
+    from provider.resources.xdm_field_group import XDM_FIELD_GROUP_API
+    from provider.resources.xdm_schema import XDM_IDENTITY_API, XDM_SCHEMA_API
+
+    core, _ = Lifecycle.from_config(stack_config(emu, sandbox="xdm-import").get, {})
+    group, schema, dataset, identity = (core.for_api(api) for api in (
+        XDM_FIELD_GROUP_API, XDM_SCHEMA_API, DATASET_API, XDM_IDENTITY_API))
+    fg = group.create(group.check({"title": "Imported fields", "extends": "profile", "fields": [
+        {"name": "a.b", "type": "date-time", "required": True}]}).inputs)
+    assert group.read(fg.id, {}).inputs["fields"] == [
+        {"name": "a.b", "type": "date-time", "title": "b", "required": True}]
+    made = schema.create(schema.check({"title": "Imported", "schema_class": "profile",
+                                       "field_groups": [fg.outputs["field_group_id"]]}).inputs)
+    assert schema.read(made.id, {}).inputs["schema_class"] == (
+        "https://ns.adobe.com/xdm/context/profile")
+    ds = dataset.create(dataset.check({"name": "imported",
+                                       "schema_id": made.outputs["schema_id"]}).inputs)
+    assert dataset.read(ds.id, {}).inputs["schema_id"] == made.outputs["schema_id"]
+    desc = identity.create(identity.check({"schema_id": made.outputs["schema_id"],
+                                           "field": "a.b", "namespace": "Email"}).inputs)
+    assert identity.read(desc.id, {}).inputs["field"].endswith("/a/b")
+    dataset.delete(ds.id, ds.outputs)
+    assert dataset.read(ds.id, {}).id == ""
