@@ -144,7 +144,12 @@ class Lifecycle:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
             return cls(None, None, error, spelling=spelling), None
-        return cls(client_for(settings), settings.sandbox_name, spelling=spelling), settings
+        client = client_for(settings)
+        if settings.tenant_id:
+            from provider.resources.xdm_calls import know_tenant
+
+            know_tenant(client, settings.tenant_id)
+        return cls(client, settings.sandbox_name, spelling=spelling), settings
 
     # -- operations ----------------------------------------------------------------------------
 

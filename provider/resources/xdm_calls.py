@@ -11,8 +11,9 @@ request through the client's ``request_json``, and :class:`XdmApi`, their ``Reso
   be empty").
 - Creates (POST) are never repeated on a guess: after a lost answer the call fails saying it may
   have taken effect (a repeat would meet the registry's unique-title rule, ``XDM-1521-400``).
-- The tenant id (the custom-field namespace ``_{TENANT_ID}``) is read once per process and org
-  from ``GET /stats`` (cached), and only by a resource that needs it.
+- The tenant id (the custom-field namespace ``_{TENANT_ID}``) is the ``aep:tenantId`` setting,
+  or else read once per process and org from ``GET /stats`` (cached), and only by a resource
+  that needs it.
 
 Sources: ``docs/reference/schema-registry-and-catalog.md``.
 """
@@ -68,8 +69,15 @@ _tenants: dict[tuple[str, str], str] = {}
 _tenant_lock = threading.Lock()
 
 
+def know_tenant(client: FlowServiceClient, tenant: str) -> None:
+    """The org's tenant id from the ``aep:tenantId`` setting: no lookup is then sent."""
+    with _tenant_lock:
+        _tenants[(client.platform_url, client.org_id)] = tenant
+
+
 def tenant_id(client: FlowServiceClient, sandbox: str) -> str:
-    """The org's tenant id (``GET /stats`` once per process and org)."""
+    """The org's tenant id (the ``aep:tenantId`` setting, else ``GET /stats`` once per process
+    and org)."""
     key = (client.platform_url, client.org_id)
     with _tenant_lock:
         if key not in _tenants:

@@ -247,3 +247,21 @@ def test_import_reads_every_input_the_service_keeps(emu: Emulator) -> None:
     assert identity.read(desc.id, {}).inputs["field"].endswith("/a/b")
     dataset.delete(ds.id, ds.outputs)
     assert dataset.read(ds.id, {}).id == ""
+
+
+def test_a_tenant_id_setting_saves_the_lookup(emu: Emulator, door: str) -> None:
+    """With aep:tenantId set, the first up sends exactly one request per resource (three for
+    the Profile schema) and no GET /stats."""
+    from provider.emulator.xdm_common import tenant_id
+
+    sandbox = f"xdm-{door}-{next(_sandboxes)}"
+    with open_door(door) as fresh:
+        fresh.configure(stack_config(emu, sandbox="xdm", **{"aep:tenantId": tenant_id(
+            emu.org_id)}), secret_keys=("aep:clientSecret",))
+        engine = Engine(fresh)
+        declared = program(door, sandbox)
+        emu.clear_requests()
+        engine.up(declared)
+        assert len(calls(emu)) == len(declared) + 2
+        assert not any(p.endswith("/stats") for _, p in calls(emu))
+        engine.destroy()

@@ -197,3 +197,16 @@ def test_a_target_connection_refuses_the_registry_version_at_check() -> None:
     assert TARGET_CONNECTION.check_inputs(
         {**props, "schema_version": "application/vnd.adobe.xed-full+json;version=1"},
         is_unknown) == []
+
+
+def test_a_malformed_tenant_id_setting_is_refused_naming_the_key() -> None:
+    """aep:tenantId with its underscore (the namespace, not the id) is a configuration error."""
+    from provider.errors import ConfigurationError
+    from provider.settings import ProviderSettings
+
+    config = {"aep:clientId": "client", "aep:orgId": "ORG@AdobeOrg",
+              "aep:clientSecret": "secret-0123456789", "aep:tenantId": "_acme"}
+    with pytest.raises(ConfigurationError, match=r"aep:tenantId \(AEP_TENANT_ID\) must be"):
+        ProviderSettings.from_config(config.get, {})
+    assert ProviderSettings.from_config({**config, "aep:tenantId": "acme"}.get,
+                                        {}).tenant_id == "acme"
