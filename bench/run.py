@@ -18,6 +18,7 @@ from typing import Any
 
 from bench import (
     cold_start,
+    health,
     overhead,
     pipeline,
     plugin,
@@ -69,6 +70,9 @@ def run(quick: bool) -> dict[str, Any]:
             "pipeline_requests": f"{pipeline.RESOURCES_PER_PIPELINE} creates + 1 token per "
                                  "pipeline up; 0 for a no-op preview of "
                                  f"{pipeline.PREVIEW_PIPELINES} pipelines",
+            "health_requests": "per refresh of one dataflow after a run: "
+                               f"{health.MINIMUM['without_run_metrics']} without run_metrics, "
+                               f"{health.MINIMUM['with_run_metrics']} with it",
             "xdm_requests": f"{xdm.MINIMUM} for field group, Profile schema (3), identity and "
                             "dataset, with the token and the tenant lookup; 0 for a no-op preview",
             "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
@@ -86,6 +90,7 @@ def run(quick: bool) -> dict[str, Any]:
         ("cold_start", lambda: cold_start.measure(plan.cold_runs)),
         ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
         ("pipeline", pipeline.measure),
+        ("health", health.measure),
         ("xdm", xdm.measure),
     ]
     for name, step in steps:
@@ -122,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"requests (minimum {pipe['up_one_pipeline']['minimum']}); a no-op preview of "
           f"{pipe['noop_preview']['pipelines']} pipelines sent "
           f"{pipe['noop_preview']['requests']}.")
+    for door, found in results["health"].items():
+        print(f"Run health ({door}): a refresh of one dataflow after a run sent "
+              f"{found['without_run_metrics']['requests']} request(s) without run_metrics and "
+              f"{found['with_run_metrics']['requests']} with it (+1 IMS token per process).")
     print(f"Schema as code: up of field group, Profile schema, identity and dataset sent "
           f"{results['xdm']['up']['requests']} requests (minimum {xdm.MINIMUM}: the Profile "
           "schema costs three); a no-op preview sent "

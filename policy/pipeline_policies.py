@@ -14,6 +14,10 @@ provider, snake_case properties) and ``aep:index:<Name>`` (native plugin, camelC
 - ``dataflow-frequency`` (mandatory, configurable): a ``Dataflow`` in a sandbox named in
   ``minimumPeriod`` (``{"prod": "hour"}`` by default; values ``minute``, ``hour``, ``day``,
   ``week`` or a number of seconds) runs at most that often. Sandboxes compare case-insensitively.
+- ``dataflow-diagnostics`` (mandatory, configurable, opt-in): a ``Dataflow`` in a sandbox named
+  in ``sandboxes`` (none by default) keeps row-level error diagnostics
+  (``error_diagnostics_enabled: true``) and sets a partial-ingestion threshold
+  (``partial_ingestion_percent``) of at most ``maxPartialIngestionPercent`` (default 100).
 - ``dataflow-source-in-stack`` (mandatory, stack): every ``Dataflow``'s source connection is the
   ``source_connection_id`` of a ``DatabricksSourceConnection`` declared in the same stack (an id
   still unknown in preview is skipped: it comes from a resource being created).
@@ -37,7 +41,14 @@ from typing import Any
 from _registry import resource_name
 from _schedule import FREQUENCIES as FREQUENCIES  # the rule's names, for the pack's readers
 from _schedule import MIN_INTERVAL as MIN_INTERVAL
-from _schedule import PERIOD_SECONDS, as_integer, pick, schedule_period_seconds, schedule_problems
+from _schedule import (
+    PERIOD_SECONDS,
+    as_integer,
+    camel,
+    pick,
+    schedule_period_seconds,
+    schedule_problems,
+)
 from _schedule import SCHEDULE_KEYS as SCHEDULE_KEYS
 from _schedule import start_time_epoch as start_time_epoch
 from pulumi_policy import (
@@ -62,6 +73,7 @@ STAGING_CREDENTIALS = "DatabricksStagingCredentials"
 
 DEFAULT_MINIMUM_PERIOD: dict[str, str] = {"prod": "hour"}
 DEFAULT_EXPIRY_DAYS = 7
+MAX_PERCENT = 100  # partial ingestion's threshold is a percentage
 DEFAULT_ROTATION_COMMAND = (
     "pulumi config set aep:stagingRotationTrigger \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" "
     "--stack {stack} && pulumi up --stack {stack}"
@@ -175,6 +187,51 @@ def _suggest(least: int) -> str:
         if least % size == 0 and (unit != "minute" or least // size >= 15):
             return f'"{unit}", interval {least // size}'
     return f'"minute", interval {max(15, -(-least // 60))}'
+
+
+# --- dataflow-diagnostics -------------------------------------------------------------------------
+
+
+def validate_dataflow_diagnostics(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """In a sandbox of ``sandboxes``, a Dataflow keeps error diagnostics and sets a threshold
+    of at most ``maxPartialIngestionPercent``. Properties are named in the door's spelling."""
+    if type_name(args.resource_type) != DATAFLOW:
+        return
+    config = args.get_config()
+    sandboxes = {str(s).casefold() for s in config.get("sandboxes") or ()}
+    most = as_integer(config.get("maxPartialIngestionPercent", MAX_PERCENT))
+    most = MAX_PERCENT if most is None or not 1 <= most <= MAX_PERCENT else most
+    try:
+        sandbox = prop(args.props, "sandbox_name")
+        diagnostics = prop(args.props, "error_diagnostics_enabled")
+        percent = prop(args.props, "partial_ingestion_percent")
+    except UnknownValueError:
+        return  # checked again at update, when the value is known
+    sandbox_text = sandbox if isinstance(sandbox, str) and sandbox else "prod"
+    if sandbox_text.casefold() not in sandboxes:
+        return
+    native = args.resource_type.startswith(NATIVE_PREFIX)
+
+    def name(key: str) -> str:
+        return camel(key) if native else key
+
+    wrong = []
+    if diagnostics is not True:
+        wrong.append(f"{name('error_diagnostics_enabled')} is {_show(diagnostics)}, not true")
+    number = as_integer(percent)
+    if number is None or not 1 <= number <= most:
+        wrong.append(f"{name('partial_ingestion_percent')} is {_show(percent)}, not a "
+                     f"threshold from 1 to {most}")
+    if wrong:
+        report_violation(
+            f'[dataflow-diagnostics] Dataflow "{args.name}" in sandbox {_show(sandbox_text)}: '
+            f"{'; '.join(wrong)}. Runs there must keep row-level error diagnostics and fail "
+            f"past a known share of bad records. Fix: set {name('error_diagnostics_enabled')}: "
+            f"true and {name('partial_ingestion_percent')}: 1 to {most} on the dataflow.",
+            None,
+        )
 
 
 # --- dataflow-source-in-stack ---------------------------------------------------------------------
@@ -307,6 +364,21 @@ POLICIES: list[Policy] = [
                     },
                     "default": DEFAULT_MINIMUM_PERIOD,
                 }
+            }
+        ),
+    ),
+    ResourceValidationPolicy(
+        name="dataflow-diagnostics",
+        description="Dataflows in the configured sandboxes keep error diagnostics and set a "
+        "partial-ingestion threshold.",
+        validate=validate_dataflow_diagnostics,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.MEDIUM,
+        config_schema=PolicyConfigSchema(
+            properties={
+                "sandboxes": {"type": "array", "items": {"type": "string"}, "default": []},
+                "maxPartialIngestionPercent": {"type": "integer", "minimum": 1,
+                                               "maximum": MAX_PERCENT, "default": MAX_PERCENT},
             }
         ),
     ),

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         DatabricksBaseConnectionArgs,
         DatabricksBaseConnectionProvider,
     )
+    from provider.runs import get_dataflow_runs
     from provider.staging_resource import (
         DatabricksStagingCredentials,
         DatabricksStagingCredentialsArgs,
@@ -75,6 +76,10 @@ def __getattr__(name: str) -> Any:
         from provider import pipeline_resources
 
         return getattr(pipeline_resources, name)
+    if name == "get_dataflow_runs":  # loads neither pulumi nor grpc
+        from provider import runs
+
+        return runs.get_dataflow_runs
     raise AttributeError(f"module 'provider' has no attribute {name!r}")
 
 
@@ -102,4 +107,5 @@ __all__ = [
     "NotFoundError",
     "TransientError",
     "UnexpectedAnswerError",
+    "get_dataflow_runs",
 ]

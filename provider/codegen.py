@@ -24,8 +24,8 @@ from provider.fields import Field, ResourceSpec
 from provider.resources import specs
 
 COMMAND = "python -m provider.schema"
-_SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "object": "dict[str, Any]",
-            "map": "dict[str, str]"}
+_SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "number": "float",
+            "object": "dict[str, Any]", "map": "dict[str, str]"}
 
 
 def python_type(field: Field) -> str:

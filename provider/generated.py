@@ -379,6 +379,19 @@ class DataflowArgs:
     """Whether it runs (default true); changed through Flow Service's enable/disable action.
     A dataflow disabled in the AEP UI shows as a change to undo.
     """
+    partial_ingestion_percent: pulumi.Input[int] | None = None
+    """Partial ingestion: the percentage of failed records a run may have before it is marked
+    failed (unset: Adobe's default, no partial ingestion). Updates in place.
+    """
+    error_diagnostics_enabled: pulumi.Input[bool] | None = None
+    """Keep row-level error diagnostics of each run (Adobe's default: false). Updates in
+    place.
+    """
+    run_metrics: pulumi.Input[bool] | None = None
+    """Also read the last run's record counts, duration and first errors on refresh
+    (`last_run_metrics`, `health`): one more request per refresh of a flow that has run
+    (default false). No request to AEP when changed.
+    """
     sandbox_name: pulumi.Input[str] | None = None
     """The AEP sandbox of the dataflow; defaults to the provider's `aep:sandboxName`.
     Changing it replaces the dataflow.
@@ -403,6 +416,9 @@ class DataflowInputs(_DataflowRequiredInputs, total=False):
     mapping_set_id: pulumi.Input[str] | None
     mapping_version: pulumi.Input[int] | None
     enabled: pulumi.Input[bool] | None
+    partial_ingestion_percent: pulumi.Input[int] | None
+    error_diagnostics_enabled: pulumi.Input[bool] | None
+    run_metrics: pulumi.Input[bool] | None
     sandbox_name: pulumi.Input[str] | None
 
 
@@ -435,6 +451,19 @@ class DataflowOutputs:
     """Whether it runs (default true); changed through Flow Service's enable/disable action.
     A dataflow disabled in the AEP UI shows as a change to undo.
     """
+    partial_ingestion_percent: pulumi.Output[int | None]
+    """Partial ingestion: the percentage of failed records a run may have before it is marked
+    failed (unset: Adobe's default, no partial ingestion). Updates in place.
+    """
+    error_diagnostics_enabled: pulumi.Output[bool | None]
+    """Keep row-level error diagnostics of each run (Adobe's default: false). Updates in
+    place.
+    """
+    run_metrics: pulumi.Output[bool | None]
+    """Also read the last run's record counts, duration and first errors on refresh
+    (`last_run_metrics`, `health`): one more request per refresh of a flow that has run
+    (default false). No request to AEP when changed.
+    """
     sandbox_name: pulumi.Output[str]
     """The AEP sandbox of the dataflow; defaults to the provider's `aep:sandboxName`.
     Changing it replaces the dataflow.
@@ -449,6 +478,17 @@ class DataflowOutputs:
     """When the dataflow was created (ISO-8601 UTC, to the second)."""
     updated_at: pulumi.Output[str]
     """When the dataflow was last changed (ISO-8601 UTC, to the second)."""
+    last_run: pulumi.Output[dict[str, Any]]
+    """The latest run as the flow reports it (no extra request), unset before the first run."""
+    last_run_metrics: pulumi.Output[dict[str, Any]]
+    """With `run_metrics`: the latest run's records, duration and first errors (`GET
+    /runs/{id}` on refresh).
+    """
+    health: pulumi.Output[str]
+    """With `run_metrics`: `ok` (the last run succeeded, no failed record), `degraded` (it
+    succeeded with failed records), `failed` (it failed) or `none` (no finished run to
+    judge).
+    """
 
 
 @dataclasses.dataclass

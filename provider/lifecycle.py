@@ -7,14 +7,16 @@ the client's lookup after an ambiguous create), read with "gone only on proof", 
 as its protocol wants. Values not known yet (preview) arrive as :data:`UNKNOWN`.
 
 What differs between resources is their :class:`ResourceApi`: a field table and one small
-module (or object) of API mapping (``provider.model`` for the Databricks base connection,
+module (or object) of API mapping (``resources.base_connection`` for the base connection,
 ``provider.pipeline_api`` for the ingestion path). A new resource adds those two and is listed
 in ``provider.resources.REGISTRY``; this module and both doors stay as they are. An entity that
 is not plain Flow Service CRUD says so through its mapping's calls, not here: ``create``/
 ``get``/``update``/``delete`` may make any client call (``FlowServiceClient.request_json``
 reaches another base path); ``update`` returns ``None`` when nothing is to be sent;
 ``Created.extra``/``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a
-mapping set's ``version``, credentials); ``delete`` may make no call and return a notice, which
+mapping set's ``version``, credentials); an optional ``read_more(client, sandbox, outputs)``
+adds outputs a refresh reads with more requests (a dataflow's run figures); ``delete`` may make
+no call and return a notice, which
 is written where the engine shows a provider's diagnostics (the provider's stderr) during
 ``pulumi up``.
 
@@ -32,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from provider import advice, model
+from provider import advice
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
 from provider.client import FlowServiceClient, RetryPolicy
@@ -44,6 +46,7 @@ from provider.errors import (
     UnexpectedAnswerError,
 )
 from provider.redaction import register
+from provider.resources import base_connection
 from provider.resources.base import ResourceApi
 from provider.settings import ProviderSettings
 
@@ -115,7 +118,8 @@ class Lifecycle:
 
     def __init__(self, client: FlowServiceClient | None, default_sandbox: str | None,
                  configure_error: ConfigurationError | None = None,
-                 api: ResourceApi = model, spelling: str = "state") -> None:
+                 api: ResourceApi = base_connection.BASE_CONNECTION,
+                 spelling: str = "state") -> None:
         self.client = client
         self.default_sandbox = default_sandbox
         self.configure_error = configure_error
@@ -233,6 +237,10 @@ class Lifecycle:
                 return Outcome("", {})
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
+            # Outputs that take more requests than the item's GET (a dataflow's run figures).
+            read_more = getattr(api, "read_more", None)
+            if read_more is not None:
+                outs.update(read_more(client, sandbox, outs))
             return Outcome(id_, outs, inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Outcome:
@@ -251,7 +259,9 @@ class Lifecycle:
             patched = api.update(client, sandbox, id_, str(olds.get("etag") or ""), olds, news,
                                  applied)
         if patched is None:
-            outs = {**olds, **api.inputs_of(news)}
+            # An input no longer declared leaves state with it (else it diffs again forever).
+            kept = {k: v for k, v in olds.items() if k not in api.INPUT_FIELDS}
+            outs = {**kept, **api.inputs_of(news)}
             return Outcome(id_, {k: v for k, v in outs.items() if not k.startswith("__")})
         outs = api.outputs(news, id_=id_, etag=patched.etag, state=olds.get("state"),
                              created_ms=None, updated_ms=patched.date_ms)

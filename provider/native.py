@@ -35,7 +35,7 @@ from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
-from provider import lifecycle, schema
+from provider import functions, lifecycle, schema
 from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
@@ -239,6 +239,27 @@ class AepProvider(api.Provider):
         self._cores = {token: core.for_api(c.api) for token, c in self._cores.items()}
         return api.ConfigureResponse(accept_secrets=True, supports_preview=True,
                                      accept_resources=True, accept_outputs=False)
+
+    # -- functions -----------------------------------------------------------------------------
+
+    @_short_errors
+    async def invoke(self, request: api.InvokeRequest) -> api.InvokeResponse:
+        """A function of ``provider.functions`` (``aep:index:getDataflowRuns``): arguments
+        checked with no network (failures name the schema property), then its requests."""
+        function = functions.by_token(request.tok)
+        if function is None:
+            raise ProviderError(f"unknown function {request.tok!r}: the aep provider serves "
+                                f"{', '.join(f.token for f in functions.FUNCTIONS)}")
+        spec = function.spec
+        core = self.core("")
+        args = function.with_defaults(state_values(spec, request.args)[0])
+        failures = function.check(args, core.default_sandbox)
+        if failures:
+            return api.InvokeResponse(failures=[
+                api.CheckFailure(schema_name(spec, prop), spec.schema_words(reason))
+                for prop, reason in failures])
+        answer = await self._run(function.call, core, args)
+        return api.InvokeResponse(return_value=wire_values(spec, answer))
 
     # -- resource ------------------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from provider.fields import DATA_LAKE_TARGET_CONNECTION
 from provider.rules.schedule import (
     FREQUENCIES,
     LATEST_EPOCH,
@@ -74,9 +73,9 @@ __all__ = [
 SOURCE_TYPES = ("ATTRIBUTE", "EXPRESSION")
 MAPPING_KEYS = ("source", "destination", "source_type")
 DELTA_COLUMN_KEYS = ("name", "date_format", "timezone")
-# The target connection's default schema content type: its field table's value default.
-DEFAULT_SCHEMA_VERSION = str(DATA_LAKE_TARGET_CONNECTION.by_state("schema_version")
-                             .value_default)  # type: ignore[union-attr]
+# The target connection's default schema content type (its field table's value default reads
+# it from here, so the rules need no field table).
+DEFAULT_SCHEMA_VERSION = "application/vnd.adobe.xed-full+json;version=1"
 
 DATASET_ID = re.compile(r"[0-9a-f]{24}")
 SCHEMA_ID = re.compile(r"https://ns\.adobe\.com/[A-Za-z0-9_-]+/schemas/[A-Za-z0-9_.-]+")

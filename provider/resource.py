@@ -28,7 +28,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from provider import lifecycle, model
+from provider import lifecycle
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
 from provider.fields import ResourceSpec
@@ -38,6 +38,7 @@ from provider.generated import (
     DatabricksBaseConnectionOutputs,
 )
 from provider.lifecycle import Lifecycle, client_for
+from provider.resources import base_connection
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -81,7 +82,7 @@ class LifecycleProvider(ResourceProvider):
     fails, the resource still exists.
     """
 
-    API: lifecycle.ResourceApi = model
+    API: lifecycle.ResourceApi = base_connection.BASE_CONNECTION
     # Instances are stateless when pickled: this class default is replaced in configure().
     _core: Lifecycle = Lifecycle(None, None)
 
@@ -142,9 +143,9 @@ class LifecycleProvider(ResourceProvider):
 
 class DatabricksBaseConnectionProvider(LifecycleProvider):
     """The dynamic front door of ``DatabricksBaseConnection`` (its API mapping:
-    ``provider.model``)."""
+    ``provider.resources.base_connection``)."""
 
-    API = model
+    API = base_connection.BASE_CONNECTION
 
 
 # -- the resource ------------------------------------------------------------------------------

@@ -181,16 +181,24 @@ def run_metrics(run: RunSummary | None) -> dict[str, Any] | None:
 # --- output ---------------------------------------------------------------------------------------
 
 
+def run_record(run: RunSummary) -> dict[str, Any]:
+    """One run as plain values named as in state (the plugin's ``getDataflowRuns`` item)."""
+    return {"id": run.id, "flow_id": run.flow_id, "status": run.status, "health": health(run),
+            "started_at": iso(run.started_ms), "completed_at": iso(run.completed_ms),
+            "duration_seconds": run.duration_seconds, "input_records": run.input_records,
+            "output_records": run.output_records, "failed_records": run.failed_records,
+            "errors": [{"code": e.code, "message": e.message} for e in run.errors]}
+
+
 def runs_json(runs: Sequence[RunSummary]) -> str:
-    """The ``--json`` document of ``python -m provider.runs``."""
-    return json.dumps({"runs": [
-        {"id": r.id, "flowId": r.flow_id, "status": r.status, "health": health(r),
-         "startedAt": iso(r.started_ms), "completedAt": iso(r.completed_ms),
-         "durationSeconds": r.duration_seconds, "inputRecords": r.input_records,
-         "outputRecords": r.output_records, "failedRecords": r.failed_records,
-         "errors": [{"code": e.code, "message": e.message} for e in r.errors]}
-        for r in runs
-    ]}, indent=2)
+    """The ``--json`` document of ``python -m provider.runs`` (the plugin's names)."""
+    return json.dumps({"runs": [{_camel(k): v for k, v in run_record(r).items()}
+                                for r in runs]}, indent=2)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def render_runs(runs: Sequence[RunSummary]) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 
 from provider.codegen import policy_registry, policy_rules, python_module
 from provider.fields import Field, ResourceSpec
+from provider.functions import FUNCTIONS
 from provider.resources import Registered, registry, specs
 from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
 
@@ -136,17 +137,31 @@ def _resource(spec: ResourceSpec) -> dict[str, Any]:
 
 
 def _types() -> dict[str, Any]:
-    """The object types the resources' object and array-of-object fields refer to."""
+    """The object types the resources' and functions' object and array-of-object fields refer
+    to (nested ones too)."""
     types: dict[str, Any] = {}
-    for spec in specs():
-        for field in spec.fields:
-            if field.items:
-                types[_type_token(field)] = {
-                    "type": "object", "description": field.description,
-                    "properties": {f.schema: _property(f) for f in field.items},
-                    "required": [f.schema for f in field.items if f.required],
-                }
+    pending = [f for spec in (*specs(), *(fn.spec for fn in FUNCTIONS)) for f in spec.fields]
+    while pending:
+        field = pending.pop(0)
+        if field.items and _type_token(field) not in types:
+            types[_type_token(field)] = {
+                "type": "object", "description": field.description,
+                "properties": {f.schema: _property(f) for f in field.items},
+                "required": [f.schema for f in field.items if f.required],
+            }
+            pending.extend(field.items)
     return types
+
+
+def _function(spec: ResourceSpec) -> dict[str, Any]:
+    """A function's schema: its arguments (``inputs``) and its answer (``outputs``)."""
+    def shape(fields: Sequence[Field], required: Sequence[Field]) -> dict[str, Any]:
+        return {"properties": {f.schema: _property(f) for f in fields},
+                "required": [f.schema for f in required], "type": "object"}
+
+    return {"description": spec.description,
+            "inputs": shape(spec.inputs, [f for f in spec.inputs if f.required]),
+            "outputs": shape(spec.outputs, spec.outputs)}
 
 
 def package_schema() -> dict[str, Any]:
@@ -168,6 +183,7 @@ def package_schema() -> dict[str, Any]:
         },
         "types": _types(),
         "resources": {spec.token: _resource(spec) for spec in specs()},
+        "functions": {fn.token: _function(fn.spec) for fn in FUNCTIONS},
     }
 
 

@@ -1,5 +1,5 @@
 """The ``DatabricksStagingCredentials`` resource and its dynamic provider (API mapping:
-``provider.staging``).
+``provider.resources.staging_credentials``).
 
 Pulumi pickles ``DatabricksStagingCredentialsProvider`` *by reference*: this module's name and
 the class name are part of the state format and must never change.
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, overload
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider import staging
 from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
 from provider.generated import (
     DatabricksStagingCredentialsArgs,
@@ -20,6 +19,7 @@ from provider.generated import (
     DatabricksStagingCredentialsOutputs,
 )
 from provider.resource import LifecycleProvider, register
+from provider.resources import staging_credentials
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -33,7 +33,7 @@ TYPE_TOKEN = "pulumi-python:dynamic/aep:DatabricksStagingCredentials"
 class DatabricksStagingCredentialsProvider(LifecycleProvider):
     """The dynamic front door of ``DatabricksStagingCredentials``."""
 
-    API = staging
+    API = staging_credentials.STAGING_CREDENTIALS
 
 
 class DatabricksStagingCredentials(DatabricksStagingCredentialsOutputs, Resource, module="aep",

@@ -11,6 +11,7 @@ from provider.emulator import Emulator
 from provider.errors import UnexpectedAnswerError
 from provider.http.auth import DEFAULT_SCOPES, ImsTokenAuth
 from provider.http.client import BASE_PATH, FlowServiceClient, RetryPolicy
+from tests.clocks import FakeTime
 
 SPEC_ID = "e9d7ec6b-0873-4e57-ad21-b3a7c65e310b"
 ACCESS_TOKEN = "dapi-test-access-token-5f2b7c9e1d"
@@ -18,22 +19,6 @@ TOKEN_PATH = "/ims/token/v3"
 
 # Fast but real retries: tiny backoff, generous time budget.
 FAST = RetryPolicy(attempts=6, total_seconds=20.0, base_delay=0.01, max_delay=0.05)
-
-
-class FakeTime:
-    """An injected clock and sleep: sleeping advances the clock at once and is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
 
 def start_emulator(**kwargs: Any) -> Emulator:
     """A started emulator on an ephemeral loopback port (any well-formed sandbox exists)."""

@@ -5,7 +5,6 @@ error: check failure, API error advice, configuration error, lost-create advice,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,9 +15,13 @@ from provider.lifecycle import Lifecycle
 from provider.pipeline_api import MAPPING_SET_API
 from provider.testing import HostError, ProviderHost, stack_config
 from tests.conftest import ANY_SANDBOX, TOKEN, open_door
+from tests.engine_fixtures import emu, host  # noqa: F401 (fixtures)
 from tests.hostile import Answer, HostileServer
 
 FAST = {"aep:retryAttempts": "2", "aep:retryBaseDelay": "0.01", "aep:timeoutSeconds": "5"}
+# The engine fixtures' emulator knows only prod and dev (any other is Adobe's 2101-404).
+EMULATOR_OPTIONS = {"sandboxes": ("prod", "dev")}
+HOST_CONFIG = FAST
 CONNECTION = {
     "name": "spelled", "description": "owner: data-platform",
     "domain": "https://adb-1234567890123456.7.azuredatabricks.net",
@@ -29,21 +32,6 @@ CONNECTION = {
 def urn(name: str, kind: str = "DatabricksBaseConnection") -> str:
     """A dynamic-door URN of resource type ``kind`` (the plugin host maps it to its token)."""
     return f"urn:pulumi:local::aep-connections::pulumi-python:dynamic/aep:{kind}::{name}"
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    """An emulator knowing only the sandboxes prod and dev (any other is Adobe's 2101-404)."""
-    with Emulator(port=0, sandboxes=("prod", "dev")) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """One started host of each door, configured against the emulator."""
-    with open_door(door) as started:
-        started.configure(stack_config(emu, **FAST), secret_keys=("aep:clientSecret",))
-        yield started
 
 
 def declared(host: ProviderHost, urn_: str, props: dict[str, Any]) -> dict[str, Any]:

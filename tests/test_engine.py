@@ -6,7 +6,7 @@ import base64
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,36 +16,11 @@ from provider.auth import clear_token_cache
 from provider.emulator import Emulator
 from provider.testing import UNKNOWN, Engine, HostError, ProviderHost, serialized_provider, urn_for
 from tests.client_fixtures import databricks_body, make_client
-from tests.conftest import ANY_SANDBOX, ROOT, TOKEN, flow_requests, open_door, stack_config
+from tests.conftest import ROOT, TOKEN, flow_requests, open_door, stack_config
+from tests.engine_fixtures import emu, engine, host  # noqa: F401 (fixtures)
 
 Props = Callable[..., dict[str, Any]]
 SECRET_KEYS = ("aep:clientSecret",)
-
-
-@pytest.fixture(scope="module")
-def emu(door: str) -> Iterator[Emulator]:
-    """One emulator per front door, so each door's run starts from nothing."""
-    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The front door's host (Pulumi's dynamic provider host, or the native plugin), started as
-    Pulumi starts it and configured like the engine."""
-    with open_door(door) as started:
-        started.configure(stack_config(emu), secret_keys=SECRET_KEYS)
-        yield started
-
-
-@pytest.fixture
-def engine(host: ProviderHost, emu: Emulator) -> Iterator[Engine]:
-    """Engine-like state over the shared host; the emulator log starts empty."""
-    emu.clear_requests()
-    eng = Engine(host)
-    yield eng
-    if eng.state:
-        eng.destroy()
 
 
 def test_full_lifecycle(engine: Engine, emu: Emulator, props: Props) -> None:

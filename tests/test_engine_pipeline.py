@@ -3,7 +3,6 @@ connection -> source and target connections, mapping set -> dataflow."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,8 @@ import pytest
 from provider.emulator import Emulator
 from provider.testing import Engine, ProviderHost
 from provider.testing.engine import Ref, urn_for
-from tests.conftest import ANY_SANDBOX, TOKEN, flow_requests, open_door, stack_config
+from tests.conftest import TOKEN, flow_requests, stack_config
+from tests.engine_fixtures import emu, host  # noqa: F401 (fixtures)
 
 SECRET_KEYS = ("aep:clientSecret",)
 DATASET_ID = "5c8c3c555033b814b69f947f"
@@ -22,23 +22,9 @@ START_EPOCH = 1_800_000_000  # the same instant, as Flow Service stores it
 BASE = urn_for("sales", kind="DatabricksBaseConnection")
 SOURCE = urn_for("orders-source", kind="DatabricksSourceConnection")
 TARGET = urn_for("orders-target", kind="DataLakeTargetConnection")
+HOST_CONFIG = {"sandbox": "pipe"}
 MAPPING = urn_for("orders-mapping", kind="MappingSet")
 FLOW = urn_for("orders-flow", kind="Dataflow")
-
-
-@pytest.fixture(scope="module")
-def emu(door: str) -> Iterator[Emulator]:
-    """One emulator per front door."""
-    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The front door's host, configured like the engine."""
-    with open_door(door) as started:
-        started.configure(stack_config(emu, sandbox="pipe"), secret_keys=SECRET_KEYS)
-        yield started
 
 
 def pipeline(table: str = "sales.orders", **flow: Any) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 def test_public_names_are_exactly_these() -> None:
     """``__all__`` lists the resources, their args, the base connection's provider and type
-    token, and the errors."""
+    token, the errors and the runs query."""
     assert sorted(provider.__all__) == sorted([
         "TYPE_TOKEN", "AepError", "ApiError", "AuthError", "ConfigurationError", "ConflictError",
         "DatabricksBaseConnection", "DatabricksBaseConnectionArgs",
@@ -19,7 +19,7 @@ def test_public_names_are_exactly_these() -> None:
         "DatabricksStagingCredentialsArgs", "InUseError", "NotFoundError", "TransientError",
         "UnexpectedAnswerError", "DatabricksSourceConnection", "DatabricksSourceConnectionArgs",
         "DataLakeTargetConnection", "DataLakeTargetConnectionArgs", "MappingSet",
-        "MappingSetArgs", "Dataflow", "DataflowArgs",
+        "MappingSetArgs", "Dataflow", "DataflowArgs", "get_dataflow_runs",
     ])
     for name in provider.__all__:
         assert getattr(provider, name) is not None
@@ -70,3 +70,12 @@ def test_resource_names_are_still_importable_from_the_package() -> None:
     """``from provider import DatabricksBaseConnection`` works, importing pulumi on demand."""
     assert "pulumi" in loaded_after("from provider import DatabricksBaseConnection")
     assert loaded_after("import provider; provider.TransientError") == set()
+
+
+def test_the_runs_query_is_exported_and_loads_no_pulumi() -> None:
+    """``provider.get_dataflow_runs`` is ``provider.runs``' (the plugin's getDataflowRuns for
+    Python programs), imported on first use without pulumi or grpc."""
+    from provider import runs
+
+    assert provider.get_dataflow_runs is runs.get_dataflow_runs
+    assert loaded_after("from provider import get_dataflow_runs") == set()

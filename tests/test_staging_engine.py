@@ -3,7 +3,6 @@ emulator's landing-zone endpoint (its clock injected: tokens expire by moving it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,40 +12,20 @@ from provider.client import FlowServiceClient
 from provider.emulator import Emulator, PipelineOptions
 from provider.staging import BASE, PATH
 from provider.testing import Engine, HostError, ProviderHost
-from tests.conftest import ANY_SANDBOX, open_door, stack_config
-from tests.faults.conftest import FAST, engine, secret_free
+from tests.clocks import FakeClock as Clock
+from tests.engine_fixtures import emu, engine, host, sandbox  # noqa: F401 (fixtures)
+from tests.faults.conftest import FAST, secret_free
 from tests.faults.test_secret_leaks import Recording
 from tests.staging_hosts import staging_host_cls, staging_urn
 
 CREDENTIALS = BASE + PATH
 TTL = 7 * 86400
 SECRET_OUTPUTS = ("sas_token", "sas_uri", "spark_conf")
-# The faults suite's engine fixture: faults and the request log start empty, state is destroyed.
-__all__ = ["engine"]
-
-
-class Clock:
-    """The emulator's clock, moved by tests (never the wall clock)."""
-
-    def __init__(self, now: float = 1_790_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
 
 @pytest.fixture(scope="module")
 def clock() -> Clock:
     """One clock per module and door."""
     return Clock()
-
-
-@pytest.fixture(scope="module")
-def emu(door: str, clock: Clock) -> Iterator[Emulator]:
-    """One emulator per front door, its landing-zone clock injected."""
-    options = PipelineOptions(clock=clock, staging_ttl=TTL)
-    with Emulator(port=0, sandboxes=ANY_SANDBOX, pipeline=options) as emulator:
-        yield emulator
 
 
 class Recorded(Recording):
@@ -64,22 +43,6 @@ def recorded_cls(door: str) -> type[ProviderHost]:
     return type(f"Recorded{door.title()}", (Recorded, staging_host_cls(door)), {})
 
 
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The front door's host, configured like the engine, with fast retries; it records its
-    answers."""
-    with open_door(door, cls=recorded_cls(door)) as started:
-        started.configure(stack_config(emu, **FAST), secret_keys=("aep:clientSecret",))
-        yield started
-
-
-_count = iter(range(1, 10_000))
-
-
-@pytest.fixture
-def sandbox() -> str:
-    """A sandbox of this test's own (each has its own credentials)."""
-    return f"staging-{next(_count)}"
 
 
 def landing(emu: Emulator) -> list[Any]:
@@ -367,3 +330,15 @@ def test_import_reads_in_the_providers_sandbox(host: ProviderHost, emu: Emulator
     spelled = host.wire_name("sandbox_name", urn)  # the door's spelling of the property
     assert f"set {spelled} (or aep:sandboxName) to 'prod'" in caught.value.details
     assert landing(emu) == []
+
+
+# The engine fixtures (tests/engine_fixtures.py), tuned: the emulator's landing-zone clock is
+# injected, the host records its answers, retries are fast, each test has a staging-N sandbox.
+def EMULATOR_OPTIONS(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The emulator's landing zone on the module's clock."""
+    return {"pipeline": PipelineOptions(clock=request.getfixturevalue("clock"), staging_ttl=TTL)}
+
+
+HOST_CLASS = recorded_cls
+HOST_CONFIG = FAST
+SANDBOX_PREFIX = "staging"

@@ -159,6 +159,29 @@ def schedule_problem(params: object) -> str | None:
     return None
 
 
+OPTIONS = ("errorDiagnosticsEnabled", "partialIngestionPercent")
+
+
+def options_problem(record: dict[str, Any]) -> str | None:
+    """A flow's ``options`` against the ``optionSpec``: ``errorDiagnosticsEnabled`` a boolean,
+    ``partialIngestionPercent`` a number above 0. Adobe's partial-ingestion guide patches it as
+    the string ``"10"`` and reads back ``10``: a string of digits is stored as the number."""
+    options = record.get("options")
+    if options is None:
+        return None
+    if not isinstance(options, dict) or set(options) - set(OPTIONS):
+        return f"options must be an object with only {' and '.join(OPTIONS)}."
+    percent = options.get("partialIngestionPercent")
+    if isinstance(percent, str) and percent.isascii() and percent.isdigit():
+        options["partialIngestionPercent"] = percent = int(percent)
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, int | float)
+                                or not percent > 0):
+        return "options.partialIngestionPercent must be a number greater than 0."
+    if not isinstance(options.get("errorDiagnosticsEnabled", False), bool):
+        return "options.errorDiagnosticsEnabled must be a boolean."
+    return None
+
+
 SCHEDULE_TYPES = ("spec", "strings", "typed")
 """How ``scheduleParams`` values are stored and read back: as Adobe's spec types them
 (``ScheduleSpecDTO``: ``startTime`` integer, ``interval`` string, ``backfill`` boolean), all as

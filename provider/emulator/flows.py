@@ -19,8 +19,12 @@ GET answers ``{"items": [flow]}`` with ``state`` (``enabled`` after create), ``s
 ``transformations``, ``inheritedAttributes`` (the source connections with their base connection,
 the target connections, as they are now), ``runs`` (a link), ``lastOperation`` and ``etag``.
 
+``options`` (``errorDiagnosticsEnabled``, ``partialIngestionPercent``: the flow spec's
+``optionSpec``) are checked by ``flow_specs.options_problem``.
+
 ``PATCH /flows/{id}`` (``If-Match``) accepts ``/name``, ``/description``,
-``/scheduleParams/{frequency,interval,backfill,startTime}`` and ``/transformations/...``; the
+``/scheduleParams/{frequency,interval,backfill,startTime}``, ``/transformations/...`` and
+``/options...`` (Adobe's partial-ingestion guide); the
 result is validated again. ``startTime`` cannot change once it has passed (400 1100-400);
 sources, targets and the flow spec cannot change (1455-400). ``POST /flows/{id}/action?op=
 enable|disable`` (any case: the spec's enum is upper case, the tutorials lower case) sets
@@ -51,7 +55,7 @@ from typing import Any
 from provider.emulator.adobe import AdobeShapes
 from provider.emulator.connections import Caller
 from provider.emulator.entity import Clock, EntityService, ReadOnlyService, name_fields
-from provider.emulator.flow_specs import normalised_schedule, schedule_problem
+from provider.emulator.flow_specs import normalised_schedule, options_problem, schedule_problem
 from provider.emulator.problems import FlowError
 from provider.emulator.store import ConnectionStore
 
@@ -75,6 +79,8 @@ class FlowService(EntityService):
         "/scheduleParams/startTime",
         "/transformations",
         "/transformations/",
+        "/options",
+        "/options/",
     )
 
     def __init__(
@@ -129,6 +135,8 @@ class FlowService(EntityService):
             "transformations": copy.deepcopy(body.get("transformations") or []),
             "scheduleParams": body.get("scheduleParams"),
         }
+        if "options" in body:
+            record["options"] = copy.deepcopy(body["options"])
         if record["scheduleParams"] is None:
             raise FlowError("1455-400", 'Missing field "scheduleParams".')
         self._check_flow(caller, record, spec)
@@ -320,7 +328,7 @@ class FlowService(EntityService):
             )
 
     def _check_flow(self, caller: Caller, record: dict[str, Any], spec: dict[str, Any]) -> None:
-        problem = schedule_problem(record["scheduleParams"])
+        problem = schedule_problem(record["scheduleParams"]) or options_problem(record)
         if problem is not None:
             raise FlowError("1100-400", problem)
         if self.adobe.database_flow_requirements and isinstance(record["transformations"], list):

@@ -77,18 +77,29 @@ class Registered:
 
 
 def _builtin() -> tuple[Registered, ...]:
-    from provider import model, pipeline_api, staging
-    from provider.resources import dataflow, dataset, xdm_field_group, xdm_schema
+    from provider.resources import (
+        base_connection,
+        dataflow,
+        dataset,
+        mapping_set,
+        source_connection,
+        staging_credentials,
+        target_connection,
+        xdm_field_group,
+        xdm_schema,
+    )
 
     return (
-        Registered(model, "provider.resource:DatabricksBaseConnectionProvider"),
-        Registered(pipeline_api.SOURCE_CONNECTION,
+        Registered(base_connection.BASE_CONNECTION,
+                   "provider.resource:DatabricksBaseConnectionProvider"),
+        Registered(source_connection.SOURCE_CONNECTION,
                    "provider.pipeline_resources:DatabricksSourceConnectionProvider"),
-        Registered(pipeline_api.TARGET_CONNECTION,
+        Registered(target_connection.TARGET_CONNECTION,
                    "provider.pipeline_resources:DataLakeTargetConnectionProvider"),
-        Registered(pipeline_api.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
+        Registered(mapping_set.MAPPING_SET_API, "provider.pipeline_resources:MappingSetProvider"),
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
-        Registered(staging, "provider.staging_resource:DatabricksStagingCredentialsProvider"),
+        Registered(staging_credentials.STAGING_CREDENTIALS,
+                   "provider.staging_resource:DatabricksStagingCredentialsProvider"),
         Registered(xdm_field_group.XDM_FIELD_GROUP_API, "provider.providers:XdmFieldGroupProvider"),
         Registered(xdm_schema.XDM_SCHEMA_API, "provider.providers:XdmSchemaProvider"),
         Registered(xdm_schema.XDM_IDENTITY_API, "provider.providers:XdmIdentityProvider"),

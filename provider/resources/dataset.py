@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from provider import pipeline_rules, validation, xdm
 from provider.errors import UnexpectedAnswerError
-from provider.pipeline_api import NAMED_RULES, SANDBOX_RULES, keyed
 from provider.resources import xdm_calls
+from provider.resources.base import NAMED_RULES, SANDBOX_RULES, keyed
 from provider.resources.xdm_calls import Props, XdmApi
 from provider.resources.xdm_fields import DATASET
 

@@ -13,6 +13,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# The rule, in words, of a plain text property (names, databases, catalogs).
+TEXT_RULE = "a non-empty string without leading or trailing spaces or control characters"
+# The rule, in words, of a sandbox name.
+SANDBOX_RULE = "lowercase letters, digits and hyphens, as AEP shows the sandbox name"
+
 
 @dataclasses.dataclass(frozen=True)
 class Field:
@@ -72,9 +77,10 @@ class Field:
         return _rename(self, value, to_schema=False)
 
 
-TYPES = ("string", "boolean", "integer", "object", "array", "map")
+TYPES = ("string", "boolean", "integer", "number", "object", "array", "map")
 _PYTHON_TYPES: dict[str, builtins.type] = {
-    "string": str, "boolean": bool, "integer": int, "object": dict, "array": list, "map": dict}
+    "string": str, "boolean": bool, "integer": int, "number": float, "object": dict,
+    "array": list, "map": dict}
 
 
 def _rename(field: Field, value: Any, *, to_schema: bool) -> Any:
@@ -168,3 +174,35 @@ class ResourceSpec:
             if field.state != field.schema:
                 text = re.sub(rf"\b{re.escape(field.state)}\b", field.schema, text)
         return text
+
+
+# -- rows every Flow Service entity's table shares -------------------------------------------
+
+FLOW_ID_RULE = "a Flow Service id (a lower-case UUID)"
+
+
+def named_fields(noun: str) -> tuple[Field, ...]:
+    """The ``name`` and ``description`` rows of a named Flow Service entity."""
+    return (
+        Field("name", "name", "name", f"The {noun}'s name as AEP shows it.", required=True,
+              rule=f"{TEXT_RULE}, at most 256 characters"),
+        Field("description", "description", "description", "Free text shown in AEP.",
+              rule="a non-empty string, at most 4096 characters; line breaks allowed"),
+    )
+
+
+def sandbox_field(noun: str) -> Field:
+    """The ``sandbox_name`` row (replaces the entity)."""
+    return Field("sandbox_name", "sandboxName", "header:x-sandbox-name",
+                 f"The AEP sandbox of the {noun}; defaults to the provider's `aep:sandboxName`. "
+                 f"Changing it replaces the {noun}.",
+                 replace=True, default="aep:sandboxName", rule=SANDBOX_RULE)
+
+
+def flow_outputs(noun: str, id_state: str, id_schema: str) -> tuple[Field, ...]:
+    """The id and etag output rows of a Flow Service entity."""
+    return (
+        Field(id_state, id_schema, "id", f"The Flow Service {noun} id.", input=False),
+        Field("etag", "etag", "etag", f"The {noun}'s etag; every update sends it as `If-Match`.",
+              input=False),
+    )

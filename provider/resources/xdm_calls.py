@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from provider.errors import NotFoundError, UnexpectedAnswerError
-from provider.pipeline_api import EntityApi
+from provider.resources.base import EntityApi
 
 if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from provider import advice, xdm
 from provider.errors import ApiError
-from provider.pipeline_api import NAMED_RULES, SANDBOX_RULES, IsUnknown
 from provider.resources import xdm_calls
-from provider.resources.base import Changes
+from provider.resources.base import NAMED_RULES, SANDBOX_RULES, Changes, IsUnknown
 from provider.resources.xdm_calls import Props, XdmApi
 from provider.resources.xdm_fields import CLASS_ALIASES, XDM_FIELD_GROUP, XDM_TYPES
 from provider.rules.schedule import unknown_keys

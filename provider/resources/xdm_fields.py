@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from provider.fields import _sandbox
 from provider.resources.fields import Field, ResourceSpec
+from provider.resources.fields import sandbox_field as _sandbox
 
 XDM_TYPES = ("string", "integer", "long", "number", "boolean", "date", "date-time")
 """The field types a field group declares (XDM's scalar types; objects come from dotted names)."""

@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from provider import advice, pipeline_rules, validation, xdm
 from provider.errors import AepError
-from provider.pipeline_api import NAMED_RULES, SANDBOX_RULES, IsUnknown, keyed
 from provider.resources import xdm_calls
-from provider.resources.base import Changes
+from provider.resources.base import NAMED_RULES, SANDBOX_RULES, Changes, IsUnknown, keyed
 from provider.resources.xdm_calls import Props, XdmApi
 from provider.resources.xdm_field_group import class_id, class_problem
 from provider.resources.xdm_fields import CLASS_ALIASES, XDM_IDENTITY, XDM_SCHEMA

@@ -151,6 +151,17 @@ class PluginHost(ProviderHost):
         return dict(json.loads(self._call("GetSchema",
                                           provider_pb2.GetSchemaRequest(version=0)).schema))
 
+    def invoke(self, token: str, args: Mapping[str, Any]
+               ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Invoke a function as the engine does (arguments by their schema names, as a program
+        in any language writes them): ``(answer, [(property, reason)])``."""
+        from pulumi.runtime.proto import provider_pb2
+
+        response = self._call("Invoke", provider_pb2.InvokeRequest(tok=token,
+                                                                  args=to_struct(args)))
+        failures = [(f.property, f.reason) for f in response.failures]
+        return from_struct(getattr(response, "return")), failures
+
     def _encode(self, props: Mapping[str, Any], urn: str = "") -> struct_pb2.Struct:
         spec = spec_for(urn)
         wire = {}

@@ -55,6 +55,7 @@ def test_rate_limit_keeps_the_other_fault_rules() -> None:
         OrgRateLimit(0)
 
 
+@pytest.mark.slow
 def test_tiny_fleet_run_sends_the_minimum() -> None:
     """2 sandboxes x 1 pipeline, one stack at a time, no limit: up creates each resource once
     (+1 token a host), preview sends nothing, refresh reads each resource once; all converge;

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.common import ignore_caller_settings
 from tests.conftest import ROOT
 
@@ -21,6 +23,7 @@ def test_caller_aep_settings_are_removed() -> None:
     assert environ == {"PATH": "/bin", "XAEP_Y": "1"}
 
 
+@pytest.mark.slow
 def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     """`python -m bench.run --quick` writes JSON with every figure; requests equal the minimum."""
     out = tmp_path / "quick.json"
@@ -74,6 +77,15 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert pipe["noop_preview"]["resources"] == 100
     assert pipe["noop_preview"]["requests"] == 0
     assert pipe["noop_preview"]["steps"] == ["same"]
+
+    for door in ("dynamic", "plugin"):
+        health = results["health"][door]
+        assert health["without_run_metrics"]["requests"] == 1
+        assert health["with_run_metrics"]["requests"] == 2
+        assert health["with_run_metrics"]["meets_minimum"] is True
+        assert health["health"] == "ok"
+    assert "a refresh of one dataflow after a run sent 1 request(s) without run_metrics and 2 " \
+        "with it" in done.stdout
 
     plug = results["plugin"]
     for run in plug["requests_per_op"]["runs"]:

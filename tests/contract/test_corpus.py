@@ -19,6 +19,7 @@ from pipeline_http import FLOW, MAPPING_SETS, Platform
 
 from provider.emulator import AdobeShapes, Emulator, PipelineOptions, RunOutcome
 from provider.emulator.specs import DATABRICKS_SPEC_ID
+from tests.clocks import FakeClock as Clock
 
 CASES = cases()
 MISSING_ID = "2a0e4c1d-0000-4000-8000-000000000000"
@@ -29,17 +30,6 @@ BASE_BODY = {
     "auth": {"specName": "Access Token Authentication", "params": {
         "domain": "https://adb-1.2.azuredatabricks.net", "clusterId": "0123-456789-abc",
         "accessToken": "dapi-corpus", "database": "sales"}}}
-
-
-class Clock:
-    """Epoch seconds that move only when the test moves them."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
 
 class World:
     """A strict emulator with one whole ingestion path made, and the live values it holds."""

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from emulator_support import ADOBE_DOCUMENT_VARIABLES, ADOBE_DOCUMENTS, Api
 from openapi_core import OpenAPI
-from pipeline_support import FakeClock
 
 from provider.emulator import Emulator, PipelineOptions
+from tests.clocks import FakeClock
 
 
 @pytest.fixture

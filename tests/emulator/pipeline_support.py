@@ -17,21 +17,6 @@ START = 1_800_000_000  # 2027-01-15, after FakeClock's default "now"
 MAPPING_SETS = "/data/foundation/conversion/mappingSets"
 CREDENTIALS = "/data/foundation/connectors/landingzone/credentials"
 
-
-class FakeClock:
-    """Epoch seconds that only move when a test moves them."""
-
-    def __init__(self, now: float = 1_790_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.now += seconds
-
-
 def platform(api: Api, method: str, path: str, **kwargs: Any) -> requests.Response:
     """One request to a full platform path (outside the Flow Service base)."""
     kwargs.setdefault("timeout", 5)

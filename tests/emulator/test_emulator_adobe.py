@@ -10,18 +10,11 @@ from typing import Any
 
 import pytest
 from emulator_support import Api, flow_code
-from pipeline_support import (
-    MAPPING_SETS,
-    FakeClock,
-    Made,
-    created,
-    flow_body,
-    mapping_body,
-    platform,
-)
+from pipeline_support import MAPPING_SETS, Made, created, flow_body, mapping_body, platform
 
 from provider.emulator import AdobeShapes, Emulator, PipelineOptions
 from provider.emulator import pipeline as pipeline_cli
+from tests.clocks import FakeClock
 
 MakeEmu = Callable[..., Emulator]
 

@@ -29,7 +29,6 @@ from openapi_core.testing import MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 from pipeline_support import (
     MAPPING_SETS,
-    FakeClock,
     Made,
     created,
     flow_body,
@@ -40,6 +39,7 @@ from pipeline_support import (
 )
 
 from provider.emulator import Emulator
+from tests.clocks import FakeClock
 
 # Operations of Adobe's other documents the project calls (method, Adobe's path template).
 CALLED: dict[str, tuple[tuple[str, str], ...]] = {"catalog": (), "schema_registry": ()}

@@ -21,6 +21,7 @@ from provider.emulator.limits import (
     json_depth_exceeds,
 )
 from provider.emulator.store import StateFileError
+from tests.clocks import SteppedClock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,20 +184,6 @@ def test_transfer_encoding_with_a_content_length_is_still_refused() -> None:
         assert status == "HTTP/1.1 411 Length Required"
         assert headers["connection"] == "close"
         assert emu.connections() == []
-
-
-class SteppedClock:
-    """A clock that stands still until the test moves it; ``read`` is set once the emulator has
-    looked at it (so the test knows the connection's read deadline has been set)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.read = threading.Event()
-
-    def __call__(self) -> float:
-        self.read.set()
-        return self.now
-
 
 def test_a_request_trickled_past_its_deadline_gets_408_and_the_connection_ends() -> None:
     """Slowloris: bytes that keep coming but never finish the request head no longer hold a

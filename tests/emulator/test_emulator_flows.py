@@ -10,7 +10,6 @@ from emulator_support import BASE, Api, flow_code
 from pipeline_support import (
     MAPPING_SETS,
     START,
-    FakeClock,
     Made,
     created,
     flow_body,
@@ -22,6 +21,7 @@ from pipeline_support import (
 
 from provider.emulator import Emulator
 from provider.emulator.pipeline import PipelineOptions
+from tests.clocks import FakeClock
 
 
 @pytest.fixture

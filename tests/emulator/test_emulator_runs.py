@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from emulator_support import Api, flow_code
-from pipeline_support import START, FakeClock, Made, created, flow_body
+from pipeline_support import START, Made, created, flow_body
 
 from provider.emulator import Emulator, RunOutcome
+from tests.clocks import FakeClock
 
 HOUR = 3600
 

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from emulator_support import Api
-from pipeline_support import CREDENTIALS, FakeClock, platform
+from pipeline_support import CREDENTIALS, platform
 
 from provider.emulator import Emulator
 from provider.emulator.pipeline import PipelineOptions
+from tests.clocks import FakeClock
 
 QUERY = "?type=dlz_databricks_source"
 JSON = {"Content-Type": "application/json"}

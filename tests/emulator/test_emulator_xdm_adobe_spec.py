@@ -1,23 +1,24 @@
 """Cross-check, when copies of Adobe's documents are given: every success status the emulator's
 Schema Registry and Catalog answer is one Adobe's Swagger/OpenAPI declares for that operation.
 
-``AEP_SCHEMA_REGISTRY_SPEC`` (Adobe's Schema Registry Swagger 2.0 file) and ``AEP_CATALOG_SPEC``
-(Adobe's Catalog OpenAPI file) are read at import, before the suite clears ``AEP_*``; without
+``AEP_OPENAPI_SCHEMA_REGISTRY`` (Adobe's Schema Registry Swagger 2.0 file) and
+``AEP_OPENAPI_CATALOG`` (Adobe's Catalog OpenAPI file; ``emulator_support.ADOBE_DOCUMENTS``, the
+variables `.ci/run` sets) are read at import, before the suite clears ``AEP_*``; without
 them the tests are skipped. The descriptor PUT is left out: the emulator follows the guide's
 201, the Swagger says 200 (``docs/reference/schema-registry-and-catalog.md``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from emulator_support import ADOBE_DOCUMENTS
 
-REGISTRY_SPEC = os.environ.get("AEP_SCHEMA_REGISTRY_SPEC", "")
-CATALOG_SPEC = os.environ.get("AEP_CATALOG_SPEC", "")
+REGISTRY_SPEC = ADOBE_DOCUMENTS["schema_registry"]
+CATALOG_SPEC = ADOBE_DOCUMENTS["catalog"]
 
 REGISTRY_STATUSES = [
     ("/stats", "get", 200),
@@ -47,8 +48,8 @@ CATALOG_STATUSES = [
 
 def _paths(spec: str) -> dict[str, Any]:
     if not spec:
-        pytest.skip("no copy of Adobe's document given (AEP_SCHEMA_REGISTRY_SPEC/"
-                    "AEP_CATALOG_SPEC)")
+        pytest.skip("no copy of Adobe's document given (AEP_OPENAPI_SCHEMA_REGISTRY/"
+                    "AEP_OPENAPI_CATALOG)")
     return dict(yaml.safe_load(Path(spec).read_text(encoding="utf-8"))["paths"])
 
 

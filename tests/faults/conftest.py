@@ -9,18 +9,16 @@ with a fast retry budget (``aep:retryBaseDelay``) and a short attempt deadline
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
-
-import pytest
 
 from provider.auth import ImsTokenAuth
 from provider.client import FlowServiceClient
 from provider.emulator import Emulator
 from provider.testing import Engine, ProviderHost, urn_for
-from tests.conftest import ANY_SANDBOX, flow_requests, open_door, stack_config
+from tests.conftest import flow_requests, open_door, stack_config
+from tests.engine_fixtures import emu, engine, host, sandbox  # noqa: F401 (fixtures)
 
 Props = Callable[..., dict[str, Any]]
 Declared = dict[str, dict[str, Any]]
@@ -40,8 +38,9 @@ TIMEOUT_DELAY = 0.7
 # busy 2-core machine a sound request can take over a second, which the 1 s timeout above would
 # turn into an ambiguous failure.
 PATIENT: dict[str, str] = {"aep:timeoutSeconds": "30"}
+# The engine fixtures' host (tests/engine_fixtures.py) is configured with FAST in this folder.
+HOST_CONFIG = FAST
 
-_sandboxes = itertools.count(1)
 
 
 @contextmanager
@@ -52,39 +51,6 @@ def started_host(emu: Emulator, door: str, host_cls: type[ProviderHost] | None =
     with open_door(door, cls=host_cls) as host:
         host.configure(stack_config(emu, **{**FAST, **config}), secret_keys=secret_keys)
         yield host
-
-
-@pytest.fixture(scope="module")
-def emu(door: str) -> Iterator[Emulator]:
-    """One emulator per module and front door, so each door's run starts from nothing."""
-    with Emulator(port=0, sandboxes=ANY_SANDBOX) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def host(emu: Emulator, door: str) -> Iterator[ProviderHost]:
-    """The module's host of the door under test, configured against ``emu``, fast retries."""
-    with started_host(emu, door) as started:
-        yield started
-
-
-@pytest.fixture
-def sandbox() -> str:
-    """A sandbox of its own for this test, so its end state is easy to check."""
-    return f"faults-{next(_sandboxes)}"
-
-
-@pytest.fixture
-def engine(host: ProviderHost, emu: Emulator) -> Iterator[Engine]:
-    """Engine-like state over the module host; faults and the request log start empty, and
-    whatever the test left is destroyed with faults cleared."""
-    emu.faults.clear()
-    emu.clear_requests()
-    eng = Engine(host)
-    yield eng
-    emu.faults.clear()
-    if eng.state:
-        eng.destroy()
 
 
 def declare(props: Props, sandbox: str, names: list[str], **changes: Any) -> Declared:

@@ -8,9 +8,11 @@ from provider.emulator import Emulator
 from provider.endpoints import CONNECTIONS
 from provider.testing import Engine
 from tests.client_fixtures import make_client
-from tests.faults.conftest import Props, declare
+from tests.faults.conftest import FAST, PATIENT, Props, declare
 
 FLEET = 500
+# Counting requests: a 0.4 s attempt deadline on a loaded machine would add retries to the count.
+HOST_CONFIG = {**FAST, **PATIENT}
 
 
 def _reads(emu: Emulator) -> list[tuple[str, str]]:

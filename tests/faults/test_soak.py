@@ -24,6 +24,7 @@ SEED = 20260
 LOST = 5
 
 
+@pytest.mark.slow
 def test_soak_200_connections_with_20_percent_faults(emu: Emulator, props: Props, door: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """Create, update, refresh, rotate the token of and delete 200 connections while one request

@@ -20,7 +20,6 @@ from provider.http.auth import (
     token_request_count,
 )
 from tests.client_fixtures import (
-    FakeTime,
     count_connections,
     databricks_body,
     flow_requests,
@@ -30,6 +29,7 @@ from tests.client_fixtures import (
     sandbox_for,
     start_emulator,
 )
+from tests.clocks import FakeClock, FakeTime
 from tests.hostile import Answer, HostileServer
 
 TTL = 60  # seconds; the refresh margin clamps to TTL / 10 = 6 s
@@ -52,15 +52,6 @@ def _fresh(emu: Emulator) -> None:
 @pytest.fixture
 def sandbox(request: pytest.FixtureRequest) -> str:
     return sandbox_for(request.node.name)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 def test_one_token_serves_many_calls_and_clients(emu: Emulator, sandbox: str) -> None:
     """Many calls through several clients with the same credentials cost one IMS request."""

@@ -35,7 +35,6 @@ from provider.http.creates import ServerClock
 from tests.client_fixtures import (
     ACCESS_TOKEN,
     SPEC_ID,
-    FakeTime,
     count_connections,
     databricks_body,
     flow_requests,
@@ -45,6 +44,7 @@ from tests.client_fixtures import (
     source_reachable,
     start_emulator,
 )
+from tests.clocks import FakeTime
 from tests.hostile import Answer, HostileServer, json_answer
 
 

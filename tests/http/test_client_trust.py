@@ -25,7 +25,8 @@ from provider.http import paging
 from provider.http.auth import ImsTokenAuth, StaticTokenAuth
 from provider.http.client import FlowServiceClient, RetryPolicy
 from provider.http.creates import ServerClock
-from tests.client_fixtures import FakeTime, jwt_with
+from tests.client_fixtures import jwt_with
+from tests.clocks import FakeTime
 from tests.hostile import Answer, HostileServer, Script, json_answer
 
 API_KEY = "my-client"

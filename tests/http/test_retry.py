@@ -15,7 +15,7 @@ from provider.http.retry import (
     RetryPolicy,
     for_ims,
 )
-from tests.client_fixtures import FakeTime
+from tests.clocks import FakeTime
 
 
 def retrier(fake: FakeTime, **policy: float) -> Retrier:

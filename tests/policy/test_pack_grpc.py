@@ -172,6 +172,7 @@ def test_analyzer_info_lists_policies_and_levels(analyzer: analyzer_pb2_grpc.Ana
         "naming-convention": ADVISORY,
         "dataflow-schedule": MANDATORY,
         "dataflow-frequency": MANDATORY,
+        "dataflow-diagnostics": MANDATORY,
         "dataflow-source-in-stack": MANDATORY,
         "staging-credentials-expiry": ADVISORY,
         "schema-references-agree": MANDATORY,

@@ -109,6 +109,8 @@ def stack(*resources: PolicyResource, config: Mapping[str, Any] | None = None) -
         ("dataflow-schedule", ResourceValidationPolicy, EnforcementLevel.MANDATORY, set()),
         ("dataflow-frequency", ResourceValidationPolicy, EnforcementLevel.MANDATORY,
          {"minimumPeriod"}),
+        ("dataflow-diagnostics", ResourceValidationPolicy, EnforcementLevel.MANDATORY,
+         {"sandboxes", "maxPartialIngestionPercent"}),
         ("dataflow-source-in-stack", StackValidationPolicy, EnforcementLevel.MANDATORY, set()),
         ("staging-credentials-expiry", StackValidationPolicy, EnforcementLevel.ADVISORY,
          {"days", "rotationCommand"}),
@@ -349,3 +351,48 @@ def test_staging_expiry_never_shows_the_token(fixed_today: date) -> None:
 def test_staging_expiry_skips_unknown_outputs(fixed_today: date) -> None:
     """An expiry still unknown in preview is skipped."""
     assert run("staging-credentials-expiry", stack(creds(UNKNOWN_STRING_VALUE))) == []
+
+
+# --- dataflow-diagnostics -------------------------------------------------------------------------
+
+GUARDED = {"sandboxes": ["Prod"], "maxPartialIngestionPercent": 10}
+
+
+@pytest.mark.parametrize(("type_", "props", "config", "wrong"), [
+    (DYNAMIC + "Dataflow", {"sandbox_name": "prod", "error_diagnostics_enabled": True,
+                            "partial_ingestion_percent": 5}, GUARDED, []),
+    (NATIVE + "Dataflow", {"sandboxName": "prod", "errorDiagnosticsEnabled": True,
+                           "partialIngestionPercent": 10}, GUARDED, []),
+    (DYNAMIC + "Dataflow", {"sandbox_name": "prod"}, GUARDED,
+     ["error_diagnostics_enabled is null", "partial_ingestion_percent is null"]),
+    (NATIVE + "Dataflow", {"sandboxName": "prod", "errorDiagnosticsEnabled": False,
+                           "partialIngestionPercent": 11}, GUARDED,
+     ["errorDiagnosticsEnabled is false", "partialIngestionPercent is 11, not a threshold "
+                                          "from 1 to 10"]),
+    (DYNAMIC + "Dataflow", {"sandbox_name": "dev"}, GUARDED, []),
+    (DYNAMIC + "Dataflow", {"sandbox_name": "prod"}, None, []),
+    (DYNAMIC + "Dataflow", {"error_diagnostics_enabled": True}, {"sandboxes": ["prod"]},
+     ["partial_ingestion_percent is null, not a threshold from 1 to 100"]),
+    (DYNAMIC + "MappingSet", {"sandbox_name": "prod"}, GUARDED, []),
+])
+def test_dataflow_diagnostics(type_: str, props: dict[str, Any],
+                              config: Mapping[str, Any] | None, wrong: list[str]) -> None:
+    """In a configured sandbox (any case; none by default; an unset sandbox is prod) a dataflow
+    needs diagnostics on and a threshold up to the configured most, named in its door's
+    spelling; other sandboxes and types are not judged."""
+    messages = run("dataflow-diagnostics", flow_args(props, type_=type_, config=config))
+    if not wrong:
+        assert messages == []
+        return
+    (message,) = messages
+    for part in wrong:
+        assert part in message
+    assert "Fix: set" in message
+    other = "errorDiagnosticsEnabled" if type_.startswith(DYNAMIC) else "error_diagnostics_enabled"
+    assert other not in message
+
+
+def test_dataflow_diagnostics_skips_unknowns_in_preview() -> None:
+    """A value not known at preview is judged at update, not reported now."""
+    props = {"sandbox_name": "prod", "error_diagnostics_enabled": UNKNOWN_STRING_VALUE}
+    assert run("dataflow-diagnostics", flow_args(props, config=GUARDED)) == []

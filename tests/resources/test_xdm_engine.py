@@ -114,8 +114,9 @@ def test_evolution_additive_updates_breaking_replaces_with_a_warning(
     emu.clear_requests()
     assert engine.preview(shrunk).steps[fg] == "replace"
     assert calls(emu) == []
-    assert ("field /loyalty/tier was removed or renamed; once a schema has been saved and used "
-            "in data ingestion, only additive changes can be made to it") in host.stderr
+    said = ("field /loyalty/tier was removed or renamed; once a schema has been saved and used "
+            "in data ingestion, only additive changes can be made to it")
+    assert said in host.wait_stderr(said)
     engine.destroy()
 
 
@@ -144,8 +145,9 @@ def test_a_profile_schema_is_kept_on_destroy_with_a_notice(host: ProviderHost, e
     emu.clear_requests()
     engine.destroy()
     assert not any(alt_id in p for _, p in calls(emu))
-    assert (f"schema {alt_id} in sandbox {sandbox!r} was removed from the stack but not deleted: "
-            "Adobe never deletes a schema enabled for Profile") in host.stderr
+    said = (f"schema {alt_id} in sandbox {sandbox!r} was removed from the stack but not "
+            "deleted: Adobe never deletes a schema enabled for Profile")
+    assert said in host.wait_stderr(said)
     assert engine.state == {}
 
 

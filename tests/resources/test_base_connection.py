@@ -1,4 +1,5 @@
-"""Properties <-> Flow Service JSON, the diff table and the JSON Patch."""
+"""The base connection (``provider.resources.base_connection``): properties <-> Flow Service
+JSON, the diff table and the JSON Patch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from provider import model
+from provider.resources import base_connection as model
 
 PROPS: dict[str, Any] = {
     "name": "sales",
@@ -157,3 +158,14 @@ def test_iso_time_is_utc_with_milliseconds() -> None:
     assert model.iso_time(1999) == "1970-01-01T00:00:01Z"
     assert model.iso_time(0) == "1970-01-01T00:00:00Z"
     assert model.iso_time(None) is None
+
+
+def test_old_import_paths_name_the_same_mapping_and_table() -> None:
+    """``provider.model`` and ``provider.fields`` still give the moved mapping and field table."""
+    from provider import fields
+    from provider import model as old
+
+    assert old.create_body is model.create_body
+    assert old.SPEC is model.SPEC
+    assert old.DATABRICKS_SPEC_ID == model.SPEC_ID
+    assert fields.DATABRICKS_BASE_CONNECTION is model.DATABRICKS_BASE_CONNECTION

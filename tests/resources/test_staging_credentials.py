@@ -1,4 +1,5 @@
-"""``provider.staging``: the pure parts of the staging credentials' API mapping."""
+"""``provider.resources.staging_credentials``: the pure parts of the staging credentials' API
+mapping."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import pytest
 
 # The pack's modules import their siblings (_registry, _schedule) as the engine runs them: with
 # the pack directory on sys.path.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "policy"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "policy"))
 
 from policy import _schedule, pipeline_policies
-from provider import lifecycle, staging
-from provider.fields import DATABRICKS_STAGING_CREDENTIALS as SPEC
+from provider import lifecycle
+from provider.emulator import Emulator
+from provider.resources import staging_credentials as staging
+from provider.resources.staging_credentials import DATABRICKS_STAGING_CREDENTIALS as SPEC
+from tests.pipeline_http import Platform
 
 
 def test_policy_rule_reads_this_resources_properties() -> None:
@@ -147,3 +151,32 @@ def test_an_id_naming_the_sandbox_in_other_case_is_the_same_sandbox() -> None:
     assert len(calls) == 1
     item = staging.get(Client(), "prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
     assert len(calls) == 2
+
+
+def test_staging_outputs_and_spark_conf() -> None:
+    """The Spark config holds exactly Adobe's one entry; outputs carry the answer's fields."""
+    with Emulator() as emu:
+        platform = Platform(emu)
+        answer = platform.ok(
+            "GET", "/data/foundation/connectors/landingzone/credentials?type="
+            + staging.STAGING_CREDENTIAL_TYPE)
+        platform.close()
+    outputs = staging.staging_outputs(answer)
+    key = (f"fs.azure.sas.{answer['containerName']}.{answer['storageAccountName']}"
+           ".blob.core.windows.net")
+    assert outputs["spark_conf"] == {key: answer["SASToken"]}
+    assert outputs["sas_token"] == answer["SASToken"]
+    assert outputs["expiry_date"] == answer["expiryDate"]
+
+
+def test_old_import_paths_name_the_same_mapping_and_table() -> None:
+    """``provider.staging``, ``provider.fields`` and ``provider.pipeline_model`` still give the
+    moved mapping, field table and credential outputs."""
+    from provider import fields, pipeline_model
+    from provider import staging as old
+
+    assert old.get is staging.get
+    assert old.SPEC is SPEC
+    assert fields.DATABRICKS_STAGING_CREDENTIALS is SPEC
+    assert pipeline_model.staging_outputs is staging.staging_outputs
+    assert pipeline_model.STAGING_CREDENTIAL_TYPE == staging.STAGING_CREDENTIAL_TYPE

@@ -1,4 +1,5 @@
-"""Ingestion-path bodies, read-backs, patches and replace rules, round-tripped via the emulator."""
+"""provider.resources.dataflow_json (old path provider.pipeline_model): the dataflow's JSON
+round-trips through the emulator; which changes replace; schedule normalisation."""
 
 from __future__ import annotations
 
@@ -165,19 +166,3 @@ def test_mapping_patch_add_and_remove() -> None:
         "op": "add", "path": "/transformations/-",
         "value": {"name": "Mapping", "params": {"mappingId": "m", "mappingVersion": "2"}}}]
     assert model.flow_patch_ops(news, olds) == [{"op": "remove", "path": "/transformations/1"}]
-
-
-def test_staging_outputs_and_spark_conf() -> None:
-    """The Spark config holds exactly Adobe's one entry; outputs carry the answer's fields."""
-    with Emulator() as emu:
-        platform = Platform(emu)
-        answer = platform.ok(
-            "GET", "/data/foundation/connectors/landingzone/credentials?type="
-            + model.STAGING_CREDENTIAL_TYPE)
-        platform.close()
-    outputs = model.staging_outputs(answer)
-    key = (f"fs.azure.sas.{answer['containerName']}.{answer['storageAccountName']}"
-           ".blob.core.windows.net")
-    assert outputs["spark_conf"] == {key: answer["SASToken"]}
-    assert outputs["sas_token"] == answer["SASToken"]
-    assert outputs["expiry_date"] == answer["expiryDate"]
