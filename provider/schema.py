@@ -62,7 +62,7 @@ CONFIG_DESCRIPTIONS: dict[str, str] = {
     "retry_base_delay": "First backoff delay in seconds (Retry-After wins).",
     "timeout_seconds": "Total deadline of each HTTP attempt (connect, headers, body), in "
                        "seconds.",
-    "max_concurrency": "Operations the native plugin runs at once (default 16); the engine's "
+    "max_concurrency": "Operations the native plugin runs at once; the engine's "
                        "`--parallel` is capped by it.",
 }
 SECRET_CONFIG = ("client_secret", "access_token")

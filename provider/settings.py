@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from provider.errors import ConfigurationError
+from provider.http.retry import DEFAULT_POLICY
 from provider.redaction import register
 
 DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
@@ -33,11 +34,14 @@ KEYS: dict[str, tuple[str, str]] = {
     "tenant_id": ("aep:tenantId", "AEP_TENANT_ID"),
 }
 
-# Tuning (not secret): (stack config key, environment variable, default, lowest, highest).
+# Tuning (not secret): (stack config key, environment variable, default, lowest, highest). The
+# retry defaults are the HTTP layer's one budget (``provider.http.retry.DEFAULT_POLICY``).
 TUNING: dict[str, tuple[str, str, float, float, float]] = {
-    "retry_attempts": ("aep:retryAttempts", "AEP_RETRY_ATTEMPTS", 6, 1, 50),
-    "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS", 60.0, 0.0, 3600.0),
-    "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", 0.5, 0.0, 60.0),
+    "retry_attempts": ("aep:retryAttempts", "AEP_RETRY_ATTEMPTS", DEFAULT_POLICY.attempts, 1, 50),
+    "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS",
+                          DEFAULT_POLICY.total_seconds, 0.0, 3600.0),
+    "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", DEFAULT_POLICY.base_delay,
+                         0.0, 60.0),
     "timeout_seconds": ("aep:timeoutSeconds", "AEP_TIMEOUT_SECONDS", 30.0, 0.1, 600.0),
     "max_concurrency": ("aep:maxConcurrency", "AEP_MAX_CONCURRENCY", 16, 1, 256),
 }
@@ -67,14 +71,14 @@ class ProviderSettings:
     tenant_id: str | None = None
     # Retry budget per Flow Service call: at most ``retry_attempts`` tries within
     # ``retry_max_seconds``; backoff starts at ``retry_base_delay`` (Retry-After wins).
-    retry_attempts: int = 6
-    retry_max_seconds: float = 60.0
-    retry_base_delay: float = 0.5
+    retry_attempts: int = int(TUNING["retry_attempts"][2])
+    retry_max_seconds: float = TUNING["retry_max_seconds"][2]
+    retry_base_delay: float = TUNING["retry_base_delay"][2]
     # Total deadline of each HTTP attempt (connect, headers, body; Flow Service and IMS), in
     # seconds.
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = TUNING["timeout_seconds"][2]
     # Operations the native plugin runs at once (the dynamic host has its own 4 threads).
-    max_concurrency: int = 16
+    max_concurrency: int = int(TUNING["max_concurrency"][2])
 
     @classmethod
     def from_config(
