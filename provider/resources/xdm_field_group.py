@@ -51,7 +51,7 @@ def class_problem(value: object, key: str) -> str | None:
             r"https://ns\.adobe\.com/[A-Za-z0-9_./-]+", value)):
         return None
     return (f"{key} must be {', '.join(CLASS_ALIASES)} or a class $id URI "
-            f"(e.g. https://ns.adobe.com/xdm/data/record), got {value!r}")
+            f"(e.g. https://ns.adobe.com/xdm/data/record)")
 
 
 def normal(fields: object) -> list[dict[str, Any]]:
@@ -84,12 +84,12 @@ def fields_problems(value: object) -> list[Failure]:
         name, type_ = field.get("name"), field.get("type")
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             failures.append((f"{where}.name", f"{where}.name must be letters, digits and _, "
-                             f"starting with a letter, dots between parts, got {name!r}"))
+                             f"starting with a letter, dots between parts"))
         else:
             names.append(name)
         if type_ not in XDM_TYPES:
             failures.append((f"{where}.type", f"{where}.type must be one of "
-                             f"{', '.join(XDM_TYPES)}, got {type_!r}"))
+                             f"{', '.join(XDM_TYPES)}"))
         if field.get("required") not in (None, True, False):
             failures.append((f"{where}.required", f"{where}.required must be true or false"))
     for name in sorted({n for n in names if names.count(n) > 1}):

@@ -44,7 +44,7 @@ _IDENTITY, _PROFILE = "_primary_identity", "_profile"  # create's later steps, n
 
 def _text(key: str) -> validation.Rule:
     return lambda v: None if isinstance(v, str) and v.strip() else f"{key} must be a non-empty " \
-        f"string, got {v!r}"
+        f"string"
 
 
 def identity_problems(value: object, where: str = "primary_identity") -> list[Failure]:
@@ -67,7 +67,7 @@ def field_groups_problems(value: object) -> list[Failure]:
     if not isinstance(value, list):
         return [("field_groups", "field_groups must be a list of field group $id URIs")]
     failures = [(f"field_groups[{i}]", f"field_groups[{i}] must be a field group $id URI "
-                 f"(an XdmFieldGroup's field_group_id), got {ref!r}")
+                 f"(an XdmFieldGroup's field_group_id)")
                 for i, ref in enumerate(value)
                 if not isinstance(ref, str) or not ref.startswith("https://ns.adobe.com/")]
     if len({str(r) for r in value}) != len(value):
@@ -293,7 +293,7 @@ class XdmIdentityApi(XdmApi):
         "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
         "field": lambda v: None if isinstance(v, str) and _FIELD.fullmatch(v) else (
             "field must be a dotted name under the tenant namespace (crmId) or an XDM path "
-            f"(/personalEmail/address), got {v!r}"),
+            "(/personalEmail/address)"),
         "namespace": _text("namespace"),
         "primary": validation.boolean_rule("primary"),
         **SANDBOX_RULES,

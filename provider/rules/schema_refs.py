@@ -28,15 +28,14 @@ def content_type_major(content_type: str) -> tuple[int | None, str | None]:
     match = _CONTENT_TYPE.match(content_type.strip().lower())
     if match is None:
         return None, (
-            f"{content_type!r} is not an XED content type such as "
+            "it is not an XED content type such as "
             "'application/vnd.adobe.xed+json;version=1'"
         )
     minor = match.group(2)
     if minor not in (None, ".0"):
         return None, (
-            f"{content_type!r} names version {match.group(1)}{minor}, which looks like the "
-            "registry's edit version (it changes on every edit); name the major version, e.g. "
-            f"version={match.group(1)}"
+            "it names a minor version, which looks like the registry's edit version (it changes "
+            "on every edit); name the schema's major version, e.g. version=1"
         )
     return int(match.group(1)), None
 
