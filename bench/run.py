@@ -25,6 +25,7 @@ from bench import (
     provider_blob,
     report,
     requests_per_op,
+    xdm,
 )
 from bench.common import ROOT, ignore_caller_settings
 
@@ -72,6 +73,8 @@ def run(quick: bool) -> dict[str, Any]:
             "health_requests": "per refresh of one dataflow after a run: "
                                f"{health.MINIMUM['without_run_metrics']} without run_metrics, "
                                f"{health.MINIMUM['with_run_metrics']} with it",
+            "xdm_requests": f"{xdm.MINIMUM} for field group, Profile schema (3), identity and "
+                            "dataset, with the token and the tenant lookup; 0 for a no-op preview",
             "plugin_concurrency": f"{plugin.CONCURRENT} creates at "
                                   f"{plugin.LATENCY * 1000:.0f} ms: plugin < "
                                   f"{report.PLUGIN_TARGET_SECONDS} s, dynamic host >= "
@@ -88,6 +91,7 @@ def run(quick: bool) -> dict[str, Any]:
         ("plugin", lambda: plugin.measure(plan.ns, plan.repeats, plan.preview_repeats)),
         ("pipeline", pipeline.measure),
         ("health", health.measure),
+        ("xdm", xdm.measure),
     ]
     for name, step in steps:
         begun = time.perf_counter()
@@ -127,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Run health ({door}): a refresh of one dataflow after a run sent "
               f"{found['without_run_metrics']['requests']} request(s) without run_metrics and "
               f"{found['with_run_metrics']['requests']} with it (+1 IMS token per process).")
+    print(f"Schema as code: up of field group, Profile schema, identity and dataset sent "
+          f"{results['xdm']['up']['requests']} requests (minimum {xdm.MINIMUM}: the Profile "
+          "schema costs three); a no-op preview sent "
+          f"{results['xdm']['noop_preview']['requests']}.")
     report.write(results, args.out)
     print(f"JSON: {args.out}")
     return 0

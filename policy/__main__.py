@@ -10,10 +10,11 @@ from aep_policies import PACK_DESCRIPTION, PACK_NAME, POLICIES
 from pipeline_policies import POLICIES as PIPELINE_POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
 from trust_policies import POLICIES as TRUST_POLICIES
+from xdm_policies import POLICIES as XDM_POLICIES
 
 PolicyPack(
     name=PACK_NAME,
-    policies=POLICIES + PIPELINE_POLICIES + TRUST_POLICIES,
+    policies=POLICIES + PIPELINE_POLICIES + TRUST_POLICIES + XDM_POLICIES,
     # Each policy sets its own level; this only covers a policy added without one.
     enforcement_level=EnforcementLevel.ADVISORY,
     description=PACK_DESCRIPTION,

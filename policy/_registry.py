@@ -22,6 +22,14 @@ TOKENS: dict[str, str] = {
     "aep:index:Dataflow": "Dataflow",
     "pulumi-python:dynamic/aep:DatabricksStagingCredentials": "DatabricksStagingCredentials",
     "aep:index:DatabricksStagingCredentials": "DatabricksStagingCredentials",
+    "pulumi-python:dynamic/aep:XdmFieldGroup": "XdmFieldGroup",
+    "aep:index:XdmFieldGroup": "XdmFieldGroup",
+    "pulumi-python:dynamic/aep:XdmSchema": "XdmSchema",
+    "aep:index:XdmSchema": "XdmSchema",
+    "pulumi-python:dynamic/aep:XdmIdentity": "XdmIdentity",
+    "aep:index:XdmIdentity": "XdmIdentity",
+    "pulumi-python:dynamic/aep:Dataset": "Dataset",
+    "aep:index:Dataset": "Dataset",
 }
 # Those with a ``name`` input.
 NAMED: frozenset[str] = frozenset((
@@ -29,6 +37,7 @@ NAMED: frozenset[str] = frozenset((
     "DatabricksSourceConnection",
     "DataLakeTargetConnection",
     "Dataflow",
+    "Dataset",
 ))
 # Those whose delete deletes something in AEP.
 DELETES: frozenset[str] = frozenset((
@@ -36,6 +45,10 @@ DELETES: frozenset[str] = frozenset((
     "DatabricksSourceConnection",
     "DataLakeTargetConnection",
     "Dataflow",
+    "XdmFieldGroup",
+    "XdmSchema",
+    "XdmIdentity",
+    "Dataset",
 ))
 # The properties every resource of each type registers (required, or filled from
 # provider config), in state spelling: a dynamic resource of an unknown type that has
@@ -74,6 +87,28 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "sandbox_name",
     ),
     "DatabricksStagingCredentials": (
+        "sandbox_name",
+    ),
+    "XdmFieldGroup": (
+        "title",
+        "extends",
+        "fields",
+        "sandbox_name",
+    ),
+    "XdmSchema": (
+        "title",
+        "schema_class",
+        "sandbox_name",
+    ),
+    "XdmIdentity": (
+        "schema_id",
+        "field",
+        "namespace",
+        "sandbox_name",
+    ),
+    "Dataset": (
+        "name",
+        "schema_id",
         "sandbox_name",
     ),
 }

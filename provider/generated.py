@@ -29,9 +29,21 @@ __all__ = [
     "DataflowArgs",
     "DataflowInputs",
     "DataflowOutputs",
+    "DatasetArgs",
+    "DatasetInputs",
+    "DatasetOutputs",
     "MappingSetArgs",
     "MappingSetInputs",
     "MappingSetOutputs",
+    "XdmFieldGroupArgs",
+    "XdmFieldGroupInputs",
+    "XdmFieldGroupOutputs",
+    "XdmIdentityArgs",
+    "XdmIdentityInputs",
+    "XdmIdentityOutputs",
+    "XdmSchemaArgs",
+    "XdmSchemaInputs",
+    "XdmSchemaOutputs",
 ]
 
 
@@ -548,3 +560,298 @@ class DatabricksStagingCredentialsOutputs:
     `fs.azure.sas.<container>.<account>.blob.core.windows.net` -> the SAS token (secret),
     ready for a cluster's `spark_conf`.
     """
+
+
+@dataclasses.dataclass
+class XdmFieldGroupArgs:
+    """Inputs of a ``XdmFieldGroup``: A Schema Registry field group (`/tenant/fieldgroups`):
+    custom fields under the tenant namespace for one class. Adding fields is an update;
+    removing, renaming or retyping one replaces it (Adobe's rule: only additive changes;
+    preview warns and names the field).
+    """
+
+    title: pulumi.Input[str]
+    """The field group's title (unique in the sandbox)."""
+    extends: pulumi.Input[str]
+    """The class it extends. Changing it replaces the field group."""
+    fields: pulumi.Input[list[Any]]
+    """The custom fields, each `{name, type, title?, description?, required?}`. A dict with
+    the keys ``name``, ``type``, ``title``, ``description``, ``required``.
+    """
+    description: pulumi.Input[str] | None = None
+    """Free text shown in AEP."""
+    sandbox_name: pulumi.Input[str] | None = None
+    """The AEP sandbox of the field group; defaults to the provider's `aep:sandboxName`.
+    Changing it replaces the field group.
+    """
+
+
+class _XdmFieldGroupRequiredInputs(TypedDict):
+    """The required keyword inputs of ``XdmFieldGroup``."""
+
+    title: pulumi.Input[str]
+    extends: pulumi.Input[str]
+    fields: pulumi.Input[list[Any]]
+
+
+class XdmFieldGroupInputs(_XdmFieldGroupRequiredInputs, total=False):
+    """The keyword inputs of ``XdmFieldGroup`` (as ``XdmFieldGroupArgs``)."""
+
+    description: pulumi.Input[str] | None
+    sandbox_name: pulumi.Input[str] | None
+
+
+class XdmFieldGroupOutputs:
+    """The properties of a ``XdmFieldGroup`` (every input is an output too)."""
+
+    title: pulumi.Output[str]
+    """The field group's title (unique in the sandbox)."""
+    description: pulumi.Output[str | None]
+    """Free text shown in AEP."""
+    extends: pulumi.Output[str]
+    """The class it extends. Changing it replaces the field group."""
+    fields: pulumi.Output[list[Any]]
+    """The custom fields, each `{name, type, title?, description?, required?}`."""
+    sandbox_name: pulumi.Output[str]
+    """The AEP sandbox of the field group; defaults to the provider's `aep:sandboxName`.
+    Changing it replaces the field group.
+    """
+    alt_id: pulumi.Output[str]
+    """The registry's `meta:altId` (the resource id)."""
+    field_group_id: pulumi.Output[str]
+    """The field group's `$id`; a schema names it in `field_groups`."""
+    version: pulumi.Output[str]
+    """The registry's edit version (`1.0`, then `1.1`... on every edit). Not a schema's major
+    version: never wire it into a content type.
+    """
+
+
+@dataclasses.dataclass
+class XdmSchemaArgs:
+    """Inputs of a ``XdmSchema``: A Schema Registry schema (`/tenant/schemas`): one class and
+    its field groups, optionally a primary identity and Profile enablement. A schema
+    enabled for Profile is created in three requests (the schema, its primary identity
+    descriptor, the PATCH that enables it); Adobe never deletes one, so destroying it only
+    removes it from the stack (and says so).
+    """
+
+    title: pulumi.Input[str]
+    """The schema's title (unique in the sandbox)."""
+    schema_class: pulumi.Input[str]
+    """The class. Changing it replaces the schema."""
+    description: pulumi.Input[str] | None = None
+    """Free text shown in AEP."""
+    field_groups: pulumi.Input[list[str]] | None = None
+    """The `$id`s of its field groups (an `XdmFieldGroup`'s `field_group_id`). Adding one is
+    an update; removing one replaces the schema.
+    """
+    primary_identity: pulumi.Input[dict[str, Any]] | None = None
+    """The primary identity `{field, namespace}`, made as an identity descriptor with the
+    schema. Setting it is an update; changing or removing it replaces the schema. A dict
+    with the keys ``field``, ``namespace``.
+    """
+    profile_enabled: pulumi.Input[bool] | None = None
+    """Enable the schema for Real-Time Customer Profile (needs `primary_identity`). Adobe
+    never disables it: turning it off is refused.
+    """
+    sandbox_name: pulumi.Input[str] | None = None
+    """The AEP sandbox of the schema; defaults to the provider's `aep:sandboxName`. Changing
+    it replaces the schema.
+    """
+
+
+class _XdmSchemaRequiredInputs(TypedDict):
+    """The required keyword inputs of ``XdmSchema``."""
+
+    title: pulumi.Input[str]
+    schema_class: pulumi.Input[str]
+
+
+class XdmSchemaInputs(_XdmSchemaRequiredInputs, total=False):
+    """The keyword inputs of ``XdmSchema`` (as ``XdmSchemaArgs``)."""
+
+    description: pulumi.Input[str] | None
+    field_groups: pulumi.Input[list[str]] | None
+    primary_identity: pulumi.Input[dict[str, Any]] | None
+    profile_enabled: pulumi.Input[bool] | None
+    sandbox_name: pulumi.Input[str] | None
+
+
+class XdmSchemaOutputs:
+    """The properties of a ``XdmSchema`` (every input is an output too)."""
+
+    title: pulumi.Output[str]
+    """The schema's title (unique in the sandbox)."""
+    description: pulumi.Output[str | None]
+    """Free text shown in AEP."""
+    schema_class: pulumi.Output[str]
+    """The class. Changing it replaces the schema."""
+    field_groups: pulumi.Output[list[str] | None]
+    """The `$id`s of its field groups (an `XdmFieldGroup`'s `field_group_id`). Adding one is
+    an update; removing one replaces the schema.
+    """
+    primary_identity: pulumi.Output[dict[str, Any] | None]
+    """The primary identity `{field, namespace}`, made as an identity descriptor with the
+    schema. Setting it is an update; changing or removing it replaces the schema.
+    """
+    profile_enabled: pulumi.Output[bool]
+    """Enable the schema for Real-Time Customer Profile (needs `primary_identity`). Adobe
+    never disables it: turning it off is refused.
+    """
+    sandbox_name: pulumi.Output[str]
+    """The AEP sandbox of the schema; defaults to the provider's `aep:sandboxName`. Changing
+    it replaces the schema.
+    """
+    alt_id: pulumi.Output[str]
+    """The registry's `meta:altId` (the resource id)."""
+    schema_id: pulumi.Output[str]
+    """The schema's `$id`: what a dataset, mapping set and target connection name."""
+    version: pulumi.Output[str]
+    """The registry's edit version (`1.0`, then `1.1`... on every edit). Not the major
+    version: never wire it into a content type.
+    """
+    major_version: pulumi.Output[int]
+    """The schema's major version (1)."""
+    content_type: pulumi.Output[str]
+    """The content type naming the schema's major version
+    (`application/vnd.adobe.xed+json;version=1`): wire it into a dataset's and a target
+    connection's `schema_version`.
+    """
+    identity_descriptor_id: pulumi.Output[str]
+    """The `@id` of the primary identity descriptor, when there is one."""
+
+
+@dataclasses.dataclass
+class XdmIdentityArgs:
+    """Inputs of a ``XdmIdentity``: A Schema Registry identity descriptor
+    (`/tenant/descriptors`, `xdm:descriptorIdentity`): one more identity field of a
+    schema. Every change replaces it.
+    """
+
+    schema_id: pulumi.Input[str]
+    """The schema's `$id`."""
+    field: pulumi.Input[str]
+    """The identity field: a dotted name under the tenant namespace or an XDM path."""
+    namespace: pulumi.Input[str]
+    """The identity namespace code, e.g. `Email`, `Phone`, `ECID`."""
+    primary: pulumi.Input[bool] | None = None
+    """Whether it is the schema's primary identity (one per schema; prefer the schema's
+    `primary_identity`).
+    """
+    sandbox_name: pulumi.Input[str] | None = None
+    """The AEP sandbox of the identity descriptor; defaults to the provider's
+    `aep:sandboxName`. Changing it replaces the identity descriptor.
+    """
+
+
+class _XdmIdentityRequiredInputs(TypedDict):
+    """The required keyword inputs of ``XdmIdentity``."""
+
+    schema_id: pulumi.Input[str]
+    field: pulumi.Input[str]
+    namespace: pulumi.Input[str]
+
+
+class XdmIdentityInputs(_XdmIdentityRequiredInputs, total=False):
+    """The keyword inputs of ``XdmIdentity`` (as ``XdmIdentityArgs``)."""
+
+    primary: pulumi.Input[bool] | None
+    sandbox_name: pulumi.Input[str] | None
+
+
+class XdmIdentityOutputs:
+    """The properties of a ``XdmIdentity`` (every input is an output too)."""
+
+    schema_id: pulumi.Output[str]
+    """The schema's `$id`."""
+    field: pulumi.Output[str]
+    """The identity field: a dotted name under the tenant namespace or an XDM path."""
+    namespace: pulumi.Output[str]
+    """The identity namespace code, e.g. `Email`, `Phone`, `ECID`."""
+    primary: pulumi.Output[bool]
+    """Whether it is the schema's primary identity (one per schema; prefer the schema's
+    `primary_identity`).
+    """
+    sandbox_name: pulumi.Output[str]
+    """The AEP sandbox of the identity descriptor; defaults to the provider's
+    `aep:sandboxName`. Changing it replaces the identity descriptor.
+    """
+    descriptor_id: pulumi.Output[str]
+    """The descriptor's `@id`."""
+
+
+@dataclasses.dataclass
+class DatasetArgs:
+    """Inputs of a ``Dataset``: A Catalog dataset (`/data/foundation/catalog/dataSets`) of
+    one XDM schema, optionally enabled for Profile and Identity (its `unifiedProfile` and
+    `unifiedIdentity` tags).
+    """
+
+    name: pulumi.Input[str]
+    """The dataset's name as AEP shows it."""
+    schema_id: pulumi.Input[str]
+    """The `$id` of its XDM schema (an `XdmSchema`'s `schema_id`). Changing it replaces the
+    dataset.
+    """
+    description: pulumi.Input[str] | None = None
+    """Free text shown in AEP."""
+    schema_version: pulumi.Input[str] | None = None
+    """The schema's content type, default `application/vnd.adobe.xed+json;version=1` (an
+    `XdmSchema`'s `content_type`). Changing it replaces the dataset.
+    """
+    profile_enabled: pulumi.Input[bool] | None = None
+    """Enable the dataset for Profile (its schema must be enabled for Profile); it can be
+    turned off.
+    """
+    identity_enabled: pulumi.Input[bool] | None = None
+    """Enable the dataset for Identity Service."""
+    sandbox_name: pulumi.Input[str] | None = None
+    """The AEP sandbox of the dataset; defaults to the provider's `aep:sandboxName`. Changing
+    it replaces the dataset.
+    """
+
+
+class _DatasetRequiredInputs(TypedDict):
+    """The required keyword inputs of ``Dataset``."""
+
+    name: pulumi.Input[str]
+    schema_id: pulumi.Input[str]
+
+
+class DatasetInputs(_DatasetRequiredInputs, total=False):
+    """The keyword inputs of ``Dataset`` (as ``DatasetArgs``)."""
+
+    description: pulumi.Input[str] | None
+    schema_version: pulumi.Input[str] | None
+    profile_enabled: pulumi.Input[bool] | None
+    identity_enabled: pulumi.Input[bool] | None
+    sandbox_name: pulumi.Input[str] | None
+
+
+class DatasetOutputs:
+    """The properties of a ``Dataset`` (every input is an output too)."""
+
+    name: pulumi.Output[str]
+    """The dataset's name as AEP shows it."""
+    description: pulumi.Output[str | None]
+    """Free text shown in AEP."""
+    schema_id: pulumi.Output[str]
+    """The `$id` of its XDM schema (an `XdmSchema`'s `schema_id`). Changing it replaces the
+    dataset.
+    """
+    schema_version: pulumi.Output[str]
+    """The schema's content type, default `application/vnd.adobe.xed+json;version=1` (an
+    `XdmSchema`'s `content_type`). Changing it replaces the dataset.
+    """
+    profile_enabled: pulumi.Output[bool]
+    """Enable the dataset for Profile (its schema must be enabled for Profile); it can be
+    turned off.
+    """
+    identity_enabled: pulumi.Output[bool]
+    """Enable the dataset for Identity Service."""
+    sandbox_name: pulumi.Output[str]
+    """The AEP sandbox of the dataset; defaults to the provider's `aep:sandboxName`. Changing
+    it replaces the dataset.
+    """
+    dataset_id: pulumi.Output[str]
+    """The Catalog dataset id (24 hex digits): a target connection's `dataset_id`."""

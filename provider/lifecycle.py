@@ -154,13 +154,19 @@ class Lifecycle:
             # The sandbox is still the default of resources without one: check must not call
             # it missing when only a credential is.
             return cls(None, configured_sandbox(get, environ), error, spelling=spelling), None
-        return cls(client_for(settings), settings.sandbox_name, spelling=spelling,
+        client = client_for(settings)
+        if settings.tenant_id:
+            from provider.resources.xdm_calls import know_tenant
+
+            know_tenant(client, settings.tenant_id)
+        return cls(client, settings.sandbox_name, spelling=spelling,
                    not_found_means_gone=settings.not_found_means_gone), settings
 
     # -- operations ----------------------------------------------------------------------------
 
     def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> Checked:
-        """Validate inputs with no network; one failure per bad property (``olds``: in state)."""
+        """Validate inputs with no network; one failure per bad property (``olds``: the old
+        inputs, for a mapping's ``check_change`` and the inputs only a new one needs)."""
         api = self.api
         inputs = dict(news)
         for field in api.SPEC.inputs:
@@ -177,6 +183,8 @@ class Lifecycle:
                 register(inputs[name])
         failures = api.check_inputs(inputs, is_unknown)
         failures += labels.new_only_failures(api, inputs, olds, self.spell)
+        if olds and hasattr(api, "check_change"):
+            failures += [(p, self.spell(r)) for p, r in api.check_change(olds, inputs)]
         if self.configure_error is not None:
             # Reported at preview, before any API call, one failure per missing setting; "aep"
             # is the settings namespace, not an input, so the engine has no value to print.
@@ -190,6 +198,8 @@ class Lifecycle:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
         found = self.api.diff_props(olds, news, is_unknown)
+        for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
+            print(f"warning: {self.spell(text)}", file=sys.stderr, flush=True)
         kinds: dict[str, str] = {}
         for name in found.changed:
             old, new = olds.get(name), news.get(name)
@@ -288,8 +298,10 @@ class Lifecycle:
         client, sandbox = self._target(props)
         with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN,
                    spell=self.spell):
+            kept = getattr(self.api, "kept", None)
             try:
-                notice = self.api.delete(client, sandbox, id_)
+                notice = (kept and kept(id_, sandbox, props)) or self.api.delete(client,
+                                                                                 sandbox, id_)
             except NotFoundError:
                 _claims.release(sandbox, id_)
                 return None

@@ -40,6 +40,7 @@ from provider.rules.schedule import (
     start_time_problem,
     unknown_keys,
 )
+from provider.rules.schema_refs import content_type_major
 from provider.validation import Failure
 
 __all__ = [
@@ -194,8 +195,17 @@ dataset_id_problem = _shaped(DATASET_ID, "a Catalog dataset id, 24 lower-case he
                              "5c8c3c555033b814b69f947f")
 schema_id_problem = _shaped(SCHEMA_ID, "an XDM schema $id URI",
                             "https://ns.adobe.com/acme/schemas/0123456789abcdef0123456789abcdef")
-schema_version_problem = _shaped(SCHEMA_VERSION, "an XDM schema content type",
-                                 DEFAULT_SCHEMA_VERSION)
+_schema_version_shape = _shaped(SCHEMA_VERSION, "an XDM schema content type",
+                                DEFAULT_SCHEMA_VERSION)
+
+
+def schema_version_problem(value: object, key: str) -> str | None:
+    """An XDM content type naming the schema's MAJOR version: ``version=1.3`` is the registry's
+    edit version (wired from an ``XdmSchema``'s ``version``, it would replace this resource on
+    every schema edit), refused here as ``provider.xdm.content_type_major`` says why."""
+    problem = _schema_version_shape(value, key)
+    why = content_type_major(value)[1] if problem is None and isinstance(value, str) else None
+    return f"{key}: {why}" if why else problem
 mapping_set_id_problem = _shaped(MAPPING_SET_ID, "a Data Prep mapping set id, 32 hex digits",
                                  "0123456789abcdef0123456789abcdef")
 flow_object_id_problem = _shaped(FLOW_ID, "a Flow Service id (a lower-case UUID)",

@@ -54,6 +54,9 @@ CONFIG_DESCRIPTIONS: dict[str, str] = {
     "ims_url": "The Adobe IMS base URL (https; http only for the local emulator).",
     "sandbox_name": "The default AEP sandbox of the provider's connections, and the one "
                     "`pulumi import` reads in.",
+    "tenant_id": "The org's Schema Registry tenant id (custom XDM fields live under "
+                 "`_<tenantId>`); unset, it is read once per provider process from "
+                 "`GET /data/foundation/schemaregistry/stats`.",
     "retry_attempts": "Tries per HTTP call (429, 5xx and transport failures are retried).",
     "retry_max_seconds": "Time budget of one call's retries, in seconds.",
     "retry_base_delay": "First backoff delay in seconds (Retry-After wins).",

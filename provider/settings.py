@@ -31,6 +31,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "platform_url": ("aep:platformUrl", "AEP_PLATFORM_URL"),
     "ims_url": ("aep:imsUrl", "AEP_IMS_URL"),
     "sandbox_name": ("aep:sandboxName", "AEP_SANDBOX_NAME"),
+    "tenant_id": ("aep:tenantId", "AEP_TENANT_ID"),
 }
 
 # Tuning (not secret): (stack config key, environment variable, default, lowest, highest). The
@@ -68,6 +69,9 @@ class ProviderSettings:
     client_secret: str | None = dataclasses.field(default=None, repr=False)
     access_token: str | None = dataclasses.field(default=None, repr=False)
     sandbox_name: str | None = None
+    # The org's Schema Registry tenant id (custom fields live under ``_<tenant_id>``); unset,
+    # it is read once per process from ``GET /data/foundation/schemaregistry/stats``.
+    tenant_id: str | None = None
     # Retry budget per Flow Service call: at most ``retry_attempts`` tries within
     # ``retry_max_seconds``; backoff starts at ``retry_base_delay`` (Retry-After wins).
     retry_attempts: int = int(TUNING["retry_attempts"][2])
@@ -105,6 +109,12 @@ class ProviderSettings:
             raise MissingSettingsError(tuple(missing_setting(*KEYS[f]) for f in missing))
 
         _check_sendable(values)
+        if "tenant_id" in values and not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,63}",
+                                                        values["tenant_id"]):
+            raise ConfigurationError(
+                f"{KEYS['tenant_id'][0]} ({KEYS['tenant_id'][1]}) must be the Schema Registry's "
+                "tenantId as GET /data/foundation/schemaregistry/stats shows it (lower-case "
+                "letters, digits and _, no leading _), e.g. acme")
         for field in ("platform_url", "ims_url"):
             if field in values:
                 values[field] = _check_url(field, values[field])

@@ -27,9 +27,13 @@ path to one schema id and one major version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from provider.rules.schema_refs import content_type_major, schema_ref_problems
+
+__all__ = ["EVOLUTION_RULE", "breaking_changes", "content_type_major", "field_paths",
+           "schema_ref_problems"]
 
 EVOLUTION_RULE = (
     "once a schema has been saved and used in data ingestion, only additive changes can be "
@@ -38,9 +42,6 @@ EVOLUTION_RULE = (
 """Adobe's rule, quoted in every message about a breaking change."""
 
 _TYPE_KEYS = ("type", "format", "meta:xdmType", "$ref")
-_CONTENT_TYPE = re.compile(
-    r"^application/vnd\.adobe\.xed(?:-[a-z-]+)?\+json\s*;\s*version\s*=\s*([0-9]+)(\.[0-9]+)?$"
-)
 
 
 def field_paths(tree: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -120,49 +121,3 @@ def _narrower(key: str, old: Any, new: Any) -> bool:
     if not isinstance(old, int | float) or not isinstance(new, int | float):
         return old != new
     return new < old if key in ("maxLength", "maximum") else new > old
-
-
-def content_type_major(content_type: str) -> tuple[int | None, str | None]:
-    """The major version a schema content type names, or (None, why not).
-
-    ``version=1`` and ``version=1.0`` (Adobe's Data Prep examples) name major 1; ``version=1.3``
-    is the registry's edit counter, not a major version.
-    """
-    match = _CONTENT_TYPE.match(content_type.strip().lower())
-    if match is None:
-        return None, (
-            f"{content_type!r} is not an XED content type such as "
-            "'application/vnd.adobe.xed+json;version=1'"
-        )
-    minor = match.group(2)
-    if minor not in (None, ".0"):
-        return None, (
-            f"{content_type!r} names version {match.group(1)}{minor}, which looks like the "
-            "registry's edit version (it changes on every edit); name the major version, e.g. "
-            f"version={match.group(1)}"
-        )
-    return int(match.group(1)), None
-
-
-def schema_ref_problems(refs: Mapping[str, tuple[str, str]]) -> list[str]:
-    """Problems with the schema references of one ingestion path (empty when they agree).
-
-    ``refs`` maps who refers (``"dataset"``, ``"mapping set"``, ``"target connection"``) to
-    ``(schema $id, content type)``; all must name one schema and one major version.
-    """
-    problems: list[str] = []
-    majors: dict[str, int] = {}
-    for who, (_, content_type) in refs.items():
-        major, why = content_type_major(content_type)
-        if why is not None:
-            problems.append(f"{who}: {why}")
-        elif major is not None:
-            majors[who] = major
-    ids = {who: schema_id for who, (schema_id, _) in refs.items()}
-    if len(set(ids.values())) > 1:
-        named = ", ".join(f"{who} {schema_id}" for who, schema_id in ids.items())
-        problems.append(f"the schema ids differ ({named}); use one schema's $id everywhere")
-    if len(set(majors.values())) > 1:
-        named = ", ".join(f"{who} version={major}" for who, major in majors.items())
-        problems.append(f"the schema major versions differ ({named}); use one everywhere")
-    return problems

@@ -166,6 +166,7 @@ class StackConfig:
     allow_plaintext_tokens: bool = False
     staging: tuple[Any, ...] = ()
     """``stacks.staging_config.StagingSpec`` per declared staging credentials (one per sandbox)."""
+    schemas: tuple[Any, ...] = ()  # stacks.xdm_config.SchemaSpec
 
 
 def qualify_key(key: str, project: str) -> str:
@@ -442,9 +443,12 @@ def load_stack_config(
     _check_pipeline_names(specs, connections_key, example)
     _check_token_per_workspace(specs, project)
     from stacks.staging_config import STAGING_KEY, parse_staging  # imports this module
+    from stacks.xdm_config import check_schema_names, parse_schemas  # imports this module
 
     staging = parse_staging(source.get(f"{project}:{STAGING_KEY}"), sandbox, project)
+    schemas = parse_schemas(source.get(f"{project}:schemas"), project)
+    check_schema_names(specs, schemas, connections_key, project)
     return StackConfig(
         sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext,
-        staging=staging,
+        staging=staging, schemas=schemas,
     )

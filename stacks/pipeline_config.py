@@ -41,8 +41,11 @@ DATAFLOW_FIELDS: Mapping[str, bool] = {
     "deltaColumn": False,
     "enabled": False,
     "cdcEnabled": False,
+    "schema": False,
 }
-"""YAML field -> required. Only these are accepted, so a typo is an error."""
+"""YAML field -> required. Only these are accepted, so a typo is an error. ``schema`` (the name
+of a ``schemas`` entry, ``stacks/xdm_config.py``) stands for ``datasetId`` and ``schemaId``."""
+_BY_SCHEMA = ("datasetId", "schemaId")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class DataflowSpec:
     delta_column: Mapping[str, str] | None = None
     enabled: bool = True
     cdc_enabled: bool | None = None
+    schema: str | None = None  # a `schemas` entry: dataset and schema ids come from outputs
 
 
 def example(project: str) -> str:
@@ -121,13 +125,21 @@ def _parse_one(entry: object, key: str, project: str) -> DataflowSpec:
             f"{key}.{unknown[0]}", f"unknown field (allowed: {', '.join(DATAFLOW_FIELDS)})",
             sample,
         )
+    by_schema = entry.get("schema") is not None
     for field, required in DATAFLOW_FIELDS.items():
-        if required and entry.get(field) is None:
+        if by_schema and field in _BY_SCHEMA and entry.get(field) is not None:
+            raise StackConfigError(f"{key}.{field}", "give either schema (a schemas entry, "
+                                   "whose dataset and schema ids are wired) or datasetId and "
+                                   "schemaId, not both", sample)
+        if required and entry.get(field) is None and not (by_schema and field in _BY_SCHEMA):
             raise StackConfigError(f"{key}.{field}", "this required field is missing", sample)
+    if by_schema and not isinstance(entry["schema"], str):
+        raise StackConfigError(f"{key}.schema", "the name of a schemas entry", sample)
     problems: list[tuple[str, str | None]] = [
         ("table", rules.table_path_problem(entry["table"], "table")),
-        ("datasetId", rules.dataset_id_problem(entry["datasetId"], "datasetId")),
-        ("schemaId", rules.schema_id_problem(entry["schemaId"], "schemaId")),
+        *(() if by_schema else (
+            ("datasetId", rules.dataset_id_problem(entry["datasetId"], "datasetId")),
+            ("schemaId", rules.schema_id_problem(entry["schemaId"], "schemaId")))),
     ]
     for field, problem in problems:
         if problem is not None:
@@ -146,11 +158,12 @@ def _parse_one(entry: object, key: str, project: str) -> DataflowSpec:
             raise StackConfigError(f"{key}.{flag}", "expected true or false", sample)
     return DataflowSpec(
         table=entry["table"],
-        dataset_id=entry["datasetId"],
-        schema_id=entry["schemaId"],
+        dataset_id=entry.get("datasetId") or "",
+        schema_id=entry.get("schemaId") or "",
         mappings=tuple(dict(m) for m in entry["mappings"]),
         schedule=dict(entry["schedule"]),
         delta_column=dict(entry["deltaColumn"]) if entry.get("deltaColumn") else None,
         enabled=entry.get("enabled", True),
         cdc_enabled=entry.get("cdcEnabled"),
+        schema=entry.get("schema"),
     )

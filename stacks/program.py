@@ -6,6 +6,12 @@ others' outputs so the engine creates them in dependency order and deletes them 
 Run by Pulumi through the root ``__main__.py`` (see ``Pulumi.yaml`` for why the program is not the
 project's ``main``). Importing this module declares nothing; :func:`main` does the work.
 
+Before them, per entry of the stack's ``schemas`` (``stacks/xdm_config.py``): an
+``XdmFieldGroup``, the ``XdmSchema`` using it, its extra ``XdmIdentity`` descriptors and its
+``Dataset``; a dataflow that names a schema (``schema: orders``) gets the dataset and schema ids
+from their outputs, so no id is typed by hand and the engine orders every create (and deletes
+a dataset before its schema).
+
 Stack outputs (one dict, so a consumer reads one key through a ``StackReference``)::
 
     sandboxName: dev
@@ -34,12 +40,15 @@ from provider.pipeline_resources import (
 from provider.pipeline_resources import (
     Dataflow as DataflowResource,
 )
+from provider.providers import Dataset, XdmFieldGroup, XdmIdentity, XdmSchema
 from provider.staging_resource import DatabricksStagingCredentials
 from stacks.config import ConnectionSpec, StackConfig, StackConfigError, load_stack_config
 from stacks.pipeline_config import DataflowSpec, table_stem
 
-__all__ = ["PulumiConfigSource", "declare_connections", "declare_dataflows", "declare_staging",
-           "main"]
+__all__ = ["PulumiConfigSource", "declare_connections", "declare_dataflows", "declare_schemas",
+           "declare_staging", "main"]
+
+Declared = dict[str, tuple[XdmSchema, "Dataset | None"]]
 
 
 class PulumiConfigSource:
@@ -83,6 +92,39 @@ def declare_connections(config: StackConfig) -> dict[str, DatabricksBaseConnecti
     return declared
 
 
+def declare_schemas(config: StackConfig) -> Declared:
+    """Per ``schemas`` entry: its field group, the schema (wired to the field group's
+    ``field_group_id``), each extra identity and the dataset (wired to the schema's
+    ``schema_id`` and ``content_type``); returned by entry name. Resource names are
+    ``<name>-fields|schema|identity-<i>|dataset``."""
+    declared: Declared = {}
+    for spec in config.schemas:
+        sandbox = config.sandbox_name
+        group = XdmFieldGroup(
+            f"{spec.name}-fields", title=f"{spec.title} fields", extends=spec.schema_class,
+            fields=[dict(f) for f in spec.fields], sandbox_name=sandbox)
+        schema = XdmSchema(
+            f"{spec.name}-schema", title=spec.title, description=spec.description,
+            schema_class=spec.schema_class,
+            field_groups=pulumi.Output.all(group.field_group_id),
+            primary_identity=dict(spec.primary_identity) if spec.primary_identity else None,
+            profile_enabled=spec.profile_enabled, sandbox_name=sandbox)
+        for index, identity in enumerate(spec.identities):
+            XdmIdentity(f"{spec.name}-identity-{index}", schema_id=schema.schema_id,
+                        field=identity["field"], namespace=identity["namespace"],
+                        sandbox_name=sandbox)
+        dataset = None
+        if spec.dataset is not None:
+            dataset = Dataset(
+                f"{spec.name}-dataset", name=spec.dataset["name"],
+                description=spec.dataset.get("description"), schema_id=schema.schema_id,
+                schema_version=schema.content_type,
+                profile_enabled=spec.dataset.get("profileEnabled"),
+                identity_enabled=spec.dataset.get("identityEnabled"), sandbox_name=sandbox)
+        declared[spec.name] = (schema, dataset)
+    return declared
+
+
 def _snake(spec_field: str, owner: Any, value: Any) -> Any:
     """A nested stack-file value (camelCase keys) as the dynamic door's inputs spell it."""
     field = owner.by_state(spec_field)
@@ -90,7 +132,8 @@ def _snake(spec_field: str, owner: Any, value: Any) -> Any:
 
 
 def declare_dataflows(config: StackConfig, connection: ConnectionSpec,
-                      base: DatabricksBaseConnection) -> dict[str, DataflowResource]:
+                      base: DatabricksBaseConnection,
+                      schemas: Declared | None = None) -> dict[str, DataflowResource]:
     """Declare one pipeline per table of ``connection``; return the dataflows by table.
 
     Resource names are ``<connection>-<table>-source|target|mapping|flow`` (the table's dots and
@@ -98,22 +141,29 @@ def declare_dataflows(config: StackConfig, connection: ConnectionSpec,
     """
     flows: dict[str, DataflowResource] = {}
     for spec in connection.dataflows:
-        flows[spec.table] = _declare_pipeline(config, connection, base, spec)
+        flows[spec.table] = _declare_pipeline(config, connection, base, spec, schemas or {})
     return flows
 
 
 def _declare_pipeline(config: StackConfig, connection: ConnectionSpec,
-                      base: DatabricksBaseConnection, spec: DataflowSpec) -> DataflowResource:
+                      base: DatabricksBaseConnection, spec: DataflowSpec,
+                      schemas: Declared) -> DataflowResource:
     stem = f"{connection.name}-{table_stem(spec.table)}"
+    schema_id: Any = spec.schema_id
+    dataset_id: Any = spec.dataset_id
+    if spec.schema is not None:  # wired from outputs: no id typed by hand
+        schema, dataset = schemas[spec.schema]
+        schema_id = schema.schema_id
+        dataset_id = dataset.dataset_id if dataset is not None else None
     label = f"{connection.name} {spec.table}"
     source = DatabricksSourceConnection(
         f"{stem}-source", name=f"{label} source", base_connection_id=base.connection_id,
         table_name=spec.table, cdc_enabled=spec.cdc_enabled, sandbox_name=config.sandbox_name)
     target = DataLakeTargetConnection(
-        f"{stem}-target", name=f"{label} target", dataset_id=spec.dataset_id,
-        schema_id=spec.schema_id, sandbox_name=config.sandbox_name)
+        f"{stem}-target", name=f"{label} target", dataset_id=dataset_id,
+        schema_id=schema_id, sandbox_name=config.sandbox_name)
     mapping = MappingSet(
-        f"{stem}-mapping", schema_id=spec.schema_id,
+        f"{stem}-mapping", schema_id=schema_id,
         mappings=_snake("mappings", MAPPING_SET, list(spec.mappings)),
         sandbox_name=config.sandbox_name)
     return DataflowResource(f"{stem}-flow", DataflowArgs(
@@ -147,13 +197,19 @@ def main() -> None:
         config = load_stack_config(PulumiConfigSource(), pulumi.get_project(), pulumi.get_stack())
     except StackConfigError as error:
         raise pulumi.RunError(str(error)) from None
+    schemas = declare_schemas(config)
     declared = declare_connections(config)
     flows = {
         f"{spec.name}/{table}": flow
         for spec in config.connections
-        for table, flow in declare_dataflows(config, spec, declared[spec.name]).items()
+        for table, flow in declare_dataflows(config, spec, declared[spec.name],
+                                             schemas).items()
     }
     staging = declare_staging(config)
+    pulumi.export("schemas", {
+        name: {"schemaId": schema.schema_id,
+               "datasetId": dataset.dataset_id if dataset is not None else None}
+        for name, (schema, dataset) in schemas.items()})
     pulumi.export("sandboxName", config.sandbox_name)
     if staging:
         pulumi.export("stagingCredentials", {

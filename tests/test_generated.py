@@ -14,6 +14,7 @@ from pulumi.dynamic import Resource
 
 from provider import codegen, generated, schema
 from provider import pipeline_resources as pr
+from provider import providers as xr
 from provider.fields import DATAFLOW, Field, ResourceSpec
 from provider.resource import DatabricksBaseConnection
 from provider.resources import specs
@@ -27,6 +28,8 @@ RESOURCE_CLASSES: dict[str, type[Any]] = {
     "MappingSet": pr.MappingSet,
     "Dataflow": pr.Dataflow,
     "DatabricksStagingCredentials": DatabricksStagingCredentials,
+    **{name: getattr(xr, name) for name in ("XdmFieldGroup", "XdmSchema", "XdmIdentity",
+                                            "Dataset")},
 }
 SPECS = pytest.mark.parametrize("spec", specs(), ids=[s.name for s in specs()])
 

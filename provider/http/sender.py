@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import requests
 
 from provider import redaction
-from provider.endpoints import CONNECTIONS, FLOW_SERVICE, Collection, item_id_problem
+from provider.endpoints import CONNECTIONS, FLOW_SERVICE, Collection, GoneProof, item_id_problem
 from provider.errors import ApiError, InvalidIdError, TransientError, UnexpectedAnswerError
 from provider.http import creates, transport
 from provider.http.answers import Unreadable, date_ms, expect_json_object, parse_json, refusal
@@ -128,25 +128,38 @@ class Sender:
         self, method: str, base: str, path: str, sandbox: str, *,
         params: Sequence[tuple[str, str]] = (), body: object = None,
         expected: Container[int] = (200,), idempotent: bool | None = None,
-    ) -> dict[str, Any]:
+        accept: str = "application/json", gone: GoneProof | None = None, noun: str = "resource",
+        any_json: bool = False,
+    ) -> Any:
         """One call under any platform base path (``base`` + ``path``, e.g.
-        ``/data/foundation/connectors/landingzone`` + ``/credentials``), answering a JSON object.
+        ``/data/foundation/connectors/landingzone`` + ``/credentials``), answering a JSON object
+        (any JSON value with ``any_json``: Catalog answers arrays).
 
         Same transport, auth, headers, bounded retries and error tree as every other call;
-        a 404 never proves anything gone here. ``idempotent`` (default: GET only) says whether
-        an attempt whose answer was lost may simply be repeated.
+        a 404 proves something gone only through ``gone`` (the service's own "no such
+        ``noun``" answer), never otherwise. ``idempotent`` (default: GET only) says whether
+        an attempt whose answer was lost may simply be repeated; ``accept`` is the ``Accept``
+        header (the Schema Registry wants its XED media types).
         """
         repeat = method == "GET" if idempotent is None else idempotent
-        coll = Collection(path, "resource", lambda _item: (), base=base)
+        coll = Collection(path, noun, lambda _item: (), base=base, gone=gone)
 
-        def attempt(state: Attempt) -> dict[str, Any]:
+        def attempt(state: Attempt) -> Any:
             if state.ambiguous and not repeat:
                 raise ApiError(method, path, None,
                                "the answer was lost and the call is not repeated on a guess",
                                url=self._url(base, path), may_have_taken_effect=True)
             response = self._send(method, path, sandbox, state, expected=expected,
-                                  params=list(params), body=body, coll=coll, gone_proof=False)
-            return self._json(response, method, path, taken_effect=method != "GET", base=base)
+                                  params=list(params), body=body, coll=coll,
+                                  gone_proof=gone is not None, accept=accept)
+            if not any_json:
+                return self._json(response, method, path, taken_effect=method != "GET",
+                                  base=base)
+            try:
+                return parse_json(response) if response.content else None
+            except ValueError:
+                raise self._unexpected(response, method, path, "the answer body is not JSON",
+                                       taken_effect=method != "GET", base=base) from None
 
         return self._with_retries(method, path, attempt, base=base)
 
@@ -269,7 +282,7 @@ class Sender:
         self, method: str, path: str, sandbox: str, state: Attempt, *,
         expected: Container[int], params: list[tuple[str, str]] | None = None,
         body: object = None, if_match: str | None = None, gone_proof: bool = True,
-        coll: Collection = CONNECTIONS,
+        coll: Collection = CONNECTIONS, accept: str = "application/json",
     ) -> requests.Response:
         """Send one request. Returns the response if its status is ``expected``; raises
         ``Retryable`` for 429/5xx/transport failures and an ``ApiError`` for anything else."""
@@ -277,7 +290,7 @@ class Sender:
             "x-api-key": self.api_key,
             "x-gw-ims-org-id": self.org_id,
             "x-sandbox-name": sandbox.lower(),
-            "Accept": "application/json",
+            "Accept": accept,
         }
         data: bytes | None = None
         if body is not None:

@@ -80,10 +80,13 @@ def _builtin() -> tuple[Registered, ...]:
     from provider.resources import (
         base_connection,
         dataflow,
+        dataset,
         mapping_set,
         source_connection,
         staging_credentials,
         target_connection,
+        xdm_field_group,
+        xdm_schema,
     )
 
     return (
@@ -97,6 +100,10 @@ def _builtin() -> tuple[Registered, ...]:
         Registered(dataflow.DATAFLOW_API, "provider.pipeline_resources:DataflowProvider"),
         Registered(staging_credentials.STAGING_CREDENTIALS,
                    "provider.staging_resource:DatabricksStagingCredentialsProvider"),
+        Registered(xdm_field_group.XDM_FIELD_GROUP_API, "provider.providers:XdmFieldGroupProvider"),
+        Registered(xdm_schema.XDM_SCHEMA_API, "provider.providers:XdmSchemaProvider"),
+        Registered(xdm_schema.XDM_IDENTITY_API, "provider.providers:XdmIdentityProvider"),
+        Registered(dataset.DATASET_API, "provider.providers:DatasetProvider"),
     )
 
 

@@ -69,6 +69,8 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert blob["by_reference"] is True
     assert 0 < blob["pickle_bytes"] < blob["base64_bytes"] <= 1024
 
+    assert results["xdm"]["up"]["meets_minimum"] is True
+    assert results["xdm"]["noop_preview"]["requests"] == 0
     pipe = results["pipeline"]
     assert pipe["up_one_pipeline"]["meets_minimum"] is True
     assert pipe["up_one_pipeline"]["requests"] == 6

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import tarfile
 import zipfile
@@ -84,14 +85,18 @@ def test_examples_install_a_package_that_exists(example: str) -> None:
     assert f"git+https://github.com/<your-org>/aep-connections.git@v{VERSION}" in readme
 
 
-def test_examples_virtualenvs_are_ignored() -> None:
-    """git ignores an example's venv/ and .venv/."""
+def test_examples_virtualenvs_are_ignored(tmp_path: Path) -> None:
+    """git ignores an example's venv/ and .venv/, and a .venv that is a link (read from the
+    repository's .gitignore in a scratch repository, so it holds in a copy that is no clone)."""
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, timeout=30)
+    (tmp_path / ".venv").symlink_to(tmp_path)
     done = subprocess.run(
         ["git", "check-ignore", "examples/consumer/venv/bin/python",
-         "examples/databricks-end-to-end/.venv/bin/python"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False)
+         "examples/databricks-end-to-end/.venv/bin/python", ".venv"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 0, done.stderr
-    assert len(done.stdout.splitlines()) == 2
+    assert len(done.stdout.splitlines()) == 3
 
 
 def test_check_dist_accepts_a_complete_dist(tmp_path: Path) -> None:

@@ -177,6 +177,7 @@ def test_analyzer_info_lists_policies_and_levels(analyzer: analyzer_pb2_grpc.Ana
         "staging-credentials-expiry": ADVISORY,
         "aep-type-known": MANDATORY,
         "one-staging-credentials-per-sandbox": MANDATORY,
+        "schema-references-agree": MANDATORY,
     }
     schemas = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schemas["allowed-sandboxes"]["properties"]["allowedSandboxes"]["type"] == "array"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from provider import fields
-from provider.resources import REGISTRY, by_token, specs
+from provider.resources import REGISTRY, by_token, specs, xdm_fields
 
 # Pickled by reference into users' state: each must stay DEFINED (not re-exported) here.
 STATE_FORMAT_PROVIDERS = (
@@ -30,9 +30,10 @@ def test_the_six_provider_classes_stay_defined_where_state_names_them() -> None:
 
 
 def test_the_registry_holds_every_field_table_once() -> None:
-    """Every ResourceSpec of provider.fields is registered exactly once, with a distinct
-    name."""
-    tables = [v for v in vars(fields).values() if isinstance(v, fields.ResourceSpec)]
+    """Every ResourceSpec of provider.fields and provider.resources.xdm_fields is registered
+    exactly once, with a distinct name."""
+    tables = [v for module in (fields, xdm_fields) for v in vars(module).values()
+              if isinstance(v, fields.ResourceSpec)]
     assert sorted(s.name for s in specs()) == sorted(t.name for t in tables)
     assert len({s.token for s in specs()}) == len(specs())
 

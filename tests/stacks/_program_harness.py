@@ -30,6 +30,10 @@ class Mocks(pulumi.runtime.Mocks):
             "DataLakeTargetConnection": "target_connection_id",
             "MappingSet": "mapping_set_id",
             "Dataflow": "flow_id",
+            "XdmFieldGroup": "field_group_id",
+            "XdmSchema": "schema_id",
+            "XdmIdentity": "descriptor_id",
+            "Dataset": "dataset_id",
         }.get(args.typ.rsplit(":", 1)[-1], "connection_id")
         state = {
             **args.inputs,
@@ -40,6 +44,8 @@ class Mocks(pulumi.runtime.Mocks):
             state["version"] = 0
         if id_field == "flow_id":
             state["state"] = "enabled"
+        if id_field == "schema_id":
+            state["content_type"] = "application/vnd.adobe.xed+json;version=1"
         return f"{args.name}-0001", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:

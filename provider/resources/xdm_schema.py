@@ -1,0 +1,349 @@
+"""``XdmSchema``: its API mapping over the Schema Registry's ``/tenant/schemas``, and
+``XdmIdentity``'s over ``/tenant/descriptors``.
+
+A schema is ``allOf`` one class and its field groups. Create is one ``POST``; with a
+``primary_identity`` a ``POST /tenant/descriptors`` follows, and with ``profile_enabled`` a
+``PATCH`` adding ``meta:immutableTags: ["union"]`` (Adobe: Profile needs the primary identity
+first), so a Profile-enabled schema costs three requests. If a later step fails, the new schema
+is deleted again (it is not Profile-enabled yet) so nothing is left behind. Read is one ``GET``;
+update one ``PATCH`` (title, description, added field groups, the union tag) after the
+descriptor ``POST`` of a newly declared primary identity; delete one ``DELETE``, or none for a
+Profile-enabled schema: Adobe never deletes one, so it leaves the stack with a notice.
+
+Evolution: changing the class, removing a field group, or changing or removing the primary
+identity is not additive, so it replaces the schema and the preview warns (Adobe's rule quoted);
+adding field groups, a first primary identity or Profile is an update. ``profile_enabled`` going
+from true to false is refused at check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from provider import advice, pipeline_rules, validation, xdm
+from provider.errors import AepError
+from provider.resources import xdm_calls
+from provider.resources.base import NAMED_RULES, SANDBOX_RULES, Changes, IsUnknown, keyed
+from provider.resources.xdm_calls import Props, XdmApi
+from provider.resources.xdm_field_group import class_id, class_problem
+from provider.resources.xdm_fields import CLASS_ALIASES, XDM_IDENTITY, XDM_SCHEMA
+from provider.validation import Failure
+
+if TYPE_CHECKING:
+    from provider.client import Created, FlowServiceClient, Patched
+
+PATH = "/tenant/schemas"
+DESCRIPTORS = "/tenant/descriptors"
+MAJOR = 1  # every schema's major version: Adobe allows no breaking change, so it never moves
+_FIELD = re.compile(r"(/[A-Za-z_][A-Za-z0-9_]*)+|[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")
+_IDENTITY_KEYS = ("field", "namespace")
+_IDENTITY, _PROFILE = "_primary_identity", "_profile"  # create's later steps, never sent
+
+
+def _text(key: str) -> validation.Rule:
+    return lambda v: None if isinstance(v, str) and v.strip() else f"{key} must be a non-empty " \
+        f"string"
+
+
+def identity_problems(value: object, where: str = "primary_identity") -> list[Failure]:
+    """``{field, namespace}``: a field path and a namespace code."""
+    if not isinstance(value, dict):
+        return [(where, f"{where} must be an object {{field, namespace}}")]
+    failures = [(f"{where}.{k}", f"unknown property {k!r}; the known ones are field, namespace")
+                for k in sorted(value) if k not in _IDENTITY_KEYS]
+    if not isinstance(value.get("field"), str) or not _FIELD.fullmatch(value["field"]):
+        failures.append((f"{where}.field", f"{where}.field must be a dotted name under the "
+                         "tenant namespace (crmId) or an XDM path (/personalEmail/address)"))
+    if not isinstance(value.get("namespace"), str) or not value["namespace"].strip():
+        failures.append((f"{where}.namespace", f"{where}.namespace must be an identity "
+                         "namespace code, e.g. Email"))
+    return failures
+
+
+def field_groups_problems(value: object) -> list[Failure]:
+    """A list of distinct field group ``$id`` URIs (one failure per bad entry)."""
+    if not isinstance(value, list):
+        return [("field_groups", "field_groups must be a list of field group $id URIs")]
+    failures = [(f"field_groups[{i}]", f"field_groups[{i}] must be a field group $id URI "
+                 f"(an XdmFieldGroup's field_group_id)")
+                for i, ref in enumerate(value)
+                if not isinstance(ref, str) or not ref.startswith("https://ns.adobe.com/")]
+    if len({str(r) for r in value}) != len(value):
+        failures.append(("field_groups", "field_groups names a field group twice"))
+    return failures
+
+
+def source_property(client: FlowServiceClient, sandbox: str, field: str) -> str:
+    """The descriptor's ``xdm:sourceProperty``: an XDM path as it is, a dotted name under the
+    tenant object (the tenant read once per process)."""
+    if field.startswith("/"):
+        return field
+    return f"/_{xdm_calls.tenant_id(client, sandbox)}/" + field.replace(".", "/")
+
+
+def descriptor_body(client: FlowServiceClient, sandbox: str, schema_id: str, field: str,
+                    namespace: str, primary: bool) -> dict[str, Any]:
+    """An ``xdm:descriptorIdentity`` (the major version as ``xdm:sourceVersion``)."""
+    return {"@type": "xdm:descriptorIdentity", "xdm:sourceSchema": schema_id,
+            "xdm:sourceVersion": MAJOR,
+            "xdm:sourceProperty": source_property(client, sandbox, field),
+            "xdm:namespace": namespace, "xdm:property": "xdm:code", "xdm:isPrimary": primary}
+
+
+def same_field(live: object, declared: object) -> bool:
+    """Whether a descriptor's path is the declared field (a dotted name under any tenant)."""
+    if not isinstance(live, str) or not isinstance(declared, str):
+        return False
+    return live == declared or (not declared.startswith("/") and re.fullmatch(
+        r"/_[a-z0-9_]+/" + re.escape(declared.replace(".", "/")), live) is not None)
+
+
+class XdmSchemaApi(XdmApi):
+    """``XdmSchema``: PATCH in place when additive, replace otherwise."""
+
+    SPEC = XDM_SCHEMA
+    NOUN = "XDM schema"
+    REPLACE = ("schema_class", "sandbox_name")
+    CHANGING_OUTPUTS: tuple[str, ...] = ("version", "identity_descriptor_id")
+    RULES = {
+        "title": NAMED_RULES["name"],
+        "description": NAMED_RULES["description"],
+        "schema_class": lambda v: class_problem(v, "schema_class"),
+        "field_groups": field_groups_problems,
+        "primary_identity": identity_problems,
+        "profile_enabled": validation.boolean_rule("profile_enabled"),
+        **SANDBOX_RULES,
+    }
+
+    def check_inputs(self, props: Props, is_unknown: IsUnknown) -> list[Failure]:
+        """The table's rules, and Profile only with a primary identity."""
+        failures = super().check_inputs(props, is_unknown)
+        if props.get("profile_enabled") is True and props.get("primary_identity") is None:
+            failures.append(("profile_enabled", "profile_enabled needs primary_identity: Adobe "
+                             "enables Profile only on a schema with a primary identity"))
+        return failures
+
+    def check_change(self, olds: Props, news: Props) -> list[Failure]:
+        """Profile is never turned off."""
+        if olds.get("profile_enabled") is True and news.get("profile_enabled") is False:
+            return [("profile_enabled", advice.profile_never_disabled())]
+        return []
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """``POST /tenant/schemas``: ``allOf`` the class and the field groups."""
+        found: dict[str, Any] = {
+            "type": "object", "title": props["title"],
+            "allOf": [{"$ref": class_id(props["schema_class"])},
+                      *({"$ref": ref} for ref in props.get("field_groups") or [])]}
+        if props.get("description"):
+            found["description"] = props["description"]
+        if props.get("primary_identity"):
+            found[_IDENTITY] = props["primary_identity"]  # never sent: create() takes it
+        if props.get("profile_enabled"):
+            found[_PROFILE] = True
+        return found
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Title, description, class (as state spells it), field groups, Profile."""
+        cls = item.get("meta:class")
+        if class_id(prior.get("schema_class")) == cls:
+            cls = prior.get("schema_class")
+        refs = [r.get("$ref") for r in item.get("allOf") or [] if isinstance(r, dict)]
+        found = {"title": item.get("title"), "description": item.get("description"),
+                 "schema_class": cls,
+                 "field_groups": [r for r in refs if r != item.get("meta:class")] or None,
+                 "profile_enabled": "union" in (item.get("meta:immutableTags") or []),
+                 "sandbox_name": prior.get("sandbox_name")}
+        if found["field_groups"] is None and prior.get("field_groups") == []:
+            found["field_groups"] = []
+        return {k: v for k, v in found.items() if v is not None}
+
+    def answer_outputs(self, answer: Props) -> dict[str, Any]:
+        """``$id``, ``meta:altId``, the registry's version and the major version."""
+        version = str(answer.get("version") or f"{MAJOR}.0")
+        major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else MAJOR
+        return {"schema_id": answer.get("$id"), "alt_id": answer.get("meta:altId"),
+                "version": answer.get("version"), "major_version": major,
+                "content_type": f"application/vnd.adobe.xed+json;version={major}"}
+
+    def breaking(self, olds: Props, news: Props, is_unknown: IsUnknown) -> list[str]:
+        """The non-additive changes from state to the declared schema, each naming what."""
+        found = []
+        if not is_unknown(news.get("schema_class")):
+            found += xdm.breaking_changes({"meta:class": class_id(olds.get("schema_class"))},
+                                          {"meta:class": class_id(news.get("schema_class"))})
+        if not is_unknown(news.get("field_groups")):
+            gone = [r for r in olds.get("field_groups") or []
+                    if r not in (news.get("field_groups") or [])]
+            found += [f"field group {ref} was removed (its fields with it); "
+                      f"{xdm.EVOLUTION_RULE}" for ref in gone]
+        old_id, new_id = olds.get("primary_identity"), news.get("primary_identity")
+        if old_id and not is_unknown(new_id) and old_id != new_id:
+            found.append(f"the primary identity changed from {old_id} to {new_id}; "
+                         f"{xdm.EVOLUTION_RULE}")
+        return found
+
+    def diff_props(self, olds: Props, news: Props, is_unknown: IsUnknown) -> Changes:
+        """As for every entity, replacing on the breaking changes."""
+        changed, _ = self.changes(olds, news, is_unknown)
+        ordered = tuple(f for f in self.INPUT_FIELDS if f in changed)
+        replaces = [f for f in ordered if f in self.REPLACE]
+        breaking = self.breaking(olds, news, is_unknown)
+        replaces += [f for f in ("field_groups", "primary_identity") if f in ordered and any(
+            f.split("_")[0] in text for text in breaking)]
+        return Changes(changed=ordered, replaces=tuple(dict.fromkeys(replaces)))
+
+    def warnings(self, olds: Props, news: Props) -> list[str]:
+        """The breaking changes, named, with Adobe's rule."""
+        from provider.lifecycle import is_unknown
+
+        found = self.breaking(olds, news, is_unknown)
+        return [advice.breaking_replace("schema", news.get("title"), found)] if found else []
+
+    def _identity(self, client: FlowServiceClient, sandbox: str, schema_id: str,
+                  props: Props) -> str:
+        wanted = props["primary_identity"]
+        answer = xdm_calls.registry_call(
+            client, "POST", DESCRIPTORS, sandbox, expected=(201,), noun="descriptor",
+            body=descriptor_body(client, sandbox, schema_id, wanted["field"],
+                                 wanted["namespace"], True))
+        return xdm_calls.created_at(answer, "@id", DESCRIPTORS)
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """``POST`` the schema, then its primary identity and Profile (three requests at
+        most); a failure after the first deletes the new schema again."""
+        later = {k: body.pop(k) for k in (_IDENTITY, _PROFILE) if k in body}
+        answer = xdm_calls.registry_call(client, "POST", PATH, sandbox, body=body,
+                                         expected=(201,), noun="schema")
+        alt_id = xdm_calls.created_at(answer, "meta:altId", PATH)
+        return self._finish(client, sandbox, alt_id, answer, later)
+
+    def _finish(self, client: FlowServiceClient, sandbox: str, alt_id: str, answer: Props,
+                later: Props) -> Created:
+        extra: dict[str, Any] = {}
+        try:
+            if later.get(_IDENTITY):
+                extra["identity_descriptor_id"] = self._identity(
+                    client, sandbox, str(answer["$id"]), {"primary_identity": later[_IDENTITY]})
+            if later.get(_PROFILE):
+                answer = xdm_calls.registry_call(
+                    client, "PATCH", f"{PATH}/{xdm_calls.segment(alt_id)}", sandbox,
+                    noun="schema", body=[{"op": "add", "path": "/meta:immutableTags",
+                                          "value": ["union"]}])
+        except AepError:
+            xdm_calls.registry_call(client, "DELETE", f"{PATH}/{xdm_calls.segment(alt_id)}",
+                                    sandbox, expected=(200, 204), noun="schema")
+            raise
+        made = self.made(alt_id, answer, 0)
+        made.extra.update(extra)
+        return made
+
+    def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
+        """``GET /tenant/schemas/{altId}`` at the major version."""
+        item: dict[str, Any] = xdm_calls.registry_call(
+            client, "GET", f"{PATH}/{xdm_calls.segment(id_)}", sandbox, major=MAJOR,
+            noun="schema")
+        return {**item, "id": id_}
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """A new primary identity's descriptor, then one ``PATCH``."""
+        extra: dict[str, Any] = {}
+        if news.get("primary_identity") and not olds.get("primary_identity"):
+            extra["identity_descriptor_id"] = self._identity(
+                client, sandbox, str(olds.get("schema_id")), news)
+        ops: list[dict[str, Any]] = []
+        for key in ("title", "description"):
+            if news.get(key) != olds.get(key):
+                ops.append({"op": "add", "path": f"/{key}", "value": news.get(key) or ""})
+        ops += [{"op": "add", "path": "/allOf/-", "value": {"$ref": ref}}
+                for ref in news.get("field_groups") or []
+                if ref not in (olds.get("field_groups") or [])]
+        if news.get("profile_enabled") and not olds.get("profile_enabled"):
+            ops.append({"op": "add", "path": "/meta:immutableTags", "value": ["union"]})
+        if not ops:
+            return self.patched({k: olds.get(v) for k, v in (
+                ("$id", "schema_id"), ("meta:altId", "alt_id"), ("version", "version"))},
+                **extra) if extra else None
+        answer = xdm_calls.registry_call(client, "PATCH", f"{PATH}/{xdm_calls.segment(id_)}",
+                                         sandbox, body=ops, noun="schema")
+        return self.patched(answer, **extra)
+
+    def kept(self, id_: str, sandbox: str, props: Props) -> str | None:
+        """A Profile-enabled schema is never deleted by Adobe: no request, a notice."""
+        return advice.profile_schema_kept(id_, sandbox) if props.get("profile_enabled") else None
+
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+        """``DELETE /tenant/schemas/{altId}`` (a Profile-enabled one never reaches it)."""
+        xdm_calls.registry_call(client, "DELETE", f"{PATH}/{xdm_calls.segment(id_)}", sandbox,
+                                expected=(200, 204), noun="schema")
+        return None
+
+
+class XdmIdentityApi(XdmApi):
+    """``XdmIdentity``: an identity descriptor; every change replaces it."""
+
+    SPEC = XDM_IDENTITY
+    NOUN = "XDM identity descriptor"
+    REPLACE = ("schema_id", "field", "namespace", "primary", "sandbox_name")
+    CHANGING_OUTPUTS: tuple[str, ...] = ()
+    RULES = {
+        "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
+        "field": lambda v: None if isinstance(v, str) and _FIELD.fullmatch(v) else (
+            "field must be a dotted name under the tenant namespace (crmId) or an XDM path "
+            "(/personalEmail/address)"),
+        "namespace": _text("namespace"),
+        "primary": validation.boolean_rule("primary"),
+        **SANDBOX_RULES,
+    }
+
+    def create_body(self, props: Props) -> dict[str, Any]:
+        """The inputs: the body may need the tenant, which ``create`` reads."""
+        return dict(props)
+
+    def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
+        """Schema, field (as state spells it), namespace, primary."""
+        field = item.get("xdm:sourceProperty")
+        if same_field(field, prior.get("field")):
+            field = prior.get("field")
+        return {"schema_id": item.get("xdm:sourceSchema"), "field": field,
+                "namespace": item.get("xdm:namespace"),
+                "primary": item.get("xdm:isPrimary") is True,
+                "sandbox_name": prior.get("sandbox_name")}
+
+    def answer_outputs(self, answer: Props) -> dict[str, Any]:
+        """The descriptor's ``@id``."""
+        return {"descriptor_id": answer.get("@id")}
+
+    def create(self, client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
+        """``POST /tenant/descriptors``."""
+        answer = xdm_calls.registry_call(
+            client, "POST", DESCRIPTORS, sandbox, expected=(201,), noun="descriptor",
+            body=descriptor_body(client, sandbox, body["schema_id"], body["field"],
+                                 body["namespace"], bool(body.get("primary"))))
+        return self.made(xdm_calls.created_at(answer, "@id", DESCRIPTORS), answer)
+
+    def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
+        """``GET /tenant/descriptors/{id}`` (descriptors take no version)."""
+        item: dict[str, Any] = xdm_calls.registry_call(
+            client, "GET", f"{DESCRIPTORS}/{xdm_calls.segment(id_)}", sandbox,
+            noun="descriptor")
+        return {**item, "id": id_}
+
+    def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
+               olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
+        """Nothing is updated in place."""
+        return None
+
+    def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
+        """``DELETE /tenant/descriptors/{id}``."""
+        xdm_calls.registry_call(client, "DELETE", f"{DESCRIPTORS}/{xdm_calls.segment(id_)}",
+                                sandbox, expected=(200, 204), noun="descriptor")
+        return None
+
+
+XDM_SCHEMA_API = XdmSchemaApi()
+XDM_IDENTITY_API = XdmIdentityApi()
+__all__ = ["CLASS_ALIASES", "XDM_IDENTITY_API", "XDM_SCHEMA_API"]
