@@ -31,7 +31,8 @@ from provider.errors import (
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "hint_for", "invalid_id_hint", "no_sandbox", "sandbox_mismatch"]
+           "auth_hint", "hint_for", "invalid_id_hint", "kept_created", "no_sandbox",
+           "sandbox_mismatch", "state_not_reached"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -68,6 +69,21 @@ def no_sandbox() -> str:
     """A resource without a sandbox, and no default in the stack config."""
     return ("no sandbox: set sandbox_name on the resource or "
             "`pulumi config set aep:sandboxName <sandbox>`")
+
+
+def kept_created(noun: str, name: object, id_: str, failure: str) -> str:
+    """A create answered an id, then a later step failed: the object is kept in state."""
+    return (f"{noun} {name!r} was created as {id_}, then {failure}; it is kept in the stack "
+            "with its real properties (not created again): fix the cause, then run "
+            "`pulumi up`, which updates it instead of making another")
+
+
+def state_not_reached(noun: str, name: object, id_: str, declared: str, actual: str,
+                      failure: str) -> str:
+    """An object left in another state than declared (a dataflow left enabled)."""
+    action = "disable" if declared == "disabled" else "enable"
+    return (f"{noun} {name!r} ({id_}) is {actual}, not {declared} as declared: {failure}; "
+            f"the stack shows it {actual}, so the next `pulumi up` will {action} it")
 
 
 def adopt_held(noun: str, id_: str, held_by: str, who: str) -> str:

@@ -106,8 +106,11 @@ class ApiError(AepError):
     Carries ``method``, ``path``, ``status`` (None for a transport failure), Adobe's ``code``
     (``1404-412``, ``401013``...) when the body had one, the service's ``detail`` and its
     ``request_id``. ``candidates``: after a lost create, the ids of the items that may be the
-    one it made (none proven), for the advice to name.
+    one it made (none proven), for the advice to name. ``created_id``: the id a create answered
+    before a later step of the same create failed (the object exists; the core keeps it).
     """
+
+    created_id: str | None = None
 
     def __init__(
         self,

@@ -37,17 +37,18 @@ from typing import Any
 from provider import advice
 from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
-from provider.client import FlowServiceClient, RetryPolicy
+from provider.client import Created, FlowServiceClient, RetryPolicy
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
+    ApiError,
     ConfigurationError,
     NotFoundError,
     UnexpectedAnswerError,
 )
 from provider.redaction import register
 from provider.resources import base_connection
-from provider.resources.base import ResourceApi
+from provider.resources.base import WARNING, ResourceApi
 from provider.settings import ProviderSettings
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
@@ -98,6 +99,9 @@ class Outcome:
     # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
     outputs: Props = dataclasses.field(repr=False)
     inputs: Props = dataclasses.field(default_factory=dict, repr=False)
+    # The object exists but not as declared: the plugin answers a partial failure (id and
+    # real properties kept), the dynamic door keeps the state and writes these to stderr.
+    warnings: tuple[str, ...] = ()
 
 
 _claims = Claims()
@@ -187,21 +191,31 @@ class Lifecycle:
         return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
 
     def create(self, props: Mapping[str, Any]) -> Outcome:
-        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
+        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one).
+        An id once answered is never lost: if a later step fails, it is kept with a warning."""
         client, sandbox = self._target(props)
         api = self.api
-        with about(props, "create", api.NOUN,
-                   adoptable=api.SPEC.by_state("adopt_existing") is not None, spell=self.spell):
-            if props.get("adopt_existing"):
-                adopted = self._adopt(client, sandbox, props)
-                if adopted is not None:
-                    return adopted
-            created = api.create(client, sandbox, api.create_body(props))
-            _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
-            outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
-                                 created_ms=created.date_ms, updated_ms=created.date_ms)
-            outs.update(created.extra)
-            return Outcome(created.id, outs)
+        try:
+            with about(props, "create", api.NOUN,
+                       adoptable=api.SPEC.by_state("adopt_existing") is not None,
+                       spell=self.spell):
+                if props.get("adopt_existing"):
+                    adopted = self._adopt(client, sandbox, props)
+                    if adopted is not None:
+                        return adopted
+                created = api.create(client, sandbox, api.create_body(props))
+        except ApiError as failed:
+            if not failed.created_id:
+                raise  # else kept as it is: the object exists, with this warning
+            created = Created(failed.created_id, "", None, {  # type: ignore[arg-type]
+                **getattr(api, "AS_MADE", {}), WARNING: advice.kept_created(
+                    api.NOUN, props.get("name"), failed.created_id, str(failed))})
+        _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
+        outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
+                           created_ms=created.date_ms, updated_ms=created.date_ms)
+        outs.update(created.extra)
+        warning = outs.pop(WARNING, None)
+        return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
 
     def preview_create(self, props: Mapping[str, Any]) -> Outcome:
         """What a create will produce, as far as known before it runs: unknown outputs."""

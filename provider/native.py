@@ -31,9 +31,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf import any_pb2
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime.proto import provider_pb2, status_pb2
 
 from provider import functions, lifecycle, schema
 from provider.errors import AepError
@@ -54,6 +56,28 @@ _KINDS = {
 
 class ProviderError(Exception):
     """What the engine shows when an operation fails: the core's message, nothing below it."""
+
+
+class PartialFailure(ProviderError):
+    """A create that made its object but did not finish: answered as the engine's
+    ``ErrorResourceInitFailed`` (id and real properties in the gRPC status details), so the
+    engine keeps the id in state and the next ``up`` updates the object instead of making one."""
+
+    def __init__(self, message: str, id_: str, properties: Mapping[str, PropertyValue]) -> None:
+        super().__init__(message)
+        self.id = id_
+        self.properties = dict(properties)
+
+    def trailer(self) -> tuple[tuple[str, bytes], ...]:
+        """The trailing metadata carrying the details (as grpcio-status's ``to_status``)."""
+        failed = provider_pb2.ErrorResourceInitFailed(
+            id=self.id, properties=PropertyValue.marshal_map(self.properties),
+            reasons=[redact(str(self))])
+        detail = any_pb2.Any()
+        detail.Pack(failed)
+        status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0],
+                                   message=redact(str(self)), details=[detail])
+        return (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 # The gRPC context of the call this task serves (set by ``_Servicer``), so a failed operation can
@@ -84,9 +108,10 @@ def _short_errors(fn: Callable[[Any, Any], Coroutine[Any, Any, T]]
         except (AepError, ProviderError) as error:
             message = redact(str(error))
             context = _CONTEXT.get(None)
+            trailer = error.trailer() if isinstance(error, PartialFailure) else ()
             if context is not None:
                 try:
-                    await context.abort(grpc.StatusCode.UNKNOWN, message)
+                    await context.abort(grpc.StatusCode.UNKNOWN, message, trailer)
                 except grpc.aio.AbortError as sent:
                     raise _Aborted(sent) from None
             raise ProviderError(message) from None
@@ -310,8 +335,10 @@ class AepProvider(api.Provider):
             done = core.preview_create(props)
         else:
             done = await self._run(core.create, props)
-        return api.CreateResponse(resource_id=done.id,
-                                  properties=wire_values(core.api.SPEC, done.outputs, secrets))
+        properties = wire_values(core.api.SPEC, done.outputs, secrets)
+        if done.warnings:
+            raise PartialFailure("; ".join(done.warnings), done.id, properties)
+        return api.CreateResponse(resource_id=done.id, properties=properties)
 
     @_short_errors
     async def read(self, request: api.ReadRequest) -> api.ReadResponse:
