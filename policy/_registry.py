@@ -28,6 +28,7 @@ NAMED: frozenset[str] = frozenset((
     "DatabricksBaseConnection",
     "DatabricksSourceConnection",
     "DataLakeTargetConnection",
+    "MappingSet",
     "Dataflow",
 ))
 # Those whose delete deletes something in AEP.

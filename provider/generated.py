@@ -294,6 +294,10 @@ class MappingSetArgs:
     """The mapping rules, each `{source, destination, source_type}`. A dict with the keys
     ``source``, ``destination``, ``source_type``.
     """
+    name: pulumi.Input[str] | None = None
+    """The mapping set's name, unique in the sandbox; generated at preview when unset
+    (`pulumi-mapping-set-<hex>`) and kept in state. A lost create is found by it.
+    """
     sandbox_name: pulumi.Input[str] | None = None
     """The AEP sandbox of the mapping set; defaults to the provider's `aep:sandboxName`.
     Changing it replaces the mapping set.
@@ -310,12 +314,17 @@ class _MappingSetRequiredInputs(TypedDict):
 class MappingSetInputs(_MappingSetRequiredInputs, total=False):
     """The keyword inputs of ``MappingSet`` (as ``MappingSetArgs``)."""
 
+    name: pulumi.Input[str] | None
     sandbox_name: pulumi.Input[str] | None
 
 
 class MappingSetOutputs:
     """The properties of a ``MappingSet`` (every input is an output too)."""
 
+    name: pulumi.Output[str | None]
+    """The mapping set's name, unique in the sandbox; generated at preview when unset
+    (`pulumi-mapping-set-<hex>`) and kept in state. A lost create is found by it.
+    """
     schema_id: pulumi.Output[str]
     """The `$id` of the XDM schema the mappings write."""
     mappings: pulumi.Output[list[Any]]

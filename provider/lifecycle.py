@@ -156,10 +156,12 @@ class Lifecycle:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def check(self, news: Mapping[str, Any]) -> Checked:
-        """Validate inputs with no network; one failure per bad property."""
+    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> Checked:
+        """Validate inputs with no network; one failure per bad property. ``olds``: the inputs
+        in state (a generated input, a mapping set's ``name``, is kept from them)."""
         api = self.api
         inputs = dict(news)
+        inputs.update(getattr(api, "generated", lambda *_: {})(inputs, olds or {}))
         for field in api.SPEC.inputs:
             if field.default == "aep:sandboxName" and inputs.get(field.state) is None \
                     and self.default_sandbox:

@@ -297,7 +297,7 @@ class AepProvider(api.Provider):
                   if spec.by_schema(k) is None and spec.by_state(k) is not None}
         news, secrets = state_values(spec, {k: v for k, v in request.new_inputs.items()
                                             if k not in strays})
-        checked = core.check(news)
+        checked = core.check(news, state_values(spec, request.old_inputs)[0])
         failures = [api.CheckFailure(schema_name(spec, prop), spec.schema_words(reason))
                     for prop, reason in checked.failures]
         failures += [api.CheckFailure(k, f"unknown property {k!r}: the aep provider's "

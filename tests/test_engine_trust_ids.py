@@ -1,5 +1,6 @@
 """An id once answered is never lost, and a declared state not reached is said: through both front
-doors, as the engine drives them (issue #20 items 2 and 3)."""
+doors, as the engine drives them; a mapping set has a unique name its lost create is found by
+(issue #20 items 1, 2 and 3)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 import pytest
 
 from provider.emulator import Emulator
+from provider.resources.mapping_set import mapping_set_body
 from provider.testing import Engine, ProviderHost
 from provider.testing.host import HostError
 from tests.engine_fixtures import emu, host, sandbox  # noqa: F401 (fixtures)
-from tests.test_engine_pipeline import FLOW, pipeline
+from tests.pipeline_http import MAPPING_SETS, Platform
+from tests.test_engine_pipeline import FLOW, MAPPING, pipeline
 
 HOST_CONFIG = {"sandbox": "pipe", "aep:retryAttempts": "2", "aep:retryBaseDelay": "0.01"}
 
@@ -52,3 +55,49 @@ def test_failed_disable_after_create_keeps_the_flow_and_the_next_up_disables_it(
     (flow,) = emu.flows(sandbox=sandbox)
     assert flow["state"] == "disabled"
     assert engine.state[FLOW].outputs["state"] == "disabled"
+
+
+def mapping_set(sandbox: str, **more: Any) -> dict[str, dict[str, Any]]:
+    """The pipeline's mapping set alone, in ``sandbox``."""
+    return {MAPPING: {**pipeline()[MAPPING], "sandbox_name": sandbox, **more}}
+
+
+def test_mapping_set_gets_a_unique_name_kept_in_state(
+        host: ProviderHost, emu: Emulator, sandbox: str) -> None:
+    """A mapping set declared without a name gets a unique generated one at check, sent on
+    create and kept in state: the next preview is a no-op, another stack's set gets another."""
+    engine = Engine(host)
+    assert engine.up(mapping_set(sandbox)).failures == {}
+    (made,) = emu.mapping_sets(sandbox=sandbox)
+    name = engine.state[MAPPING].outputs["name"]
+    assert name.startswith("pulumi-mapping-set-")
+    assert made["name"] == name
+    assert engine.preview(mapping_set(sandbox)).steps[MAPPING] == "same"
+    other = Engine(host)
+    assert other.up(mapping_set(sandbox)).failures == {}
+    assert other.state[MAPPING].outputs["name"] != name
+    assert len({m["name"] for m in emu.mapping_sets(sandbox=sandbox)}) == 2
+
+
+def test_lost_mapping_set_create_is_found_by_its_name_beside_a_twin(
+        host: ProviderHost, emu: Emulator, sandbox: str) -> None:
+    """A mapping set create whose answer is lost, beside an older set with the same schema and
+    rules made by the same credential (another stack's): the lookup finds the one of its name,
+    nothing more is made and the twin is left alone."""
+    platform = Platform(emu, sandbox)
+    try:
+        twin = platform.ok("POST", MAPPING_SETS, json={
+            "name": "another-stack", **mapping_set_body(pipeline()[MAPPING])})["id"]
+    finally:
+        platform.close()
+    emu.faults.add(drop="after", method="POST", path=MAPPING_SETS, times=1)
+    engine = Engine(host)
+    try:
+        assert engine.up(mapping_set(sandbox, name="orders-mapping")).failures == {}
+    finally:
+        emu.faults.clear()
+    sets = {m["id"]: m["name"] for m in emu.mapping_sets(sandbox=sandbox)}
+    assert len(sets) == 2
+    kept = engine.state[MAPPING].id
+    assert kept != twin
+    assert sets[kept] == "orders-mapping"
