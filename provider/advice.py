@@ -28,10 +28,12 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
+from provider.http.sender import held_ids
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "hint_for", "invalid_id_hint", "kept_created", "no_sandbox",
+           "auth_hint", "hint_for", "invalid_id_hint", "kept_created", "lost_create_candidates",
+           "no_sandbox",
            "sandbox_mismatch", "state_not_reached"]
 
 # The front door's spelling of a text naming properties by their state keys.
@@ -134,6 +136,8 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object,
              noun: str = "connection", *, adoptable: bool = False) -> str:
     """The advice for ``error``, raised by ``action`` (create, refresh, update, delete) on the
     resource ``name`` (a ``noun``: connection, dataflow, mapping set...) in ``sandbox``."""
+    if action == "create" and error.candidates:
+        return lost_create_candidates(error.candidates, name, sandbox, noun, adoptable)
     if isinstance(error, TransientError):
         return _transient(error, action, name, sandbox, noun, adoptable)
     if isinstance(error, UnexpectedAnswerError):
@@ -201,6 +205,28 @@ def _transient(error: TransientError, action: str, name: object, sandbox: object
         return (f"The {noun} may or may not have been deleted; retry later "
                 "(`pulumi refresh` shows which).")
     return "Nothing was changed; retry later."
+
+
+def lost_create_candidates(candidates: tuple[str, ...], name: object, sandbox: object,
+                           noun: str, adoptable: bool) -> str:
+    """A lost create that no single candidate qualifies as: every candidate named, this
+    deployment's own ones set apart (never to delete), how to check and adopt the others."""
+    own = held_ids.presented(candidates)
+    others = [c for c in candidates if c not in own]
+    adopt = ("set adopt_existing on it" if adoptable else
+             f"import it (`pulumi import` with the {noun}'s id, or the resource option "
+             "`import`)")
+    text = (f"No {noun} named {name!r} in sandbox {sandbox!r} was taken as this create's, and "
+            "nothing more was created.")
+    if own:
+        text += (f" {', '.join(own)}: already a resource of this deployment (in its state): "
+                 "keep it, never delete it.")
+    if others:
+        text += (f" {', '.join(others)}: may belong to this or another stack; check with "
+                 "`pulumi stack export` in each stack of this sandbox (search for the id). If "
+                 f"one is this create's, {adopt} rather than run `pulumi up` again, which "
+                 "creates another; delete only one that no stack holds.")
+    return text
 
 
 def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) -> str:

@@ -157,8 +157,7 @@ class Lifecycle:
     # -- operations ----------------------------------------------------------------------------
 
     def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> Checked:
-        """Validate inputs with no network; one failure per bad property. ``olds``: the inputs
-        in state (a generated input, a mapping set's ``name``, is kept from them)."""
+        """Validate inputs with no network; one failure per bad property (``olds``: in state)."""
         api = self.api
         inputs = dict(news)
         inputs.update(getattr(api, "generated", lambda *_: {})(inputs, olds or {}))
@@ -184,6 +183,7 @@ class Lifecycle:
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
+        _claims.present(olds.get(self.api.SPEC.id_field))  # a predecessor in state, too
         found = self.api.diff_props(olds, news, is_unknown)
         kinds: dict[str, str] = {}
         for name in found.changed:

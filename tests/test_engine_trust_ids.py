@@ -4,17 +4,44 @@ doors, as the engine drives them; a mapping set has a unique name its lost creat
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
-from provider.emulator import Emulator
+from provider.emulator import Emulator, PipelineOptions
 from provider.resources.mapping_set import mapping_set_body
 from provider.testing import Engine, ProviderHost
 from provider.testing.host import HostError
+from tests.conftest import open_door, stack_config
 from tests.engine_fixtures import emu, host, sandbox  # noqa: F401 (fixtures)
 from tests.pipeline_http import MAPPING_SETS, Platform
 from tests.test_engine_pipeline import FLOW, MAPPING, pipeline
+
+HOUR = 3600.0
+
+
+class Clock:
+    """The emulator's pipeline clock: the wall clock shifted by ``offset`` seconds, so a test
+    can make an object that is old in the service's time without waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """The module's emulator clock (not shifted unless a test shifts it)."""
+    return Clock()
+
+
+def EMULATOR_OPTIONS(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The engine fixtures' emulator (tests/engine_fixtures.py) on the module clock."""
+    return {"pipeline": PipelineOptions(clock=request.getfixturevalue("clock"))}
+
 
 HOST_CONFIG = {"sandbox": "pipe", "aep:retryAttempts": "2", "aep:retryBaseDelay": "0.01"}
 
@@ -101,3 +128,47 @@ def test_lost_mapping_set_create_is_found_by_its_name_beside_a_twin(
     kept = engine.state[MAPPING].id
     assert kept != twin
     assert sets[kept] == "orders-mapping"
+
+
+def test_unproven_lost_create_names_every_candidate_and_never_advises_deleting_its_own(
+        host: ProviderHost, emu: Emulator, sandbox: str, door: str, clock: Clock) -> None:
+    """A lost create (never processed) beside two same-named sets, one this deployment's own
+    (presented in a Diff) and one of unknown origin: it stops naming both; its own is to be kept,
+    the other checked with `pulumi stack export` and adopted by import; nothing is created."""
+    engine = Engine(host)
+    clock.offset = -HOUR  # both made an hour ago, in the service's time
+    try:
+        assert engine.up(mapping_set(sandbox, name="orders-mapping")).failures == {}
+        own = engine.state[MAPPING].id
+        platform = Platform(emu, sandbox)
+        try:
+            twin = platform.ok("POST", MAPPING_SETS, json={
+                "name": "orders-mapping", **mapping_set_body(pipeline()[MAPPING])})["id"]
+        finally:
+            platform.close()
+    finally:
+        clock.offset = 0.0
+    second = MAPPING.replace("orders-mapping", "orders-mapping-2")
+    declared_now = {**mapping_set(sandbox, name="orders-mapping"),
+                    second: mapping_set(sandbox, name="orders-mapping")[MAPPING]}
+    with open_door(door) as fresh:  # the next `pulumi up`: a new provider process
+        fresh.configure(stack_config(emu, sandbox=sandbox, **{"aep:retryAttempts": "2",
+                                                              "aep:retryBaseDelay": "0.01"}),
+                        secret_keys=("aep:clientSecret",))
+        later = Engine(fresh)
+        later.state = dict(engine.state)
+        emu.faults.add(status=504, method="POST", path=MAPPING_SETS, times=1)
+        try:
+            with pytest.raises(HostError) as failed:
+                later.up(declared_now)
+        finally:
+            emu.faults.clear()
+    told = failed.value.last_line
+    assert len(emu.mapping_sets(sandbox=sandbox)) == 2
+    assert second not in later.state
+    assert f"{own}: already a resource of this deployment" in told
+    assert "never delete it" in told
+    assert f"{twin}: may belong to this or another stack" in told
+    assert "`pulumi stack export`" in told
+    assert "`pulumi import`" in told
+    assert "and delete it" not in told  # the generic lost-create advice is not given
