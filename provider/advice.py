@@ -32,9 +32,9 @@ from provider.http.sender import held_ids
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "hint_for", "invalid_id_hint", "kept_created", "lost_create_candidates",
-           "no_sandbox",
-           "sandbox_mismatch", "state_not_reached"]
+           "auth_hint", "connection_test_failed", "hint_for", "invalid_id_hint", "kept_created",
+           "lost_create_candidates", "no_sandbox", "sandbox_mismatch", "state_not_reached",
+           "test_left_connection"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -71,6 +71,20 @@ def no_sandbox() -> str:
     """A resource without a sandbox, and no default in the stack config."""
     return ("no sandbox: set sandbox_name on the resource or "
             "`pulumi config set aep:sandboxName <sandbox>`")
+
+
+def connection_test_failed(name: object) -> str:
+    """Flow Service's connection test answered false."""
+    return (f"connection {name!r} cannot reach Databricks: check access_token (not expired "
+            "or revoked, from a user allowed on the cluster), cluster_id and domain, and that "
+            "the cluster is running; then run `pulumi up` again")
+
+
+def test_left_connection(id_: str, name: object, failure: str) -> str:
+    """A failed connection test whose connection could not be deleted again."""
+    return (f"connection {name!r} ({id_}) was created but its test failed, and deleting it "
+            f"again failed too ({failure}): delete {id_} in AEP, or set adopt_existing on "
+            "this connection so the next `pulumi up` takes it over")
 
 
 def kept_created(noun: str, name: object, id_: str, failure: str) -> str:

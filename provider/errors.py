@@ -166,6 +166,11 @@ class ApiError(AepError):
         )
 
 
+class ConnectionTestFailed(ApiError):
+    """Flow Service's connection test (``GET /connections/{id}/test``) answered false: the
+    connection cannot reach its source. A create that meets it must fail the ``up``."""
+
+
 def _rebuild_api_error(
     cls: type[ApiError], method: str, path: str, status: int | None, detail: str,
     code: str | None, request_id: str | None, hint: str | None, args: tuple[object, ...],

@@ -68,6 +68,11 @@ class DatabricksBaseConnectionArgs:
     """On create, take over the connection of the same name in the sandbox (and bring it to
     the declared values) instead of making a second one.
     """
+    test_connection: pulumi.Input[bool] | None = None
+    """After create, and after an update of the token or cluster, run Flow Service's
+    connection test (`GET /connections/{id}/test`); a failed test fails the `up`. Never
+    run at preview.
+    """
 
 
 class _DatabricksBaseConnectionRequiredInputs(TypedDict):
@@ -89,6 +94,7 @@ class DatabricksBaseConnectionInputs(_DatabricksBaseConnectionRequiredInputs, to
     catalog: pulumi.Input[str] | None
     sandbox_name: pulumi.Input[str] | None
     adopt_existing: pulumi.Input[bool] | None
+    test_connection: pulumi.Input[bool] | None
 
 
 class DatabricksBaseConnectionOutputs:
@@ -119,6 +125,11 @@ class DatabricksBaseConnectionOutputs:
     adopt_existing: pulumi.Output[bool | None]
     """On create, take over the connection of the same name in the sandbox (and bring it to
     the declared values) instead of making a second one.
+    """
+    test_connection: pulumi.Output[bool | None]
+    """After create, and after an update of the token or cluster, run Flow Service's
+    connection test (`GET /connections/{id}/test`); a failed test fails the `up`. Never
+    run at preview.
     """
     connection_id: pulumi.Output[str]
     """The Flow Service connection id."""

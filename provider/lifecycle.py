@@ -35,14 +35,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from provider import advice
-from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
-from provider.client import Created, FlowServiceClient, RetryPolicy
+from provider.client import Created, FlowServiceClient
+from provider.client_factory import client_for
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
     ApiError,
     ConfigurationError,
+    ConnectionTestFailed,
     NotFoundError,
     UnexpectedAnswerError,
 )
@@ -209,6 +210,8 @@ class Lifecycle:
         except ApiError as failed:
             if not failed.created_id:
                 raise  # else kept as it is: the object exists, with this warning
+            if isinstance(failed, ConnectionTestFailed) and self.spelling == "state":
+                raise self._undo(client, sandbox, props, failed) from None
             created = Created(failed.created_id, "", None, {  # type: ignore[arg-type]
                 **getattr(api, "AS_MADE", {}), WARNING: advice.kept_created(
                     api.NOUN, props.get("name"), failed.created_id, str(failed))})
@@ -218,6 +221,20 @@ class Lifecycle:
         outs.update(created.extra)
         warning = outs.pop(WARNING, None)
         return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
+
+    def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
+              failed: ApiError) -> AepError:
+        """The error of a create that must fail the ``up`` through the dynamic door, which
+        cannot keep a failed create's id: the object it made is deleted first; if that fails
+        too, the error names the id and how to remove or adopt it."""
+        id_ = str(failed.created_id)
+        try:
+            self.api.delete(client, sandbox, id_)
+        except AepError as stuck:
+            return short(ConfigurationError(self.spell(
+                advice.test_left_connection(id_, props.get("name"), stuck.message))))
+        _claims.release(sandbox, id_)
+        return short(failed)
 
     def preview_create(self, props: Mapping[str, Any]) -> Outcome:
         """What a create will produce, as far as known before it runs: unknown outputs."""
@@ -355,26 +372,6 @@ def live(api: ResourceApi, id_: str, item: Mapping[str, Any],
         raise UnexpectedAnswerError(
             "GET", id_, 200, f"the live {api.NOUN} {id_} is not in the shape Flow Service "
             f"documents ({type(error).__name__} reading it); nothing was changed") from None
-
-
-def client_for(settings: ProviderSettings) -> FlowServiceClient:
-    """The Flow Service client for ``settings`` (shared token cache per credential)."""
-    auth: ImsTokenAuth | StaticTokenAuth
-    timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
-    retry = RetryPolicy(attempts=int(settings.retry_attempts),
-                        total_seconds=settings.retry_max_seconds,
-                        base_delay=settings.retry_base_delay)
-    if settings.client_secret:
-        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
-        ims_retry = dataclasses.replace(
-            IMS_RETRY, total_seconds=settings.retry_max_seconds,
-            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
-        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes, timeout=timeout, retry=ims_retry)
-    else:
-        auth = StaticTokenAuth(str(settings.access_token))
-    return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
-                             api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
 
 
 def short(error: AepError) -> AepError:
