@@ -89,6 +89,17 @@ def mapping_set(sandbox: str, **more: Any) -> dict[str, dict[str, Any]]:
     return {MAPPING: {**pipeline()[MAPPING], "sandbox_name": sandbox, **more}}
 
 
+def made_elsewhere(emu: Emulator, sandbox: str, name: str) -> str:
+    """The id of a mapping set with the pipeline's schema and rules named ``name``, made with
+    this credential outside the stack (another stack's, say)."""
+    platform = Platform(emu, sandbox)
+    try:
+        return str(platform.ok("POST", MAPPING_SETS, json={
+            "name": name, **mapping_set_body(pipeline()[MAPPING])})["id"])
+    finally:
+        platform.close()
+
+
 def test_mapping_set_gets_a_unique_name_kept_in_state(
         host: ProviderHost, emu: Emulator, sandbox: str) -> None:
     """A mapping set declared without a name gets a unique generated one at check, sent on
@@ -111,12 +122,7 @@ def test_lost_mapping_set_create_is_found_by_its_name_beside_a_twin(
     """A mapping set create whose answer is lost, beside an older set with the same schema and
     rules made by the same credential (another stack's): the lookup finds the one of its name,
     nothing more is made and the twin is left alone."""
-    platform = Platform(emu, sandbox)
-    try:
-        twin = platform.ok("POST", MAPPING_SETS, json={
-            "name": "another-stack", **mapping_set_body(pipeline()[MAPPING])})["id"]
-    finally:
-        platform.close()
+    twin = made_elsewhere(emu, sandbox, "another-stack")
     emu.faults.add(drop="after", method="POST", path=MAPPING_SETS, times=1)
     engine = Engine(host)
     try:
@@ -140,12 +146,7 @@ def test_unproven_lost_create_names_every_candidate_and_never_advises_deleting_i
     try:
         assert engine.up(mapping_set(sandbox, name="orders-mapping")).failures == {}
         own = engine.state[MAPPING].id
-        platform = Platform(emu, sandbox)
-        try:
-            twin = platform.ok("POST", MAPPING_SETS, json={
-                "name": "orders-mapping", **mapping_set_body(pipeline()[MAPPING])})["id"]
-        finally:
-            platform.close()
+        twin = made_elsewhere(emu, sandbox, "orders-mapping")
     finally:
         clock.offset = 0.0
     second = MAPPING.replace("orders-mapping", "orders-mapping-2")
