@@ -9,10 +9,11 @@ blocks forever: never import this file (tests import ``aep_policies`` instead).
 from aep_policies import PACK_DESCRIPTION, PACK_NAME, POLICIES
 from pipeline_policies import POLICIES as PIPELINE_POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
+from trust_policies import POLICIES as TRUST_POLICIES
 
 PolicyPack(
     name=PACK_NAME,
-    policies=POLICIES + PIPELINE_POLICIES,
+    policies=POLICIES + PIPELINE_POLICIES + TRUST_POLICIES,
     # Each policy sets its own level; this only covers a policy added without one.
     enforcement_level=EnforcementLevel.ADVISORY,
     description=PACK_DESCRIPTION,

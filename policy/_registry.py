@@ -38,6 +38,46 @@ DELETES: frozenset[str] = frozenset((
     "DataLakeTargetConnection",
     "Dataflow",
 ))
+# The properties every resource of each type registers (required, or filled from
+# provider config), in state spelling: a dynamic resource of an unknown type that has
+# all of one set looks like ours.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "DatabricksBaseConnection": (
+        "name",
+        "domain",
+        "cluster_id",
+        "access_token",
+        "database",
+        "sandbox_name",
+    ),
+    "DatabricksSourceConnection": (
+        "name",
+        "base_connection_id",
+        "table_name",
+        "sandbox_name",
+    ),
+    "DataLakeTargetConnection": (
+        "name",
+        "dataset_id",
+        "schema_id",
+        "sandbox_name",
+    ),
+    "MappingSet": (
+        "schema_id",
+        "mappings",
+        "sandbox_name",
+    ),
+    "Dataflow": (
+        "name",
+        "source_connection_id",
+        "target_connection_id",
+        "schedule",
+        "sandbox_name",
+    ),
+    "DatabricksStagingCredentials": (
+        "sandbox_name",
+    ),
+}
 
 
 def resource_name(resource_type: str) -> str | None:

@@ -109,7 +109,7 @@ def start_time_problem(value: object, key: str = "start_time") -> str | None:
         return None
     return (
         f"{key} must be a UTC time: epoch seconds (e.g. 1767225600) or ISO-8601 ending in Z or "
-        f"+00:00 (e.g. 2026-01-01T00:00:00Z), got {value!r}"
+        "+00:00 (e.g. 2026-01-01T00:00:00Z)"
     )
 
 
@@ -130,18 +130,18 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
     if frequency not in FREQUENCIES:
         failures.append((
             f"{where}.frequency",
-            f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}",
+            f"frequency must be one of {', '.join(FREQUENCIES)}",
         ))
     interval = schedule.get("interval")
     backfill = schedule.get("backfill")
     if backfill is not None and not isinstance(backfill, bool):
-        failures.append((f"{where}.backfill", f"backfill must be true or false, got {backfill!r}"))
+        failures.append((f"{where}.backfill", "backfill must be true or false"))
     if frequency == "once":
         if backfill is True:
             failures.append((f"{where}.backfill",
                              "backfill is not allowed when frequency is once; remove it"))
         if interval is not None and as_integer(interval) is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
+            failures.append((f"{where}.interval", "interval must be an integer"))
         return failures
     if isinstance(frequency, str) and frequency in MIN_INTERVAL:
         least = MIN_INTERVAL[str(frequency)]
@@ -151,11 +151,11 @@ def schedule_problems(schedule: object, where: str = "schedule") -> list[Failure
                              f"interval is required when frequency is {frequency} "
                              f"(at least {least})"))
         elif number is None:
-            failures.append((f"{where}.interval", f"interval must be an integer, got {interval!r}"))
+            failures.append((f"{where}.interval", "interval must be an integer"))
         elif number < least:
             failures.append((f"{where}.interval",
-                             f"interval must be at least {least} when frequency is {frequency}, "
-                             f"got {number}"))
+                             f"interval must be at least {least} when frequency is "
+                             f"{frequency}"))
     return failures
 
 

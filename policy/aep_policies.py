@@ -31,7 +31,9 @@ Contract shared by every rule:
 - Config values are normalised before use: list items are trimmed, empty ones dropped, and
   sandbox names compare as Adobe treats them (:func:`sandbox_key`: trimmed, case-insensitive).
 - Numbers arrive as floats; a property of the wrong type is a violation, never a crash.
-- Every message names the rule, the resource (its Pulumi name), the offending value and the fix.
+- Every message names the rule, the resource (its Pulumi name), the property and the fix, never
+  an input's value: the engine hands the pack secrets as plaintext, so it cannot tell which
+  values were marked secret.
 - Config comes from ``--policy-pack-config``; the engine fills schema defaults, and each rule
   applies the same defaults itself so a bare ``Configure`` (or a unit test) behaves the same.
 """
@@ -258,13 +260,13 @@ def domain_problem(domain: object) -> str | None:
     if "@" in parts.netloc:
         return "contains user information (user:password@); credentials never go in the URL"
     if port not in (None, 443) or parts.netloc.endswith(":"):
-        return f"uses port {port}; Databricks workspaces are served on 443"
+        return "uses a port other than 443, the one Databricks workspaces are served on"
     if "?" in domain or "#" in domain:
         return "has a query or fragment"
     if len(parts.hostname or "") > _MAX_HOST:
         return f"has a host longer than {_MAX_HOST} characters (the DNS limit)"
     if parts.path not in ("", "/"):
-        return f"has the path {_show(parts.path)}; give only the workspace origin"
+        return "has a path; give only the workspace origin"
     host = parts.hostname or ""
     for suffix in DATABRICKS_HOST_SUFFIXES:
         if host.endswith(suffix):
@@ -272,7 +274,7 @@ def domain_problem(domain: object) -> str | None:
             if all(_DNS_LABEL.match(label) for label in labels):
                 return None
     return (
-        f"has the host {_show(host)}, which is not a Databricks workspace host "
+        "has a host that is not a Databricks workspace host "
         f"(<workspace>{', <workspace>'.join(DATABRICKS_HOST_SUFFIXES)})"
     )
 
@@ -288,7 +290,7 @@ def validate_databricks_domain(
     problem = domain_problem(domain)
     if problem is not None:
         report(
-            f'[databricks-domain] Connection "{args.name}": domain {_show(domain)} {problem}. '
+            f'[databricks-domain] Connection "{args.name}": domain {problem}. '
             "Fix: set domain to the workspace URL only, e.g. "
             '"https://adb-1234567890123456.7.azuredatabricks.net".',
             None,
@@ -340,8 +342,8 @@ def validate_allowed_sandboxes(
         )
     elif sandbox not in {sandbox_key(a) for a in allowed}:
         report(
-            f'[allowed-sandboxes] {kind} "{args.name}" targets sandbox {_show(sandbox)}, '
-            f"which this stack may not write to (allowedSandboxes: {json.dumps(allowed)}). "
+            f'[allowed-sandboxes] {kind} "{args.name}" targets a sandbox (sandbox_name) '
+            f"this stack may not write to (allowedSandboxes: {json.dumps(allowed)}). "
             "Fix: set sandbox_name (or aep:sandboxName) to an allowed sandbox, or add the "
             "sandbox to allowedSandboxes in this stack's pack config if it really belongs here.",
             None,
@@ -387,7 +389,7 @@ def validate_protect_production(
     if sandbox is None or (isinstance(sandbox, str) and not sandbox.strip()):
         where = "without sandbox_name (the default production sandbox)"
     elif isinstance(sandbox, str) and sandbox_key(sandbox) in {sandbox_key(p) for p in production}:
-        where = f"in sandbox {_show(sandbox)}"
+        where = "in a production sandbox (sandbox_name, productionSandboxes)"
     else:
         return
     report(
@@ -474,16 +476,16 @@ def validate_unique_names(args: StackValidationArgs, report_violation: ReportVio
     for members in groups.values():
         if len(members) < 2:
             continue
-        for resource, name, sandbox_text in members:
+        for resource, _, _ in members:
             others = ", ".join(
-                f'"{other.name}" ({other.urn}) named {_show(other_name)}'
-                for other, other_name, _ in members
+                f'"{other.name}" ({other.urn})'
+                for other, _, _ in members
                 if other is not resource
             )
             report = _scrubbing(report_violation, resource.props)
             report(
-                f'[unique-names] Connection "{resource.name}" ({resource.urn}) has the name '
-                f"{_show(name)} in sandbox {_show(sandbox_text)}, which is also used by {others} "
+                f'[unique-names] Connection "{resource.name}" ({resource.urn}) has the same '
+                f"name (name) in the same sandbox (sandbox_name) as {others} "
                 "(names compare as they look: case, width, dashes and invisible characters are "
                 "ignored). Fix: give each connection in a sandbox a "
                 "distinct name, or remove the duplicate declaration.",
@@ -510,7 +512,7 @@ def validate_owner_description(
     description = prop(args.props, "description")
     if isinstance(description, str) and regex.search(description):
         return
-    shown = "is missing" if description is None else f"is {_show(description)}"
+    shown = "is missing" if description is None else "is set"
     report(
         f'[owner-description] Connection "{args.name}": description {shown}, which does not '
         f"match {_show(source)}. Fix: describe the connection and name its owner, e.g. "
@@ -538,7 +540,7 @@ def validate_naming_convention(
     if isinstance(name, str) and regex.search(name):
         return
     report(
-        f'[naming-convention] {kind} "{args.name}": name {_show(name)} does not match '
+        f'[naming-convention] {kind} "{args.name}": name does not match '
         f"{_show(source)}. Fix: use a name that matches, e.g. \"databricks-sales\" for the default "
         "convention (lowercase kebab-case, 3-63 characters).",
         None,

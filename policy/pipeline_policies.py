@@ -219,11 +219,11 @@ def validate_dataflow_diagnostics(
 
     wrong = []
     if diagnostics is not True:
-        wrong.append(f"{name('error_diagnostics_enabled')} is {_show(diagnostics)}, not true")
+        wrong.append(f"{name('error_diagnostics_enabled')} is not true")
     number = as_integer(percent)
     if number is None or not 1 <= number <= most:
-        wrong.append(f"{name('partial_ingestion_percent')} is {_show(percent)}, not a "
-                     f"threshold from 1 to {most}")
+        wrong.append(f"{name('partial_ingestion_percent')} is not a threshold from 1 to "
+                     f"{most}")
     if wrong:
         report_violation(
             f'[dataflow-diagnostics] Dataflow "{args.name}" in sandbox {_show(sandbox_text)}: '
@@ -259,8 +259,8 @@ def validate_dataflow_source_in_stack(
             continue
         report_violation(
             f'[dataflow-source-in-stack] Dataflow "{resource.name}" ({resource.urn}) reads '
-            f"source connection {_show(source)}, which no DatabricksSourceConnection of this "
-            "stack declares. Fix: declare the source connection in this stack and pass its "
+            "a source connection (source_connection_id) that no DatabricksSourceConnection "
+            "of this stack declares. Fix: declare the source connection in this stack and pass its "
             "source_connection_id output to the dataflow, so that the engine creates, replaces "
             "and deletes them in order.",
             resource.urn,

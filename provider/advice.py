@@ -29,12 +29,14 @@ from provider.errors import (
     UnexpectedAnswerError,
 )
 from provider.http.sender import held_ids
+from provider.http.transport import NOTHING_LISTENING, TIMED_OUT, TLS_FAILED
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "connection_test_failed", "hint_for", "invalid_id_hint", "kept_created",
-           "lost_create_candidates", "no_sandbox", "sandbox_mismatch", "state_not_reached",
-           "test_left_connection"]
+           "auth_hint", "cli_advice", "connection_test_failed", "emulator_secret_mismatch",
+           "hint_for", "invalid_client_hint", "invalid_id_hint", "kept_created",
+           "lost_create_candidates", "missing_setting", "no_sandbox", "sandbox_mismatch",
+           "staging_id_foreign", "state_not_reached", "test_left_connection"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -128,6 +130,13 @@ def sandbox_mismatch(id_: str, named: str, sandbox: str) -> str:
             f"sandbox {sandbox!r}: set sandbox_name (or aep:sandboxName) to {named!r}")
 
 
+def staging_id_foreign(id_: str, expected: str) -> str:
+    """An import id that is not the staging credentials id of this org and a sandbox."""
+    return (f"the id {id_!r} is not an id of these staging credentials: import them as "
+            f"{expected!r} (<org>/<sandbox>/dlz_databricks_source, with aep:orgId's org and "
+            "the sandbox named in sandbox_name or aep:sandboxName)")
+
+
 def auth_hint(error: AuthError) -> str:
     """The advice for an IMS failure, by its ``reason``."""
     if error.reason == "unreachable":
@@ -138,6 +147,8 @@ def auth_hint(error: AuthError) -> str:
                 f"({DEFAULT_IMS_URL}), which answers without a redirect.")
     if error.reason == "no-token":
         return "Check that aep:imsUrl points at Adobe IMS."
+    if error.code == INVALID_CLIENT_CODE:
+        return invalid_client_hint()
     return ("Check the aep:clientId, aep:clientSecret and aep:scopes settings against the OAuth "
             "Server-to-Server credential in the Adobe Developer Console.")
 
@@ -254,3 +265,72 @@ def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) ->
 def invalid_id_hint(error: InvalidIdError) -> str:
     """The advice for an id the client refused to put in a URL."""
     return f"Check the {error.noun} id in the stack's state or in the import"
+
+
+# -- first-hour failures: the command-line tools and missing settings -------------------------
+
+# The gateway's code for an org header that is not the credential's ("403025 Profile is not
+# valid"), and IMS's for an unknown client id or a wrong client secret.
+WRONG_ORG_CODE = "403025"
+INVALID_CLIENT_CODE = "invalid_client"
+
+
+def invalid_client_hint(variables: bool = False) -> str:
+    """IMS answered ``invalid_client``: the client secret (or id) is wrong; the settings are
+    named as ``aep:`` keys, or as ``AEP_*`` variables for the command-line tools."""
+    id_key, secret = (("AEP_CLIENT_ID", "AEP_CLIENT_SECRET") if variables
+                      else ("aep:clientId", "aep:clientSecret"))
+    return (f"Invalid client secret: IMS knows no client {id_key} with this {secret}. Copy "
+            "both again from the OAuth Server-to-Server credential in the Adobe Developer "
+            "Console (against the emulator: its demo secret, see docs/emulator.md).")
+
+
+def emulator_secret_mismatch(setting: str, origin: str) -> str:
+    """The emulator's demo client id with another secret, over plain http to loopback."""
+    return (f"invalid client secret: {setting} (from the {origin}) is not the emulator's "
+            "demo secret for its demo client aep-emulator-client, so the emulator would refuse "
+            "it (IMS invalid_client). Set the demo secret (docs/emulator.md), or, for a test rig "
+            "whose emulator has credentials of its own, opt in with "
+            "`pulumi config set aep:allowInsecureHttp true` (or AEP_ALLOW_INSECURE_HTTP=true).")
+
+
+def missing_setting(key: str, env: str) -> str:
+    """One provider setting that is not set, and how to set it (config key or variable)."""
+    how = {
+        "aep:clientId": "`pulumi config set aep:clientId <client-id>`",
+        "aep:orgId": "`pulumi config set aep:orgId <org-id>@AdobeOrg`",
+        "aep:clientSecret": "`pulumi config set --secret aep:clientSecret <secret>`",
+    }.get(key, f"`pulumi config set {key} <value>`")
+    text = f"{key} is not set: run {how} or export {env}."
+    if key == "aep:clientSecret":
+        text += (" Instead of a client secret, a pre-issued token can be given as "
+                 "aep:accessToken (secret) or AEP_ACCESS_TOKEN.")
+    return text
+
+
+def cli_advice(error: AepError) -> str | None:
+    """One line of advice for a failure of ``python -m provider.explore`` or ``provider.runs``,
+    by kind (settings are ``AEP_*`` variables there), or None when the error says enough."""
+    text = str(error)
+    if isinstance(error, ApiError) and error.status == 404 \
+            and (error.code or "").startswith(SANDBOX_CODES):
+        return ("the sandbox does not exist in this org: pass --sandbox (or set "
+                "AEP_SANDBOX_NAME) to the sandbox's name, not its title, and check AEP_ORG_ID.")
+    if isinstance(error, ApiError) and error.code == WRONG_ORG_CODE:
+        return ("wrong org or product profile (403025 Profile is not valid): set AEP_ORG_ID to "
+                "the org of the AEP_CLIENT_ID credential (<id>@AdobeOrg), and check that its "
+                "product profile grants Experience Platform access in the sandbox.")
+    if isinstance(error, AuthError) and error.code == INVALID_CLIENT_CODE:
+        return invalid_client_hint(variables=True)
+    if NOTHING_LISTENING in text:
+        return ("nothing answers at that address: start the emulator "
+                "(`python -m provider.emulator --port 8080`) or correct AEP_PLATFORM_URL and "
+                "AEP_IMS_URL.")
+    if TLS_FAILED in text:
+        return ("the https connection failed: the emulator speaks plain http (use http:// for "
+                "it), and a proxy that intercepts TLS needs its certificate in "
+                "REQUESTS_CA_BUNDLE; check AEP_PLATFORM_URL and AEP_IMS_URL.")
+    if TIMED_OUT in text:
+        return ("no answer in time: check your network or proxy, then retry; a slow link can "
+                "raise AEP_TIMEOUT_SECONDS and AEP_RETRY_MAX_SECONDS.")
+    return None

@@ -1,7 +1,9 @@
 """What the command-line tools (``provider.explore``, ``provider.runs``) share: settings from
 ``AEP_*`` environment variables (the provider's own rules: https only, except the emulator on
 loopback), the sandbox from ``--sandbox`` or ``AEP_SANDBOX_NAME``, and one way to fail: one line
-on stderr (redacted, never a traceback) and exit status 1.
+on stderr saying what failed (redacted, never a traceback), for a failure a user can act on by
+kind one ``fix:`` line of advice (``provider.advice.cli_advice``: unknown sandbox, wrong org or
+profile, invalid client secret, nothing listening, TLS, timeout), and exit status 1.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 
+from provider import advice
 from provider.client import FlowServiceClient
 from provider.errors import AepError
 from provider.lifecycle import client_for
@@ -33,5 +36,8 @@ def run(command: Command, sandbox: str | None, environ: Mapping[str, str],
         command(client_for(settings), sandbox)
     except caught as error:
         print(f"error: {redact(str(error))}", file=sys.stderr)
+        fix = advice.cli_advice(error) if isinstance(error, AepError) else None
+        if fix:
+            print(f"fix: {fix}", file=sys.stderr)
         return 1
     return 0

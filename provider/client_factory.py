@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from provider.auth import IMS_RETRY, ImsTokenAuth, StaticTokenAuth
+from provider.auth import ImsTokenAuth, StaticTokenAuth
 from provider.client import FlowServiceClient, RetryPolicy
+from provider.http.retry import for_ims
 from provider.settings import ProviderSettings
 
 __all__ = ["client_for"]
@@ -21,9 +20,7 @@ def client_for(settings: ProviderSettings) -> FlowServiceClient:
                         base_delay=settings.retry_base_delay)
     if settings.client_secret:
         # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
-        ims_retry = dataclasses.replace(
-            IMS_RETRY, total_seconds=settings.retry_max_seconds,
-            base_delay=min(IMS_RETRY.base_delay, settings.retry_base_delay))
+        ims_retry = for_ims(retry)
         auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
                             settings.scopes, timeout=timeout, retry=ims_retry)
     else:

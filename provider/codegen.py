@@ -144,6 +144,15 @@ def policy_registry() -> str:
         "DELETES: frozenset[str] = frozenset((",
         *(f'    "{e.spec.name}",' for e in entries if e.deletes),
         "))",
+        "# The properties every resource of each type registers (required, or filled from",
+        "# provider config), in state spelling: a dynamic resource of an unknown type that has",
+        "# all of one set looks like ours.",
+        "REQUIRED: dict[str, tuple[str, ...]] = {",
+        *(line for e in entries for line in (
+            f'    "{e.spec.name}": (',
+            *(f'        "{name}",' for name in required_props(e.spec)),
+            "    ),")),
+        "}",
         "",
         "",
         "def resource_name(resource_type: str) -> str | None:",
@@ -151,6 +160,12 @@ def policy_registry() -> str:
         "    return TOKENS.get(resource_type)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def required_props(spec: ResourceSpec) -> tuple[str, ...]:
+    """The state names of ``spec``'s inputs every resource of it registers: the required ones
+    and those filled from provider config when unset."""
+    return tuple(f.state for f in spec.inputs if f.required or f.default)
 
 
 def policy_rules() -> dict[str, str]:

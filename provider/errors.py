@@ -4,6 +4,7 @@
 
     AepError                       base of everything this package raises on purpose
     ├── ConfigurationError         provider settings missing or invalid (names the keys to set)
+    │   ├── MissingSettingsError   settings not set, one ``problems`` sentence per setting
     │   └── InvalidIdError         an id that cannot name an item in a URL; nothing was sent
     ├── AuthError                  Adobe IMS refused or failed the token request
     └── ApiError                   Flow Service (or its gateway) answered with an error
@@ -47,6 +48,18 @@ class AepError(Exception):
 
 class ConfigurationError(AepError):
     """Provider settings are missing or invalid."""
+
+
+class MissingSettingsError(ConfigurationError):
+    """Provider settings that are not set: ``problems`` holds one sentence per setting (check
+    reports each as its own failure); the message is all of them."""
+
+    def __init__(self, problems: tuple[str, ...]) -> None:
+        self.problems = tuple(redact(p) for p in problems)
+        super().__init__(" ".join(problems))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (MissingSettingsError, (self.problems,))
 
 
 class InvalidIdError(ConfigurationError):

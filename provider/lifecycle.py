@@ -44,13 +44,14 @@ from provider.errors import (
     ApiError,
     ConfigurationError,
     ConnectionTestFailed,
+    MissingSettingsError,
     NotFoundError,
     UnexpectedAnswerError,
 )
 from provider.redaction import register
 from provider.resources import base_connection
 from provider.resources.base import WARNING, ResourceApi
-from provider.settings import ProviderSettings
+from provider.settings import ProviderSettings, configured_sandbox
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -100,8 +101,7 @@ class Outcome:
     # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
     outputs: Props = dataclasses.field(repr=False)
     inputs: Props = dataclasses.field(default_factory=dict, repr=False)
-    # The object exists but not as declared: the plugin answers a partial failure (id and
-    # real properties kept), the dynamic door keeps the state and writes these to stderr.
+    # Object made but not as declared: a partial failure (plugin), a stderr warning (dynamic).
     warnings: tuple[str, ...] = ()
 
 
@@ -152,7 +152,9 @@ class Lifecycle:
         try:
             settings = ProviderSettings.from_config(get, environ)
         except ConfigurationError as error:
-            return cls(None, None, error, spelling=spelling), None
+            # The sandbox is still the default of resources without one: check must not call
+            # it missing when only a credential is.
+            return cls(None, configured_sandbox(get, environ), error, spelling=spelling), None
         return cls(client_for(settings), settings.sandbox_name, spelling=spelling), settings
 
     # -- operations ----------------------------------------------------------------------------
@@ -176,9 +178,12 @@ class Lifecycle:
                 register(inputs[name])
         failures = api.check_inputs(inputs, is_unknown)
         if self.configure_error is not None:
-            # Reported at preview, before any API call; "aep" is the settings namespace, not an
-            # input, so the engine has no value to print beside it.
-            failures.append(("aep", str(self.configure_error)))
+            # Reported at preview, before any API call, one failure per missing setting; "aep"
+            # is the settings namespace, not an input, so the engine has no value to print.
+            error = self.configure_error
+            problems = (error.problems if isinstance(error, MissingSettingsError)
+                        else (str(error),))
+            failures += [("aep", problem) for problem in problems]
         return Checked(inputs, failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
@@ -224,9 +229,7 @@ class Lifecycle:
 
     def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
               failed: ApiError) -> AepError:
-        """The error of a create that must fail the ``up`` through the dynamic door, which
-        cannot keep a failed create's id: the object it made is deleted first; if that fails
-        too, the error names the id and how to remove or adopt it."""
+        """A create that must fail, through the dynamic door (no partial failure): undone."""
         id_ = str(failed.created_id)
         try:
             self.api.delete(client, sandbox, id_)

@@ -41,7 +41,7 @@ from provider import functions, lifecycle, schema
 from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
-from provider.redaction import redact
+from provider.redaction import redact, register
 from provider.resources import registry
 from provider.settings import TUNING
 
@@ -160,8 +160,36 @@ def state_values(spec: ResourceSpec, props: Mapping[str, PropertyValue]
                  ) -> tuple[dict[str, Any], set[str]]:
     """Wire properties as state-named plain values, and the state names that came as secrets."""
     values = spec.from_schema({k: plain(v) for k, v in props.items()})
-    secrets = set(spec.from_schema({k: None for k, v in props.items() if v.is_secret}))
+    # A secret nested anywhere (a mapping's ``source``) makes the whole property secret: the
+    # core's answer holds plain values, and the nested mark would otherwise be lost in state.
+    marked = {k: v for k, v in props.items() if has_secret(v)}
+    secrets = set(spec.from_schema(dict.fromkeys(marked)))
+    register(*(text for v in marked.values() for text in _strings(v)))
     return values, secrets
+
+
+def has_secret(value: PropertyValue) -> bool:
+    """Whether ``value``, or any value nested in it, was sent as a secret."""
+    if value.is_secret:
+        return True
+    inner = value.value
+    if isinstance(inner, Mapping):
+        return any(has_secret(v) for v in inner.values())
+    if isinstance(inner, tuple):
+        return any(has_secret(v) for v in inner)
+    return False
+
+
+def _strings(value: PropertyValue) -> list[str]:
+    # Every string in a secret-marked value, registered so no message or log echoes it.
+    inner = value.value
+    if isinstance(inner, str):
+        return [inner]
+    if isinstance(inner, Mapping):
+        return [s for v in inner.values() for s in _strings(v)]
+    if isinstance(inner, tuple):
+        return [s for v in inner for s in _strings(v)]
+    return []
 
 
 def wire_values(spec: ResourceSpec, values: Mapping[str, Any],
@@ -264,6 +292,17 @@ class AepProvider(api.Provider):
         self._cores = {token: core.for_api(c.api) for token, c in self._cores.items()}
         return api.ConfigureResponse(accept_secrets=True, supports_preview=True,
                                      accept_resources=True, accept_outputs=False)
+
+    @_short_errors
+    async def check_config(self, request: api.CheckRequest) -> api.CheckResponse:
+        """The provider config as sent, ``clientSecret`` and ``accessToken`` always secret
+        (whatever form they came in: a plain string from an environment or a program)."""
+        secret = {schema.config_key(k) for k in schema.SECRET_CONFIG}
+        inputs = {k: PropertyValue(v.value, is_secret=True, dependencies=v.dependencies)
+                  if k in secret and not v.is_secret else v
+                  for k, v in request.new_inputs.items()}
+        register(*(v.value for k, v in inputs.items() if k in secret and isinstance(v.value, str)))
+        return api.CheckResponse(inputs=inputs)
 
     # -- functions -----------------------------------------------------------------------------
 

@@ -116,7 +116,7 @@ def mapping_problems(mappings: object, where: str = "mappings") -> list[Failure]
         type_key, source_type = pick(mapping, "source_type")
         if source_type not in SOURCE_TYPES:
             failures.append((f"{at}.{type_key}",
-                             f"{type_key} must be ATTRIBUTE or EXPRESSION, got {source_type!r}"))
+                             f"{type_key} must be ATTRIBUTE or EXPRESSION"))
         source = mapping.get("source")
         if not isinstance(source, str) or not source.strip():
             failures.append((f"{at}.source", "source must be a non-empty string (a column "
@@ -128,10 +128,10 @@ def mapping_problems(mappings: object, where: str = "mappings") -> list[Failure]
         if not isinstance(destination, str) or not _XDM_PATH.fullmatch(destination):
             failures.append((f"{at}.destination",
                              "destination must be an XDM field path such as "
-                             f"_tenant.orderId or person.name.firstName, got {destination!r}"))
+                             "_tenant.orderId or person.name.firstName"))
         elif destination in seen:
             failures.append((f"{at}.destination",
-                             f"destination {destination!r} is already mapped by "
+                             "destination is already mapped by "
                              f"{where}[{seen[destination]}]; map each field once"))
         else:
             seen[destination] = index
@@ -158,7 +158,7 @@ def table_path_problem(value: object, key: str = "table_name") -> str | None:
     if rebuilt != value or not 1 <= len(names) <= 3 or not all(
         _PLAIN_PART.fullmatch(n) or _QUOTED_PART.fullmatch(n) for n in names
     ):
-        return f"{key} {value[:80]!r} is not a table path ({example})"
+        return f"{key} is not a table path ({example})"
     return None
 
 
@@ -185,8 +185,7 @@ def _shaped(
     def problem(value: object, key: str) -> str | None:
         if isinstance(value, str) and pattern.fullmatch(value):
             return None
-        shown = value[:80] if isinstance(value, str) else value
-        return f"{key} must be {what} (e.g. {example}), got {shown!r}"
+        return f"{key} must be {what} (e.g. {example})"
 
     return problem
 

@@ -181,7 +181,22 @@ def register(resource: Resource, provider: LifecycleProvider, spec: ResourceSpec
     args, opts = args_and_opts(args_cls, spec.name, args_or_opts, kwargs)
     props, secret = program_props(spec, args)
     Resource.__init__(resource, provider, resource_name, props,
-                      pulumi.ResourceOptions.merge(opts, secret))
+                      pulumi.ResourceOptions.merge(keep_type(resource, spec, opts), secret))
+
+
+def keep_type(resource: Resource, spec: ResourceSpec,
+              opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
+    """Keep ``resource``'s type token ``pulumi-python:dynamic/aep:<Name>`` even when its class
+    is a user's subclass (Pulumi would name it by the subclass: ``dynamic:Resource``, which no
+    policy rule recognises), with an alias to the token the subclass would have had, so a stack
+    holding such a resource from 0.1.0 sees no replacement."""
+    ours = f"dynamic/aep:{spec.name}"
+    theirs = type(resource)._resource_type_name
+    if theirs == ours:
+        return opts
+    resource._resource_type_name = ours  # type: ignore[misc]  # read by Resource.__init__
+    alias = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=f"pulumi-python:{theirs}")])
+    return pulumi.ResourceOptions.merge(opts, alias)
 
 
 def program_props(spec: ResourceSpec, args: Any

@@ -19,8 +19,8 @@ Pure: no Pulumi import, no network.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ CONFIG_DESCRIPTIONS: dict[str, str] = {
     "retry_base_delay": "First backoff delay in seconds (Retry-After wins).",
     "timeout_seconds": "Total deadline of each HTTP attempt (connect, headers, body), in "
                        "seconds.",
-    "max_concurrency": "Operations the native plugin runs at once (default 16); the engine's "
+    "max_concurrency": "Operations the native plugin runs at once; the engine's "
                        "`--parallel` is capped by it.",
 }
 SECRET_CONFIG = ("client_secret", "access_token")
@@ -247,8 +247,15 @@ def readme_with_table(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Rewrite the generated files, or with ``--check`` report which are stale (exit 1)."""
-    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    """Rewrite the generated files, or with ``--check`` report which are stale (exit 1).
+    ``--help`` (or any unknown argument) writes nothing."""
+    parser = argparse.ArgumentParser(
+        prog="python -m provider.schema",
+        description="Rewrite the files generated from the resource registry (plugin schema, "
+                    "docs pages, README table, provider/generated.py, the policy registry).")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; list the stale files and exit 1 if there are any")
+    check = parser.parse_args(argv).check
     wanted = {SCHEMA_FILE: schema_text(), README: readme_with_table(README.read_text()),
               PYTHON_FILE: python_module(), POLICY_REGISTRY_FILE: policy_registry(),
               **{page_path(e.spec): resource_page(e) for e in registry()},

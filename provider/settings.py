@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from provider.errors import ConfigurationError
+from provider.errors import ConfigurationError, MissingSettingsError
+from provider.http.retry import DEFAULT_POLICY
 from provider.redaction import register
 
 DEFAULT_PLATFORM_URL = "https://platform.adobe.io"
@@ -32,11 +33,14 @@ KEYS: dict[str, tuple[str, str]] = {
     "sandbox_name": ("aep:sandboxName", "AEP_SANDBOX_NAME"),
 }
 
-# Tuning (not secret): (stack config key, environment variable, default, lowest, highest).
+# Tuning (not secret): (stack config key, environment variable, default, lowest, highest). The
+# retry defaults are the HTTP layer's one budget (``provider.http.retry.DEFAULT_POLICY``).
 TUNING: dict[str, tuple[str, str, float, float, float]] = {
-    "retry_attempts": ("aep:retryAttempts", "AEP_RETRY_ATTEMPTS", 6, 1, 50),
-    "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS", 60.0, 0.0, 3600.0),
-    "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", 0.5, 0.0, 60.0),
+    "retry_attempts": ("aep:retryAttempts", "AEP_RETRY_ATTEMPTS", DEFAULT_POLICY.attempts, 1, 50),
+    "retry_max_seconds": ("aep:retryMaxSeconds", "AEP_RETRY_MAX_SECONDS",
+                          DEFAULT_POLICY.total_seconds, 0.0, 3600.0),
+    "retry_base_delay": ("aep:retryBaseDelay", "AEP_RETRY_BASE_DELAY", DEFAULT_POLICY.base_delay,
+                         0.0, 60.0),
     "timeout_seconds": ("aep:timeoutSeconds", "AEP_TIMEOUT_SECONDS", 30.0, 0.1, 600.0),
     "max_concurrency": ("aep:maxConcurrency", "AEP_MAX_CONCURRENCY", 16, 1, 256),
 }
@@ -63,14 +67,14 @@ class ProviderSettings:
     sandbox_name: str | None = None
     # Retry budget per Flow Service call: at most ``retry_attempts`` tries within
     # ``retry_max_seconds``; backoff starts at ``retry_base_delay`` (Retry-After wins).
-    retry_attempts: int = 6
-    retry_max_seconds: float = 60.0
-    retry_base_delay: float = 0.5
+    retry_attempts: int = int(TUNING["retry_attempts"][2])
+    retry_max_seconds: float = TUNING["retry_max_seconds"][2]
+    retry_base_delay: float = TUNING["retry_base_delay"][2]
     # Total deadline of each HTTP attempt (connect, headers, body; Flow Service and IMS), in
     # seconds.
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = TUNING["timeout_seconds"][2]
     # Operations the native plugin runs at once (the dynamic host has its own 4 threads).
-    max_concurrency: int = 16
+    max_concurrency: int = int(TUNING["max_concurrency"][2])
 
     @classmethod
     def from_config(
@@ -81,19 +85,19 @@ class ProviderSettings:
         Raises ``ConfigurationError`` naming every missing or invalid key and how to set it.
         """
         values: dict[str, str] = {}
-        for field, (key, env) in KEYS.items():
-            value = get(key)
-            if value is None or value == "":
-                value = environ.get(env) or None
+        for field in KEYS:
+            value = _read(field, get, environ)
             if value is not None:
-                values[field] = value.strip()
+                values[field] = value
         register(values.get("client_secret"), values.get("access_token"))
 
         missing = [f for f in ("client_id", "org_id") if not values.get(f)]
         if not values.get("client_secret") and not values.get("access_token"):
             missing.append("client_secret")
         if missing:
-            raise ConfigurationError(_missing_message(missing))
+            from provider.advice import missing_setting  # advice reads this module's defaults
+
+            raise MissingSettingsError(tuple(missing_setting(*KEYS[f]) for f in missing))
 
         _check_sendable(values)
         for field in ("platform_url", "ims_url"):
@@ -102,6 +106,22 @@ class ProviderSettings:
         _check_plain_http(values, get, environ)
         tuning = {field: _number(field, get, environ) for field in TUNING}
         return cls(**values, **tuning)  # type: ignore[arg-type]
+
+
+def _read(field: str, get: Callable[[str], str | None], environ: Mapping[str, str]) -> str | None:
+    """A setting's value, stripped: stack config first, else its environment variable."""
+    key, env = KEYS[field]
+    value = get(key)
+    if value is None or value == "":
+        value = environ.get(env) or None
+    return None if value is None else value.strip()
+
+
+def configured_sandbox(get: Callable[[str], str | None],
+                       environ: Mapping[str, str]) -> str | None:
+    """``aep:sandboxName`` (or ``AEP_SANDBOX_NAME``), read as ``from_config`` reads it, for a
+    provider whose other settings failed."""
+    return _read("sandbox_name", get, environ) or None
 
 
 def _number(field: str, get: Callable[[str], str | None], environ: Mapping[str, str]) -> float:
@@ -121,18 +141,6 @@ def _number(field: str, get: Callable[[str], str | None], environ: Mapping[str, 
         kind = "a whole number" if whole else "a number of seconds"
         raise ConfigurationError(f"{source} must be {kind} from {low:g} to {high:g}, got {raw!r}.")
     return value
-
-
-def _missing_message(missing: list[str]) -> str:
-    keys = ", ".join(KEYS[f][0] for f in missing)
-    envs = ", ".join(KEYS[f][1] for f in missing)
-    return (
-        f"AEP provider settings are missing: {keys}. Set them in the stack config, e.g. "
-        "`pulumi config set aep:clientId <client-id>`, `pulumi config set aep:orgId "
-        "<org-id>@AdobeOrg` and `pulumi config set --secret aep:clientSecret <secret>`, or export "
-        f"{envs}. Instead of a client secret, a pre-issued token can be given as "
-        "aep:accessToken (secret) or AEP_ACCESS_TOKEN."
-    )
 
 
 # Settings that travel in HTTP headers or forms: a control character or a space in one cannot be
@@ -242,19 +250,29 @@ def _check_plain_http(
     demo_secret = values.get("client_secret") in (None, CLIENT_SECRET)
     if values.get("client_id") == CLIENT_ID and demo_secret:
         return
+    if values.get("client_id") == CLIENT_ID:
+        # The demo client with another secret: a mistyped emulator secret, said as such.
+        from provider.advice import emulator_secret_mismatch
+
+        raise ConfigurationError(emulator_secret_mismatch(*_origin("client_secret", get)))
     field = plain[0]
-    key, env = KEYS[field]
-    origin = f"stack config {key}" if get(key) else f"environment variable {env}"
+    key, origin = _origin(field, get)
     host = urlsplit(values[field]).netloc.rsplit("@", 1)[-1]
     allow_key, allow_env = ALLOW_INSECURE_HTTP
     raise ConfigurationError(
         f"{key} is http://{host} (from the {origin}): plain http is accepted only for the "
         "offline emulator with its demo credentials, and these credentials are not the demo "
         "ones, so they would travel in clear. Fix: use the https URL (or unset "
-        f"{key if origin.startswith('stack') else env} to use Adobe's), or, for a test rig "
-        f"running its own emulator, opt in with `pulumi config set {allow_key} true` "
+        f"{key if origin.startswith('stack') else KEYS[field][1]} to use Adobe's), or, for a "
+        f"test rig running its own emulator, opt in with `pulumi config set {allow_key} true` "
         f"(or {allow_env}=true)."
     )
+
+
+def _origin(field: str, get: Callable[[str], str | None]) -> tuple[str, str]:
+    """The setting's config key and where its value came from (stack config or environment)."""
+    key, env = KEYS[field]
+    return key, f"stack config {key}" if get(key) else f"environment variable {env}"
 
 
 def _allow_insecure_http(get: Callable[[str], str | None], environ: Mapping[str, str]) -> bool:

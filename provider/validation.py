@@ -127,11 +127,11 @@ def domain_problem(value: object) -> str | None:
         return f"domain host is longer than {MAX_HOST} characters, the DNS limit ({example})"
     suffix = next((s for s in DATABRICKS_HOST_SUFFIXES if host.endswith(s)), None)
     if suffix is None:
-        return (f"domain host {host[:80]!r} is not a Databricks workspace host (it must end with "
+        return ("domain host is not a Databricks workspace host (it must end with "
                 f"{', '.join(DATABRICKS_HOST_SUFFIXES)}; {example})")
     labels = host[: -len(suffix)].split(".")
     if not all(_LABEL.fullmatch(label) for label in labels):
-        return (f"domain host {host[:80]!r} has an invalid workspace name: DNS labels of 1 to 63 "
+        return ("domain host has an invalid workspace name: DNS labels of 1 to 63 "
                 f"letters, digits and hyphens ({example})")
     return None
 
@@ -141,7 +141,7 @@ def sandbox_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return f"sandbox_name must be a string, got {type(value).__name__}"
     if len(value) > MAX_SANDBOX_NAME or not SANDBOX_NAME.fullmatch(value):
-        return (f"sandbox_name {value[:64]!r} is not a valid AEP sandbox name: use the sandbox's "
+        return ("sandbox_name is not a valid AEP sandbox name: use the sandbox's "
                 "name as AEP shows it, all lowercase letters, digits and hyphens (e.g. 'prod', "
                 "'dev-emea')")
     return None

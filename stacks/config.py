@@ -19,6 +19,9 @@ them to a program):
     credential can never be sent to Flow Service as a Databricks token. A token key serves one
     Databricks workspace: connections to different workspaces sharing one key must each say
     ``sharedTokenKey: true``.
+``<project>:stagingCredentials`` (optional, a list)
+    The ``DatabricksStagingCredentials`` to declare, at most one per sandbox
+    (``stacks.staging_config``).
 ``<project>:allowPlaintextTokens`` (optional, a YAML boolean, default false)
     Accept token keys that are stored in clear. Only the offline ``local`` stack may set it to
     true; only ``true``/``false`` exactly are accepted.
@@ -161,6 +164,8 @@ class StackConfig:
     sandbox_name: str
     connections: tuple[ConnectionSpec, ...]
     allow_plaintext_tokens: bool = False
+    staging: tuple[Any, ...] = ()
+    """``stacks.staging_config.StagingSpec`` per declared staging credentials (one per sandbox)."""
 
 
 def qualify_key(key: str, project: str) -> str:
@@ -436,6 +441,10 @@ def load_stack_config(
         seen[spec.name] = index
     _check_pipeline_names(specs, connections_key, example)
     _check_token_per_workspace(specs, project)
+    from stacks.staging_config import STAGING_KEY, parse_staging  # imports this module
+
+    staging = parse_staging(source.get(f"{project}:{STAGING_KEY}"), sandbox, project)
     return StackConfig(
-        sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext
+        sandbox_name=sandbox, connections=tuple(specs), allow_plaintext_tokens=allow_plaintext,
+        staging=staging,
     )

@@ -34,10 +34,12 @@ from provider.pipeline_resources import (
 from provider.pipeline_resources import (
     Dataflow as DataflowResource,
 )
+from provider.staging_resource import DatabricksStagingCredentials
 from stacks.config import ConnectionSpec, StackConfig, StackConfigError, load_stack_config
 from stacks.pipeline_config import DataflowSpec, table_stem
 
-__all__ = ["PulumiConfigSource", "declare_connections", "declare_dataflows", "main"]
+__all__ = ["PulumiConfigSource", "declare_connections", "declare_dataflows", "declare_staging",
+           "main"]
 
 
 class PulumiConfigSource:
@@ -127,6 +129,14 @@ def _declare_pipeline(config: StackConfig, connection: ConnectionSpec,
     ))
 
 
+def declare_staging(config: StackConfig) -> dict[str, DatabricksStagingCredentials]:
+    """One ``DatabricksStagingCredentials`` per ``stagingCredentials`` entry (one per sandbox,
+    which ``stacks.staging_config`` holds), by sandbox."""
+    return {spec.sandbox_name: DatabricksStagingCredentials(
+        f"staging-{spec.sandbox_name}", sandbox_name=spec.sandbox_name,
+        rotation_trigger=spec.rotation_trigger) for spec in config.staging}
+
+
 def main() -> None:
     """Read and validate the stack config, declare the connections and export their ids.
 
@@ -143,7 +153,12 @@ def main() -> None:
         for spec in config.connections
         for table, flow in declare_dataflows(config, spec, declared[spec.name]).items()
     }
+    staging = declare_staging(config)
     pulumi.export("sandboxName", config.sandbox_name)
+    if staging:
+        pulumi.export("stagingCredentials", {
+            sandbox: {"credentialsId": resource.credentials_id, "expiryDate": resource.expiry_date}
+            for sandbox, resource in staging.items()})
     pulumi.export("dataflows", {
         key: {"flowId": flow.flow_id, "state": flow.state} for key, flow in flows.items()})
     pulumi.export(

@@ -140,13 +140,15 @@ def test_stale_etag_error_reaches_the_engine_readably(engine: Engine, emu: Emula
 
 def test_missing_credentials_fail_check_naming_keys(emu: Emulator, props: Props,
                                                     door: str) -> None:
-    """With no credentials in config or env, Check fails at preview with the keys to set."""
+    """With no credentials in config or env, Check fails at preview with one failure per key
+    to set (issue #23: it was one failure listing them all)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AEP_")}
     with open_door(door, env=env) as bare:
         bare.configure({"aep:sandboxName": "dev"})
         _, failures = Engine(bare).check(urn_for("x"), props())
-    assert [p for p, _ in failures] == ["aep"]
-    assert "aep:clientId" in failures[0][1]
+    assert [p for p, _ in failures] == ["aep", "aep", "aep"]
+    assert [reason.split(" ", 1)[0] for _, reason in failures] == [
+        "aep:clientId", "aep:orgId", "aep:clientSecret"]
 
 
 def test_fifty_resources_fetch_one_token(emu: Emulator, props: Props, door: str) -> None:

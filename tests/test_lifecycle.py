@@ -36,11 +36,13 @@ def test_check_fills_the_default_sandbox_and_trims_the_domain(emu: Emulator,
 
 
 def test_check_reports_configuration_errors_under_aep() -> None:
-    """A missing credential is a failure of the 'aep' namespace naming the keys to set."""
+    """Each missing credential is a failure of the 'aep' namespace naming its key (one failure
+    per key since issue #23; it was one failure naming them all)."""
     core, settings = Lifecycle.from_config({}.get, {})
     assert settings is None
-    failures = dict(core.check({}).failures)
-    assert "aep:clientId" in failures["aep"]
+    reasons = [reason for path, reason in core.check({}).failures if path == "aep"]
+    assert [r.split(" ", 1)[0] for r in reasons] == ["aep:clientId", "aep:orgId",
+                                                     "aep:clientSecret"]
     with pytest.raises(ConfigurationError):
         core.create({"name": "x", "sandbox_name": "dev"})
 

@@ -129,12 +129,13 @@ def test_configure_falls_back_to_environment(emu: Emulator, props: Props) -> Non
 
 
 def test_missing_settings_fail_check_naming_keys(props: Props, tmp_path: Path) -> None:
-    """No credentials anywhere: Check fails under 'aep' naming the keys, before any request."""
+    """No credentials anywhere: Check fails under 'aep', one failure per key to set (since
+    issue #23; it was one failure naming them all), before any request."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     with PluginHost(env=env) as host:
         host.configure({})
         _, failures = Engine(host).check(urn_for("x"), props())
-    assert [p for p, _ in failures] == ["aep"]
+    assert [p for p, _ in failures] == ["aep", "aep", "aep"]
     assert "aep:clientId" in failures[0][1]
 
 

@@ -66,10 +66,11 @@ def test_check_reports_bad_inputs_per_property(
 
 
 def test_check_reports_missing_credentials_at_preview(props: Props) -> None:
-    """Missing provider credentials fail check, naming the keys to set."""
+    """Missing provider credentials fail check, one failure per key to set (since issue #23;
+    it was one failure naming them all)."""
     provider = configured({})
     result = provider.check({}, props())
-    assert [f.property for f in result.failures] == ["aep"]
+    assert [f.property for f in result.failures] == ["aep", "aep", "aep"]
     assert "aep:clientId" in result.failures[0].reason
 
 

@@ -63,8 +63,10 @@ def test_demo_credentials_may_use_the_loopback_emulator() -> None:
 
 
 def test_demo_client_id_with_a_real_secret_is_refused() -> None:
-    """The demo client id alone is not enough: the secret must be the demo one too."""
-    with pytest.raises(ConfigurationError, match="aep:imsUrl"):
+    """The demo client id alone is not enough: the secret must be the demo one too, and the
+    refusal says plainly that the client secret is not the emulator's (issue #23)."""
+    with pytest.raises(ConfigurationError, match="^invalid client secret: aep:clientSecret "
+                                                 r"\(from the stack config"):
         settings({**DEMO, "aep:clientSecret": "something-real", "aep:imsUrl": LOCAL})
 
 

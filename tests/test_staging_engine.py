@@ -342,3 +342,21 @@ def EMULATOR_OPTIONS(request: pytest.FixtureRequest) -> dict[str, Any]:
 HOST_CLASS = recorded_cls
 HOST_CONFIG = FAST
 SANDBOX_PREFIX = "staging"
+
+
+def test_a_terminal_escape_in_expiry_date_never_becomes_an_output(engine: Engine, emu: Emulator,
+                                                                   sandbox: str) -> None:
+    """A refresh whose answer's ``expiryDate`` carries a terminal escape fails as an
+    unexpected answer (nothing printed, state kept as it was), through either door."""
+    up(engine, sandbox)
+    urn = staging_urn(sandbox)
+    before = dict(engine.state[urn].outputs)
+    staging = emu._pipeline.staging
+    record = staging.record((emu.org_id, sandbox))
+    assert record is not None
+    staging.store.put((emu.org_id, sandbox), {**record, "expiryDate": "2027-01-01\x1b]0;owned\x07"})
+    with pytest.raises(HostError) as caught:
+        engine.refresh()
+    assert "expiryDate" in caught.value.details
+    assert "\x1b" not in caught.value.details
+    assert engine.state[urn].outputs == before

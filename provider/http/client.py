@@ -27,14 +27,13 @@ knows nothing of Pulumi and is thread-safe: the provider host calls it from four
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from provider import redaction
 from provider.endpoints import CONNECTIONS, Collection, item_id_problem
 from provider.errors import ApiError, AuthError, ConflictError, NotFoundError
 from provider.http import creates, reads
-from provider.http.answers import parse_json
 from provider.http.paging import LOOKUP_PAGE_SIZE
 from provider.http.retry import Attempt, RetryPolicy
 from provider.http.sender import (
@@ -304,52 +303,6 @@ class FlowServiceClient(Sender):
             return self._with_retries("POST", path, attempt, base=coll.base)
         finally:
             self._wrote(coll, sandbox)
-
-    def request_json(
-        self, method: str, base: str, path: str, sandbox: str, *,
-        params: Sequence[tuple[str, str]] = (), body: object = None,
-        expected: Container[int] = (200,), idempotent: bool | None = None,
-    ) -> dict[str, Any]:
-        """One call under any platform base path (``base`` + ``path``, e.g.
-        ``/data/foundation/connectors/landingzone`` + ``/credentials``), answering a JSON object.
-
-        Same transport, auth, headers, bounded retries and error tree as every other call;
-        a 404 never proves anything gone here. ``idempotent`` (default: GET only) says whether
-        an attempt whose answer was lost may simply be repeated.
-        """
-        repeat = method == "GET" if idempotent is None else idempotent
-        coll = Collection(path, "resource", lambda _item: (), base=base)
-
-        def attempt(state: Attempt) -> dict[str, Any]:
-            if state.ambiguous and not repeat:
-                raise ApiError(method, path, None,
-                               "the answer was lost and the call is not repeated on a guess",
-                               url=self._url(base, path), may_have_taken_effect=True)
-            response = self._send(method, path, sandbox, state, expected=expected,
-                                  params=list(params), body=body, coll=coll, gone_proof=False)
-            return self._json(response, method, path, taken_effect=method != "GET", base=base)
-
-        return self._with_retries(method, path, attempt, base=base)
-
-    def explore(self, sandbox: str, connection_id: str,
-                params: Sequence[tuple[str, str]]) -> Any:
-        """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
-        ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
-        A 404 here proves nothing gone."""
-        path = item_path(CONNECTIONS, connection_id) + "/explore"
-
-        def attempt(state: Attempt) -> Any:
-            response = self._send("GET", path, sandbox, state, expected=(200,),
-                                  params=list(params), gone_proof=False)
-            if not response.content:
-                raise self._unexpected(response, "GET", path, "the answer body is empty")
-            try:
-                return parse_json(response)
-            except ValueError:
-                raise self._unexpected(response, "GET", path,
-                                       "the answer body is not JSON") from None
-
-        return self._with_retries("GET", path, attempt)
 
     # -- base connections (thin wrappers ``provider.model`` calls) -----------------------------
 

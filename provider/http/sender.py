@@ -5,7 +5,9 @@
 ``provider.http.transport`` (no redirect followed, a total deadline, a size cap), the attempts
 through ``provider.http.retry`` (one budget, ``Retry-After`` honoured), and every answer's
 ``Date`` calibrates the server's clock (``creates.ServerClock``). Listings are bounded
-(``provider.http.paging``). ``provider.http.client`` builds one method per operation on it.
+(``provider.http.paging``). Calls outside a collection (``request_json`` under any platform
+base path, ``explore``) are here too; ``provider.http.client`` builds one method per collection
+operation on it.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ import requests
 
 from provider import redaction
 from provider.endpoints import CONNECTIONS, FLOW_SERVICE, Collection, item_id_problem
-from provider.errors import InvalidIdError, TransientError, UnexpectedAnswerError
+from provider.errors import ApiError, InvalidIdError, TransientError, UnexpectedAnswerError
 from provider.http import creates, transport
-from provider.http.answers import Unreadable, date_ms, expect_json_object, refusal
+from provider.http.answers import Unreadable, date_ms, expect_json_object, parse_json, refusal
 from provider.http.paging import LOOKUP_PAGE_SIZE, pages
 from provider.http.retry import DEFAULT_POLICY, Attempt, GaveUp, Retrier, Retryable, RetryPolicy
 
@@ -121,6 +123,52 @@ class Sender:
     def request_count(self) -> int:
         """HTTP requests sent to Flow Service by this client, retries included, IMS excluded."""
         return self._adapter.sent
+
+    def request_json(
+        self, method: str, base: str, path: str, sandbox: str, *,
+        params: Sequence[tuple[str, str]] = (), body: object = None,
+        expected: Container[int] = (200,), idempotent: bool | None = None,
+    ) -> dict[str, Any]:
+        """One call under any platform base path (``base`` + ``path``, e.g.
+        ``/data/foundation/connectors/landingzone`` + ``/credentials``), answering a JSON object.
+
+        Same transport, auth, headers, bounded retries and error tree as every other call;
+        a 404 never proves anything gone here. ``idempotent`` (default: GET only) says whether
+        an attempt whose answer was lost may simply be repeated.
+        """
+        repeat = method == "GET" if idempotent is None else idempotent
+        coll = Collection(path, "resource", lambda _item: (), base=base)
+
+        def attempt(state: Attempt) -> dict[str, Any]:
+            if state.ambiguous and not repeat:
+                raise ApiError(method, path, None,
+                               "the answer was lost and the call is not repeated on a guess",
+                               url=self._url(base, path), may_have_taken_effect=True)
+            response = self._send(method, path, sandbox, state, expected=expected,
+                                  params=list(params), body=body, coll=coll, gone_proof=False)
+            return self._json(response, method, path, taken_effect=method != "GET", base=base)
+
+        return self._with_retries(method, path, attempt, base=base)
+
+    def explore(self, sandbox: str, connection_id: str,
+                params: Sequence[tuple[str, str]]) -> Any:
+        """``GET /connections/{id}/explore`` with ``params`` (``objectType``, ``object``,
+        ``preview``): the answer's JSON, whatever its type (the root listing is a bare array).
+        A 404 here proves nothing gone."""
+        path = item_path(CONNECTIONS, connection_id) + "/explore"
+
+        def attempt(state: Attempt) -> Any:
+            response = self._send("GET", path, sandbox, state, expected=(200,),
+                                  params=list(params), gone_proof=False)
+            if not response.content:
+                raise self._unexpected(response, "GET", path, "the answer body is empty")
+            try:
+                return parse_json(response)
+            except ValueError:
+                raise self._unexpected(response, "GET", path,
+                                       "the answer body is not JSON") from None
+
+        return self._with_retries("GET", path, attempt)
 
     def _find_by_name(self, coll: Collection, sandbox: str, name: str, *,
                       within: Attempt | None = None) -> list[Item]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
 import socket
 import threading
 from collections.abc import Mapping
@@ -39,7 +40,14 @@ from provider.http.retry import Retryable
 from provider.redaction import redact, server_text
 from provider.validation import decimal_int
 
-__all__ = ["MAX_BODY_BYTES", "DeadlineAdapter", "Refused", "send"]
+__all__ = ["MAX_BODY_BYTES", "NOTHING_LISTENING", "TIMED_OUT", "TLS_FAILED", "DeadlineAdapter",
+           "Refused", "send"]
+
+# How a transport failure of each kind is told (plain words, never a library's class name);
+# ``provider.advice`` reads them to advise the command-line tools by kind.
+NOTHING_LISTENING = "nothing is listening at"
+TLS_FAILED = "the TLS handshake failed with"
+TIMED_OUT = "timed out"
 
 # The largest answer read: a full page of 100 connections is far below it.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -222,8 +230,8 @@ def send(
 
 
 def _late(deadline: float) -> Retryable:
-    return Retryable(None, f"no complete answer within the attempt's {deadline:.1f}s deadline",
-                     ambiguous=True)
+    return Retryable(None, f"{TIMED_OUT}: no complete answer within the attempt's "
+                           f"{deadline:.1f}s deadline", ambiguous=True)
 
 
 def _check_answer(response: requests.Response, max_bytes: int) -> None:
@@ -259,7 +267,24 @@ def _read(response: requests.Response, max_bytes: int) -> bytes:
     return bytes(body)
 
 
+_SSL_REASON = re.compile(r"\[SSL[^\]]*\][^'\"()]*")
+
+
 def _describe(exc: BaseException) -> str:
+    """The failure in plain words: the three kinds a user can act on by name (nothing
+    listening, TLS, timeout), else the library's first line."""
+    request = getattr(exc, "request", None)
+    where = urlsplit(getattr(request, "url", "") or "").netloc or "the server"
+    if isinstance(exc, requests.exceptions.SSLError):
+        found = _SSL_REASON.search(str(exc))
+        return server_text(f"{TLS_FAILED} {where}" + (f": {found.group(0).strip()}" if found
+                                                      else ""), 200)
+    if isinstance(exc, requests.Timeout):
+        return server_text(f"{TIMED_OUT}: {where} did not answer in time", 200)
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, NewConnectionError) and isinstance(reason.__cause__,
+                                                             ConnectionRefusedError):
+        return server_text(f"{NOTHING_LISTENING} {where} (connection refused)", 200)
     # The library's text can be long and nested; its first line says enough.
     text = str(exc).splitlines()[0] if str(exc) else ""
     return server_text(f"{type(exc).__name__}: {text}" if text else type(exc).__name__, 200)

@@ -5,8 +5,9 @@ error diagnostics: ``add /options`` as Adobe's partial-ingestion guide does) wit
 ``enabled`` through
 ``POST /flows/{id}/action?op=enable|disable`` after any PATCH (a create with ``enabled: false``
 disables the new flow at once); replace on everything else (the field table's replace flags,
-nested schedule members included). The bodies and read-backs are ``provider.pipeline_model``'s,
-the check rules ``provider.pipeline_rules``'.
+nested schedule members included). The bodies and read-backs are in
+``provider.resources.dataflow_json``, the field tables in ``provider.resources.dataflow_fields``,
+the check rules in ``provider.pipeline_rules``.
 
 Run health: ``last_run`` comes from the flow item's ``lastRunDetails`` (no extra request); with
 ``run_metrics`` a refresh also reads that run (``GET /runs/{id}``, ``provider.runs.read_run``)
@@ -19,18 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from provider import (
-    advice,
-    endpoints,
-    pipeline_model,
-    pipeline_rules,
-    runs,
-    runs_model,
-    validation,
-)
+from provider import advice, endpoints, pipeline_rules, runs, runs_model, validation
 from provider.errors import ApiError, NotFoundError, UnexpectedAnswerError
-from provider.fields import DATAFLOW
-from provider.pipeline_model import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
+from provider.resources import dataflow_json
 from provider.resources.base import (
     NAMED_RULES,
     SANDBOX_RULES,
@@ -43,6 +35,8 @@ from provider.resources.base import (
     with_identity,
 )
 from provider.resources.base_connection import iso_time
+from provider.resources.dataflow_fields import DATAFLOW
+from provider.resources.dataflow_json import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
 from provider.validation import Failure
 
 if TYPE_CHECKING:
@@ -58,11 +52,11 @@ PERCENT_RANGE = (1, 100)
 
 def _flow_read(item: Props, prior: Props) -> dict[str, Any]:
     # A create body has no state, and the identity does not include ``enabled``.
-    return pipeline_model.flow_inputs({**item, "state": "enabled"}, prior)
+    return dataflow_json.flow_inputs({**item, "state": "enabled"}, prior)
 
 
 def _flow_defaults(values: dict[str, Any]) -> dict[str, Any]:
-    # An unset backfill is Adobe's true (see pipeline_model.same_schedule); a run-once flow
+    # An unset backfill is Adobe's true (see dataflow_json.same_schedule); a run-once flow
     # has none.
     schedule = dict(values.get("schedule") or {})
     if schedule.get("frequency") == "once":
@@ -70,13 +64,13 @@ def _flow_defaults(values: dict[str, Any]) -> dict[str, Any]:
     elif schedule.get("backfill") is None:
         schedule["backfill"] = True
     return {**values, "schedule": schedule,
-            "flow_spec_id": values.get("flow_spec_id") or pipeline_model.CRM_TO_AEP_FLOW_SPEC_ID}
+            "flow_spec_id": values.get("flow_spec_id") or dataflow_json.CRM_TO_AEP_FLOW_SPEC_ID}
 
 
 def _mapping_version(value: object) -> str | None:
     number = pipeline_rules.as_integer(value)
     return None if number is not None and number >= 0 else (
-        f"mapping_version must be an integer, at least 0, got {value!r}")
+        "mapping_version must be an integer, at least 0")
 
 
 # The flow's ``options`` (the flow spec's ``optionSpec``), by state name.
@@ -107,7 +101,7 @@ def _percent(value: object) -> str | None:
     number = pipeline_rules.as_integer(value)
     low, high = PERCENT_RANGE
     return None if number is not None and low <= number <= high else (
-        f"partial_ingestion_percent must be an integer from {low} to {high}, got {value!r}")
+        f"partial_ingestion_percent must be an integer from {low} to {high}")
 
 
 # A flow as Flow Service makes it: enabled (a create kept after a later step failed, a disable
@@ -153,7 +147,7 @@ class DataflowApi(EntityApi):
     def create_body(self, props: Props) -> dict[str, Any]:
         """``POST /flows`` (CRMToAEP unless told otherwise); ``_disable`` (never sent) when the
         flow is declared disabled."""
-        body = pipeline_model.flow_body(props)
+        body = dataflow_json.flow_body(props)
         if flow_options(props):
             body["options"] = flow_options(props)
         if props.get("enabled") is False:
@@ -162,7 +156,7 @@ class DataflowApi(EntityApi):
 
     def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
         """Everything the flow shows; ``enabled`` from its state."""
-        return {**pipeline_model.flow_inputs(item, prior), **options_inputs(item)}
+        return {**dataflow_json.flow_inputs(item, prior), **options_inputs(item)}
 
     def outputs(self, inputs: Props, *, id_: str, etag: str, state: str | None,
                 created_ms: int | None, updated_ms: int | None) -> dict[str, Any]:
@@ -215,7 +209,7 @@ class DataflowApi(EntityApi):
         replaces, an unknown schedule updates."""
         unknown = {f for f in self.INPUT_FIELDS if is_unknown(news.get(f))}
         known_news = {k: (olds.get(k) if k in unknown else v) for k, v in news.items()}
-        found, replace = pipeline_model.flow_changes(olds, known_news)
+        found, replace = dataflow_json.flow_changes(olds, known_news)
         parts = {"start_time", "frequency", "interval", "backfill"}
         changed = (found - parts) | ({"schedule"} if found & parts else set()) | unknown
         return changed, replace or bool(unknown & set(self.REPLACE))
@@ -233,7 +227,7 @@ class DataflowApi(EntityApi):
     def patch_ops(self, olds: Props, news: Props) -> list[dict[str, Any]]:
         """Name, description, frequency, interval, mapping; ``options`` whole (Adobe's
         partial-ingestion guide: ``add /options``, which replaces a member already there)."""
-        ops = pipeline_model.flow_patch_ops(olds, news)
+        ops = dataflow_json.flow_patch_ops(olds, news)
         old_options, new_options = flow_options(olds), flow_options(news)
         if old_options != new_options:
             ops.append({"op": "remove", "path": "/options"} if new_options is None

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from provider import advice, validation
 from provider.client import Created, FlowServiceClient, Patched
@@ -170,7 +172,41 @@ def credentials(answer: Mapping[str, Any], method: str = "GET") -> dict[str, Any
             raise UnexpectedAnswerError(method, PATH, 200,
                                         f"the credentials answer's {key} is not an Azure name",
                                         may_have_taken_effect=method != "GET")
+    problem = _server_text_problem(answer)
+    if problem is not None:
+        raise UnexpectedAnswerError(method, PATH, 200, f"the credentials answer's {problem}",
+                                    may_have_taken_effect=method != "GET")
     return staging_outputs(answer)
+
+
+# Adobe's example answers give `expiryDate` as a date ("2024-01-06"); a date-time is taken too.
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+                       r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _server_text_problem(answer: Mapping[str, Any]) -> str | None:
+    """What is wrong with the server-chosen text that becomes an output, or None: an
+    ``expiryDate`` that is no ISO-8601 date or time, a ``SASUri`` that is no https URL on the
+    account's own blob host. Neither value is echoed (the URI carries the token)."""
+    expiry = answer.get("expiryDate")
+    if expiry is not None and not (isinstance(expiry, str) and _ISO_8601.fullmatch(expiry)
+                                   and _valid_date(expiry[:10])):
+        return "expiryDate is not an ISO-8601 date or time"
+    uri = answer.get("SASUri")
+    if uri is not None:
+        host = f"{answer['storageAccountName']}.blob.core.windows.net"
+        parts = urlsplit(uri) if isinstance(uri, str) and uri.isprintable() else None
+        if parts is None or parts.scheme != "https" or parts.netloc.lower() != host:
+            return f"SASUri is not an https URL on {host}"
+    return None
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 # Azure Storage names: a container 3-63 lower-case letters, digits and single inner hyphens; an
@@ -248,6 +284,11 @@ def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
     # import id is sandbox prod, and the advice below must be one that can be followed.
     if named is not None and named.lower() != sandbox.lower():
         raise ConfigurationError(advice.sandbox_mismatch(id_, named, sandbox.lower()))
+    org = id_.split("/", 1)[0]
+    if (named is None or validation.sandbox_problem(named.lower()) is not None
+            or org.lower() != client.org_id.lower()):
+        raise ConfigurationError(advice.staging_id_foreign(
+            id_, credentials_id(client.org_id, sandbox)))
     return {**_call(client, "GET", sandbox), "id": id_}
 
 

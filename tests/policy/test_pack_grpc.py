@@ -175,6 +175,8 @@ def test_analyzer_info_lists_policies_and_levels(analyzer: analyzer_pb2_grpc.Ana
         "dataflow-diagnostics": MANDATORY,
         "dataflow-source-in-stack": MANDATORY,
         "staging-credentials-expiry": ADVISORY,
+        "aep-type-known": MANDATORY,
+        "one-staging-credentials-per-sandbox": MANDATORY,
     }
     schemas = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schemas["allowed-sandboxes"]["properties"]["allowedSandboxes"]["type"] == "array"
@@ -193,8 +195,9 @@ def test_good_connection_has_no_diagnostics(analyzer: analyzer_pb2_grpc.Analyzer
     ("changes", "protect", "config", "policy", "snippet"),
     [
         ({"domain": "https://evil.example.com"}, False, DEV_ONLY, "databricks-domain",
-         '"https://evil.example.com"'),
-        ({"sandbox_name": "prod"}, True, DEV_ONLY, "allowed-sandboxes", 'sandbox "prod"'),
+         "domain has a host that is not a Databricks workspace host"),
+        ({"sandbox_name": "prod"}, True, DEV_ONLY, "allowed-sandboxes",
+         "targets a sandbox (sandbox_name)"),
         ({"sandbox_name": "prod"}, False,
          {"allowed-sandboxes": {"allowedSandboxes": ["dev", "prod"]}}, "protect-production",
          "opts=pulumi.ResourceOptions(protect=True)"),

@@ -43,7 +43,8 @@ def test_the_sandbox_rule_guards_every_registered_type(entry: Registered, door: 
     """A resource of any registered type in a sandbox the stack may not write to is refused."""
     args = args_for(entry, door, {"sandbox_name": "prod"}, config={"allowedSandboxes": ["dev"]})
     [message] = run("allowed-sandboxes", args)
-    assert "targets sandbox \"prod\"" in message
+    assert "targets a sandbox (sandbox_name)" in message
+    assert '"prod"' not in message
     ok = args_for(entry, door, {"sandbox_name": "dev"}, config={"allowedSandboxes": ["dev"]})
     assert run("allowed-sandboxes", ok) == []
 

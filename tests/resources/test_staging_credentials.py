@@ -126,7 +126,7 @@ def test_a_credentials_answer_with_a_non_azure_name_is_refused(key: str, value: 
     from provider.errors import UnexpectedAnswerError
 
     answer = {"containerName": "dlz-databricks-container", "storageAccountName": "sndbxdtln1",
-              "SASToken": "sv=2020&sig=red-team-token", "SASUri": "https://x/?sig=red-team-token",
+              "SASToken": "sv=2020&sig=red-team-token", "SASUri": "https://sndbxdtln1.blob.core.windows.net/c?sig=red-team-token",
               key: value}
     with pytest.raises(UnexpectedAnswerError) as caught:
         staging.credentials(answer)
@@ -142,6 +142,8 @@ def test_an_id_naming_the_sandbox_in_other_case_is_the_same_sandbox() -> None:
     calls: list[tuple[Any, ...]] = []
 
     class Client:
+        org_id = "org@AdobeOrg"
+
         def request_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
             calls.append(args)
             return {"containerName": "dlz-databricks-container"}
@@ -151,6 +153,63 @@ def test_an_id_naming_the_sandbox_in_other_case_is_the_same_sandbox() -> None:
     assert len(calls) == 1
     item = staging.get(Client(), "prod", "org@AdobeOrg/Prod/dlz_databricks_source")  # type: ignore[arg-type]
     assert len(calls) == 2
+
+
+GOOD_ANSWER = {"containerName": "dlz-databricks-container", "storageAccountName": "sndbxdtln1",
+               "SASToken": "sv=2020&sig=red-team-token", "expiryDate": "2025-07-05",
+               "SASUri": "https://sndbxdtln1.blob.core.windows.net/dlz-databricks-container"
+                         "?sv=2020&sig=red-team-token"}
+
+
+@pytest.mark.parametrize("expiry", ["2025-07-05", "2025-07-05T10:00:00Z",
+                                    "2025-07-05T10:00:00.123+02:00", None])
+def test_an_iso_8601_expiry_is_taken(expiry: str | None) -> None:
+    """An ``expiryDate`` that is an ISO-8601 date or date-time (or absent) becomes the output."""
+    assert staging.credentials({**GOOD_ANSWER, "expiryDate": expiry})["expiry_date"] == expiry
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("expiryDate", "2025-07-05\x1b]0;owned\x07"), ("expiryDate", "\x1b[2J"),
+    ("expiryDate", "2025-13-45"), ("expiryDate", "next tuesday"), ("expiryDate", 20250705),
+    ("SASUri", "http://sndbxdtln1.blob.core.windows.net/c?sig=red-team-token"),
+    ("SASUri", "https://evil.example.com/c?sig=red-team-token"),
+    ("SASUri", "https://sndbxdtln1.blob.core.windows.net.evil.example/c?sig=red-team-token"),
+    ("SASUri", "https://user@sndbxdtln1.blob.core.windows.net/c?sig=red-team-token"),
+    ("SASUri", "https://other1.blob.core.windows.net/c?sig=red-team-token"),
+    ("SASUri", "https://sndbxdtln1.blob.core.windows.net/c\x1b[2J?sig=red-team-token"),
+    ("SASUri", ["https://sndbxdtln1.blob.core.windows.net/"]),
+])
+def test_server_text_that_is_not_what_it_claims_is_refused(key: str, value: Any) -> None:
+    """An ``expiryDate`` that is no ISO-8601 date or time (a terminal escape printed during
+    `pulumi up`) or a ``SASUri`` that is no https URL on the account's blob host is an
+    unexpected answer; the message echoes neither the value nor the token."""
+    from provider.errors import UnexpectedAnswerError
+
+    with pytest.raises(UnexpectedAnswerError, match=key) as caught:
+        staging.credentials({**GOOD_ANSWER, key: value})
+    assert "red-team-token" not in str(caught.value)
+    assert "\x1b" not in str(caught.value)
+    assert staging.credentials(GOOD_ANSWER)["sas_uri"] == GOOD_ANSWER["SASUri"]
+
+
+@pytest.mark.parametrize("id_", [
+    "other@AdobeOrg/dev/dlz_databricks_source", "org@AdobeOrg/dev/dlz_other_type",
+    "something-else", "org@AdobeOrg/dev",
+    "org@AdobeOrg/dev/dlz_databricks_source/extra",
+])
+def test_a_foreign_staging_import_id_is_refused_before_any_call(id_: str) -> None:
+    """An import id that does not name this org, a well-formed sandbox and the Databricks type
+    is refused with the id to use; nothing is sent (any id was accepted before)."""
+    from provider.errors import ConfigurationError
+
+    class Client:
+        org_id = "org@AdobeOrg"
+
+        def request_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            raise AssertionError("no request may be sent")
+
+    with pytest.raises(ConfigurationError, match="org@AdobeOrg/dev/dlz_databricks_source"):
+        staging.get(Client(), "dev", id_)  # type: ignore[arg-type]
 
 
 def test_staging_outputs_and_spark_conf() -> None:

@@ -2,13 +2,13 @@
 
 ``python -m tests.state.subclass`` (from the repository root) declares, for each of the six
 resource classes ``X``, ``class TeamX(X): pass`` and one resource of it, and prints one JSON
-object: kind -> the type token registered (today ``pulumi-python:dynamic:Resource``, since
-Pulumi names a dynamic resource by the class that registers it, and a subclass declares no
-``module``/``name``), the property names registered (inputs and declared outputs), the class
-the ``__provider`` pickle names, and the output names the resource exposes. A later release
-that changed the token would replace every such resource. Mocks change process-wide Pulumi
-settings, so this always runs in a fresh interpreter (the recorder and the replay test both
-start it as a subprocess).
+object: kind -> the type token registered (0.1.0 registered ``pulumi-python:dynamic:Resource``,
+since Pulumi names a dynamic resource by the class that registers it, and a subclass declares no
+``module``/``name``; the resources now keep ``pulumi-python:dynamic/aep:<Name>``), the types of
+the aliases it sends, the property names registered (inputs and declared outputs), the class the
+``__provider`` pickle names, and the output names the resource exposes. Mocks change
+process-wide Pulumi settings, so this always runs in a fresh interpreter (the recorder and the
+replay test both start it as a subprocess).
 """
 
 from __future__ import annotations
@@ -63,10 +63,26 @@ def resource_class(kind: str) -> type[Any]:
     return getattr(importlib.import_module(module), name)
 
 
+def alias_recorder() -> dict[str, list[str]]:
+    """Record, per resource name, the types of the aliases each registration sends the mock
+    monitor (``MockResourceArgs`` carries none)."""
+    monitor = pulumi.runtime.settings.get_monitor()
+    seen: dict[str, list[str]] = {}
+    register = monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        seen[request.name] = sorted(a.spec.type for a in request.aliases if a.HasField("spec"))
+        return register(request)
+
+    monitor.RegisterResource = recording
+    return seen
+
+
 def main() -> None:
     """Register one subclass resource per kind; print what each registered."""
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project="aep-connections", stack="local", preview=False)
+    aliases = alias_recorder()
     exposed: dict[str, list[str]] = {}
 
     @pulumi.runtime.test
@@ -93,6 +109,7 @@ def main() -> None:
             "provider_class": wire.provider_path(blob) if isinstance(blob, str) else None,
             "provider_is_secret": secret,
             "outputs": exposed[kind],
+            "alias_types": aliases.get(args.name, []),
         }
     json.dump(result, sys.stdout, indent=1, sort_keys=True)
 

@@ -117,8 +117,9 @@ def test_recorded_provider_pickle_unpickles_with_current_code(kind: str) -> None
 
 
 def test_subclasses_register_as_recorded() -> None:
-    """``class TeamX(X): pass`` registers today's type token and provider class, and every
-    property and output it registered in 0.1.0 (a new token would replace such resources)."""
+    """``class TeamX(X): pass`` registers X's own ``aep`` type token with an alias to the token
+    it registered in 0.1.0 (so its resource moves to the new token with no replacement), the same
+    provider class, and every property and output it registered in 0.1.0."""
     done = subprocess.run([sys.executable, "-m", "tests.state.subclass"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -126,7 +127,8 @@ def test_subclasses_register_as_recorded() -> None:
     then = json.loads((wire.RECORDED / wire.SUBCLASSES).read_text(encoding="utf-8"))
     assert set(now) == set(then) == set(wire.KINDS)
     for kind, was in then.items():
-        assert now[kind]["type"] == was["type"], kind
+        assert now[kind]["type"] == f"pulumi-python:dynamic/aep:{kind}", kind
+        assert now[kind]["alias_types"] == [was["type"]], kind
         assert now[kind]["provider_class"] == was["provider_class"], kind
         assert set(was["properties"]) <= set(now[kind]["properties"]), kind
         assert set(was["outputs"]) <= set(now[kind]["outputs"]), kind

@@ -1,4 +1,5 @@
-"""Ingestion-path bodies, read-backs, patches and replace rules, round-tripped via the emulator."""
+"""provider.resources.dataflow_json (old path provider.pipeline_model): the dataflow's JSON
+round-trips through the emulator; which changes replace; schedule normalisation."""
 
 from __future__ import annotations
 
