@@ -31,13 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import any_pb2
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
-from pulumi.runtime.proto import provider_pb2, status_pb2
 
 from provider import functions, lifecycle, schema
+from provider.diagnostics import EngineLog, PartialFailure, engine_address
 from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
@@ -56,28 +55,6 @@ _KINDS = {
 
 class ProviderError(Exception):
     """What the engine shows when an operation fails: the core's message, nothing below it."""
-
-
-class PartialFailure(ProviderError):
-    """A create that made its object but did not finish: answered as the engine's
-    ``ErrorResourceInitFailed`` (id and real properties in the gRPC status details), so the
-    engine keeps the id in state and the next ``up`` updates the object instead of making one."""
-
-    def __init__(self, message: str, id_: str, properties: Mapping[str, PropertyValue]) -> None:
-        super().__init__(message)
-        self.id = id_
-        self.properties = dict(properties)
-
-    def trailer(self) -> tuple[tuple[str, bytes], ...]:
-        """The trailing metadata carrying the details (as grpcio-status's ``to_status``)."""
-        failed = provider_pb2.ErrorResourceInitFailed(
-            id=self.id, properties=PropertyValue.marshal_map(self.properties),
-            reasons=[redact(str(self))])
-        detail = any_pb2.Any()
-        detail.Pack(failed)
-        status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0],
-                                   message=redact(str(self)), details=[detail])
-        return (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 # The gRPC context of the call this task serves (set by ``_Servicer``), so a failed operation can
@@ -105,11 +82,11 @@ def _short_errors(fn: Callable[[Any, Any], Coroutine[Any, Any, T]]
     async def answered(self: Any, request: Any) -> T:
         try:
             return await fn(self, request)
-        except (AepError, ProviderError) as error:
+        except (AepError, ProviderError, PartialFailure) as error:
             message = redact(str(error))
             context = _CONTEXT.get(None)
-            trailer = error.trailer() if isinstance(error, PartialFailure) else ()
             if context is not None:
+                trailer = error.trailer() if isinstance(error, PartialFailure) else ()
                 try:
                     await context.abort(grpc.StatusCode.UNKNOWN, message, trailer)
                 except grpc.aio.AbortError as sent:
@@ -246,8 +223,9 @@ def config_values(request: api.ConfigureRequest) -> dict[str, str]:
 class AepProvider(api.Provider):
     """The ``aep`` package: every resource of ``provider.resources.REGISTRY``, by its token."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[str, str] | None = None, engine: str = "") -> None:
         self._environ = os.environ if environ is None else environ
+        self._log = EngineLog(engine)
         self._cores = {e.token: Lifecycle(None, None, api=e.api, spelling="schema")
                        for e in registry()}
         self.workers = DEFAULT_CONCURRENCY
@@ -375,7 +353,8 @@ class AepProvider(api.Provider):
         else:
             done = await self._run(core.create, props)
         properties = wire_values(core.api.SPEC, done.outputs, secrets)
-        if done.warnings:
+        if done.warnings:  # a diagnostic on the resource, then the partial failure
+            await self._run(self._log.warn, request.urn, "; ".join(done.warnings))
             raise PartialFailure("; ".join(done.warnings), done.id, properties)
         return api.CreateResponse(resource_id=done.id, properties=properties)
 
@@ -417,4 +396,5 @@ def main(argv: list[str] | None = None) -> None:
     # server.main builds its servicer by this module-level name; ours answers a failed call with
     # the provider's message alone, where Pulumi's appends a Python stack.
     server.ProviderServicer = _Servicer  # type: ignore[misc]  # the one way in, see above
-    server.main(sys.argv[1:] if argv is None else argv, schema.PACKAGE_VERSION, AepProvider())
+    args = sys.argv[1:] if argv is None else argv
+    server.main(args, schema.PACKAGE_VERSION, AepProvider(engine=engine_address(args)))

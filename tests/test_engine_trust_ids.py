@@ -56,7 +56,8 @@ def test_failed_disable_after_create_keeps_the_flow_and_the_next_up_disables_it(
         host: ProviderHost, emu: Emulator, sandbox: str, door: str) -> None:
     """A flow declared `enabled: false` whose disable fails is kept in state as it really is
     (enabled), with a warning naming it and saying the next up disables it (the plugin: a
-    partial failure carrying id and properties); the next up disables that flow, none is made."""
+    warning diagnostic on the resource's URN and a partial failure carrying id and properties);
+    the next up disables that flow, none is made."""
     engine = Engine(host)
     emu.faults.add(status=503, times=2, method="POST", path="/flows/")
     try:
@@ -65,6 +66,9 @@ def test_failed_disable_after_create_keeps_the_flow_and_the_next_up_disables_it(
                 engine.up(declared(sandbox, enabled=False))
             assert failed.value.kept is not None
             message = failed.value.details
+            (warned,) = [m for severity, urn, m in host.logs  # type: ignore[attr-defined]
+                         if severity == "WARNING" and urn == host._urn(FLOW)]
+            assert "next `pulumi up` will disable it" in warned
         else:
             assert engine.up(declared(sandbox, enabled=False)).failures == {}
             message = host.wait_stderr("warning: dataflow 'orders flow'")
