@@ -35,21 +35,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from provider import advice
-from provider.auth import ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
-from provider.client import FlowServiceClient, RetryPolicy
+from provider.client import Created, FlowServiceClient
+from provider.client_factory import client_for
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
+    ApiError,
     ConfigurationError,
+    ConnectionTestFailed,
     MissingSettingsError,
     NotFoundError,
     UnexpectedAnswerError,
 )
-from provider.http.retry import for_ims
 from provider.redaction import register
 from provider.resources import base_connection
-from provider.resources.base import ResourceApi
+from provider.resources.base import WARNING, ResourceApi
 from provider.settings import ProviderSettings, configured_sandbox
 
 # The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
@@ -100,6 +101,8 @@ class Outcome:
     # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
     outputs: Props = dataclasses.field(repr=False)
     inputs: Props = dataclasses.field(default_factory=dict, repr=False)
+    # Object made but not as declared: a partial failure (plugin), a stderr warning (dynamic).
+    warnings: tuple[str, ...] = ()
 
 
 _claims = Claims()
@@ -166,6 +169,7 @@ class Lifecycle:
         inputs, for a mapping's ``check_change``: a change Adobe never allows)."""
         api = self.api
         inputs = dict(news)
+        inputs.update(getattr(api, "generated", lambda *_: {})(inputs, olds or {}))
         for field in api.SPEC.inputs:
             if field.default == "aep:sandboxName" and inputs.get(field.state) is None \
                     and self.default_sandbox:
@@ -193,6 +197,7 @@ class Lifecycle:
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
+        _claims.present(olds.get(self.api.SPEC.id_field))  # a predecessor in state, too
         found = self.api.diff_props(olds, news, is_unknown)
         for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
             print(f"warning: {self.spell(text)}", file=sys.stderr, flush=True)
@@ -204,21 +209,45 @@ class Lifecycle:
         return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
 
     def create(self, props: Mapping[str, Any]) -> Outcome:
-        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
+        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one).
+        An id once answered is never lost: if a later step fails, it is kept with a warning."""
         client, sandbox = self._target(props)
         api = self.api
-        with about(props, "create", api.NOUN,
-                   adoptable=api.SPEC.by_state("adopt_existing") is not None, spell=self.spell):
-            if props.get("adopt_existing"):
-                adopted = self._adopt(client, sandbox, props)
-                if adopted is not None:
-                    return adopted
-            created = api.create(client, sandbox, api.create_body(props))
-            _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
-            outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
-                                 created_ms=created.date_ms, updated_ms=created.date_ms)
-            outs.update(created.extra)
-            return Outcome(created.id, outs)
+        try:
+            with about(props, "create", api.NOUN,
+                       adoptable=api.SPEC.by_state("adopt_existing") is not None,
+                       spell=self.spell):
+                if props.get("adopt_existing"):
+                    adopted = self._adopt(client, sandbox, props)
+                    if adopted is not None:
+                        return adopted
+                created = api.create(client, sandbox, api.create_body(props))
+        except ApiError as failed:
+            if not failed.created_id:
+                raise  # else kept as it is: the object exists, with this warning
+            if isinstance(failed, ConnectionTestFailed) and self.spelling == "state":
+                raise self._undo(client, sandbox, props, failed) from None
+            created = Created(failed.created_id, "", None, {  # type: ignore[arg-type]
+                **getattr(api, "AS_MADE", {}), WARNING: advice.kept_created(
+                    api.NOUN, props.get("name"), failed.created_id, str(failed))})
+        _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
+        outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
+                           created_ms=created.date_ms, updated_ms=created.date_ms)
+        outs.update(created.extra)
+        warning = outs.pop(WARNING, None)
+        return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
+
+    def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
+              failed: ApiError) -> AepError:
+        """A create that must fail, through the dynamic door (no partial failure): undone."""
+        id_ = str(failed.created_id)
+        try:
+            self.api.delete(client, sandbox, id_)
+        except AepError as stuck:
+            return short(ConfigurationError(self.spell(
+                advice.test_left_connection(id_, props.get("name"), stuck.message))))
+        _claims.release(sandbox, id_)
+        return short(failed)
 
     def preview_create(self, props: Mapping[str, Any]) -> Outcome:
         """What a create will produce, as far as known before it runs: unknown outputs."""
@@ -358,24 +387,6 @@ def live(api: ResourceApi, id_: str, item: Mapping[str, Any],
         raise UnexpectedAnswerError(
             "GET", id_, 200, f"the live {api.NOUN} {id_} is not in the shape Flow Service "
             f"documents ({type(error).__name__} reading it); nothing was changed") from None
-
-
-def client_for(settings: ProviderSettings) -> FlowServiceClient:
-    """The Flow Service client for ``settings`` (shared token cache per credential)."""
-    auth: ImsTokenAuth | StaticTokenAuth
-    timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
-    retry = RetryPolicy(attempts=int(settings.retry_attempts),
-                        total_seconds=settings.retry_max_seconds,
-                        base_delay=settings.retry_base_delay)
-    if settings.client_secret:
-        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
-        ims_retry = for_ims(retry)
-        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes, timeout=timeout, retry=ims_retry)
-    else:
-        auth = StaticTokenAuth(str(settings.access_token))
-    return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
-                             api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
 
 
 def short(error: AepError) -> AepError:

@@ -34,7 +34,7 @@ _CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBL
 _CLUSTER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 REQUIRED = ("name", "domain", "cluster_id", "access_token", "database", "sandbox_name")
-OPTIONAL = ("description", "catalog", "adopt_existing")
+OPTIONAL = ("description", "catalog", "adopt_existing", "test_connection")
 KNOWN = REQUIRED + OPTIONAL
 
 Failure = tuple[str, str]
@@ -179,6 +179,7 @@ _RULES: dict[str, Callable[[object], str | None]] = {
     "catalog": _text("catalog", MAX_IDENTIFIER),
     "sandbox_name": sandbox_problem,
     "adopt_existing": _boolean("adopt_existing"),
+    "test_connection": _boolean("test_connection"),
 }
 
 # Rules other resources' check tables reuse.
