@@ -36,6 +36,7 @@ NAMED: frozenset[str] = frozenset((
     "DatabricksBaseConnection",
     "DatabricksSourceConnection",
     "DataLakeTargetConnection",
+    "MappingSet",
     "Dataflow",
     "Dataset",
 ))

@@ -46,8 +46,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
+from _databricks import DATABRICKS_HOST_SUFFIXES as DATABRICKS_HOST_SUFFIXES
+from _databricks import domain_problem as domain_problem  # the provider's own rule, copied
 from _registry import DELETES, NAMED
 from pipeline_policies import DYNAMIC_PREFIX, NATIVE_PREFIX, prop, type_name
 from pulumi_policy import (
@@ -76,7 +77,6 @@ RESOURCE_TYPE = DYNAMIC_PREFIX + RESOURCE_NAME
 NATIVE_RESOURCE_TYPE = NATIVE_PREFIX + RESOURCE_NAME
 """The native plugin's type token (camelCase properties)."""
 
-DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 DEFAULT_PRODUCTION_SANDBOXES: tuple[str, ...] = ("prod",)
 DEFAULT_OWNER_PATTERN = r"(?i)\bowner:\s*\S+"
 """The description must say who owns the connection, e.g. ``owner: data-platform@example.com``."""
@@ -88,10 +88,7 @@ _MASK = "****"
 _MAX_SHOWN = 120
 _SHOWN_OPEN, _SHOWN_CLOSE = "\x00<", ">\x00"
 _SHOWN = re.compile("\x00<(.*?)>\x00", re.DOTALL)
-_MAX_HOST = 253
-_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _USERINFO = re.compile(r"//[^/?#]*@")
-_BAD_URL_CHARS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -234,49 +231,6 @@ def _sandbox_of(props: Mapping[str, Any]) -> object:
 
 
 # --- databricks-domain --------------------------------------------------------------------------
-
-
-def domain_problem(domain: object) -> str | None:
-    """Return None if ``domain`` is the https origin of a Databricks workspace, else what is wrong.
-
-    Accepted: ``https://<labels><suffix>`` with an optional trailing ``/`` and optional port 443,
-    where the suffix is one of :data:`DATABRICKS_HOST_SUFFIXES` and at least one DNS label comes
-    before it. Rejected: other schemes, userinfo, other ports, paths, queries and fragments,
-    whitespace, control characters and backslashes. Hosts compare case-insensitively.
-    """
-    if not isinstance(domain, str):
-        return "is not a string"
-    if not domain:
-        return "is empty"
-    if _BAD_URL_CHARS.search(domain):
-        return "contains whitespace, a control character or a backslash"
-    try:
-        parts = urlsplit(domain)
-        port = parts.port
-    except ValueError as error:
-        return f"is not a valid URL ({error})"
-    if parts.scheme != "https":
-        return "is not an https:// URL" if parts.scheme else "has no https:// scheme"
-    if "@" in parts.netloc:
-        return "contains user information (user:password@); credentials never go in the URL"
-    if port not in (None, 443) or parts.netloc.endswith(":"):
-        return "uses a port other than 443, the one Databricks workspaces are served on"
-    if "?" in domain or "#" in domain:
-        return "has a query or fragment"
-    if len(parts.hostname or "") > _MAX_HOST:
-        return f"has a host longer than {_MAX_HOST} characters (the DNS limit)"
-    if parts.path not in ("", "/"):
-        return "has a path; give only the workspace origin"
-    host = parts.hostname or ""
-    for suffix in DATABRICKS_HOST_SUFFIXES:
-        if host.endswith(suffix):
-            labels = host[: -len(suffix)].split(".")
-            if all(_DNS_LABEL.match(label) for label in labels):
-                return None
-    return (
-        "has a host that is not a Databricks workspace host "
-        f"(<workspace>{', <workspace>'.join(DATABRICKS_HOST_SUFFIXES)})"
-    )
 
 
 def validate_databricks_domain(

@@ -28,14 +28,16 @@ from provider.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
+from provider.http.sender import held_ids
 from provider.http.transport import NOTHING_LISTENING, TIMED_OUT, TLS_FAILED
 from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "cli_advice", "emulator_secret_mismatch", "hidden_kept",
-           "hidden_not_deleted", "hidden_taken_as_gone", "hint_for", "invalid_client_hint",
-           "invalid_id_hint", "missing_setting", "no_sandbox", "required_new",
-           "required_new_missing", "sandbox_mismatch", "staging_id_foreign"]
+           "auth_hint", "cli_advice", "connection_test_failed", "emulator_secret_mismatch",
+           "hidden_kept", "hidden_not_deleted", "hidden_taken_as_gone", "hint_for",
+           "invalid_client_hint", "invalid_id_hint", "kept_created", "lost_create_candidates",
+           "missing_setting", "no_sandbox", "required_new", "required_new_missing",
+           "sandbox_mismatch", "staging_id_foreign", "state_not_reached", "test_left_connection"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -122,6 +124,35 @@ def hidden_taken_as_gone(noun: str, id_: str, sandbox: str, action: str) -> str:
             f"true, so the {action} takes it as deleted and removes it from the stack.")
 
 
+def connection_test_failed(name: object) -> str:
+    """Flow Service's connection test answered false."""
+    return (f"connection {name!r} cannot reach Databricks: check access_token (not expired "
+            "or revoked, from a user allowed on the cluster), cluster_id and domain, and that "
+            "the cluster is running; then run `pulumi up` again")
+
+
+def test_left_connection(id_: str, name: object, failure: str) -> str:
+    """A failed connection test whose connection could not be deleted again."""
+    return (f"connection {name!r} ({id_}) was created but its test failed, and deleting it "
+            f"again failed too ({failure}): delete {id_} in AEP, or set adopt_existing on "
+            "this connection so the next `pulumi up` takes it over")
+
+
+def kept_created(noun: str, name: object, id_: str, failure: str) -> str:
+    """A create answered an id, then a later step failed: the object is kept in state."""
+    return (f"{noun} {name!r} was created as {id_}, then {failure}; it is kept in the stack "
+            "with its real properties (not created again): fix the cause, then run "
+            "`pulumi up`, which updates it instead of making another")
+
+
+def state_not_reached(noun: str, name: object, id_: str, declared: str, actual: str,
+                      failure: str) -> str:
+    """An object left in another state than declared (a dataflow left enabled)."""
+    action = "disable" if declared == "disabled" else "enable"
+    return (f"{noun} {name!r} ({id_}) is {actual}, not {declared} as declared: {failure}; "
+            f"the stack shows it {actual}, so the next `pulumi up` will {action} it")
+
+
 def adopt_held(noun: str, id_: str, held_by: str, who: str) -> str:
     """``adopt_existing`` found an entity another resource of this deployment holds."""
     return (f"adopt_existing found {noun} {id_}, but another resource of this deployment "
@@ -179,6 +210,8 @@ def hint_for(error: ApiError, action: str, name: object, sandbox: object,
              noun: str = "connection", *, adoptable: bool = False) -> str:
     """The advice for ``error``, raised by ``action`` (create, refresh, update, delete) on the
     resource ``name`` (a ``noun``: connection, dataflow, mapping set...) in ``sandbox``."""
+    if action == "create" and error.candidates:
+        return lost_create_candidates(error.candidates, name, sandbox, noun, adoptable)
     if isinstance(error, TransientError):
         return _transient(error, action, name, sandbox, noun, adoptable)
     if isinstance(error, UnexpectedAnswerError):
@@ -246,6 +279,28 @@ def _transient(error: TransientError, action: str, name: object, sandbox: object
         return (f"The {noun} may or may not have been deleted; retry later "
                 "(`pulumi refresh` shows which).")
     return "Nothing was changed; retry later."
+
+
+def lost_create_candidates(candidates: tuple[str, ...], name: object, sandbox: object,
+                           noun: str, adoptable: bool) -> str:
+    """A lost create that no single candidate qualifies as: every candidate named, this
+    deployment's own ones set apart (never to delete), how to check and adopt the others."""
+    own = held_ids.presented(candidates)
+    others = [c for c in candidates if c not in own]
+    adopt = ("set adopt_existing on it" if adoptable else
+             f"import it (`pulumi import` with the {noun}'s id, or the resource option "
+             "`import`)")
+    text = (f"No {noun} named {name!r} in sandbox {sandbox!r} was taken as this create's, and "
+            "nothing more was created.")
+    if own:
+        text += (f" {', '.join(own)}: already a resource of this deployment (in its state): "
+                 "keep it, never delete it.")
+    if others:
+        text += (f" {', '.join(others)}: may belong to this or another stack; check with "
+                 "`pulumi stack export` in each stack of this sandbox (search for the id). If "
+                 f"one is this create's, {adopt} rather than run `pulumi up` again, which "
+                 "creates another; delete only one that no stack holds.")
+    return text
 
 
 def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) -> str:

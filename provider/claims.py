@@ -8,6 +8,7 @@ import threading
 
 from provider import advice
 from provider.errors import ConfigurationError
+from provider.http.sender import held_ids
 
 
 class Claims:
@@ -20,9 +21,14 @@ class Claims:
         self._holders: dict[tuple[str, str], str] = {}
 
     def hold(self, sandbox: str, id_: str, holder: str) -> None:
+        held_ids.present(id_)  # this deployment's own: advice never says to delete it
         if id_:
             with self._lock:
                 self._holders[(sandbox.lower(), id_)] = holder
+
+    def present(self, id_: object) -> None:
+        """This deployment presented ``id_`` (a Diff's state): ``HeldIds.present``."""
+        held_ids.present(id_)
 
     def release(self, sandbox: str, id_: str) -> None:
         with self._lock:

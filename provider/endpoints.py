@@ -142,6 +142,10 @@ class Collection:
     updated_at: str = "updatedAt"
     version_key: str = "etag"  # what a create/update answer carries as the item's version
     by_name: bool = True  # the list filters by name (property=name==...)
+    # How a list filter is sent: query key, and the name filter's value (Flow Service
+    # ``property=name==N``; Data Prep ``name=N``).
+    filter_param: str = "property"
+    name_filter: str = "name=={}"
     # Reads of many items may share one listing (provider.http.reads); False where a listed
     # item may differ from a read one (Data Prep: a mapping set is read at its version).
     shared_reads: bool = True
@@ -203,11 +207,11 @@ def source_type_meaning(value: object) -> object:
 
 
 def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
-    """Output schema and mapping rules of a mapping set (it has no name), source types by
-    meaning (``text/x.schema-path`` is ``ATTRIBUTE``)."""
+    """Name (None for a set made before names), output schema and mapping rules of a mapping
+    set, source types by meaning (``text/x.schema-path`` is ``ATTRIBUTE``)."""
     raw = item.get("mappings")
     rules: list[Any] = raw if isinstance(raw, list) else []
-    return (_sub(item, "outputSchema", "schemaRef", "id"),
+    return (item.get("name"), _sub(item, "outputSchema", "schemaRef", "id"),
             tuple((source_type_meaning(m.get("sourceType")), m.get("source"),
                    m.get("destination"))
                   for m in rules if isinstance(m, Mapping)))
@@ -223,5 +227,5 @@ FLOWS = Collection("/flows", "dataflow", flow_identity, gone=flow_gone("flows"))
 MAPPING_SETS = Collection(
     "/mappingSets", "mapping set", mapping_set_identity, base=DATA_PREP, gone=mapping_set_gone,
     paging="offset", list_key="data", wrapped=False, created_by="createdBy",
-    created_at="createdDate", updated_at="modifiedDate", version_key="version", by_name=False,
-    shared_reads=False)
+    created_at="createdDate", updated_at="modifiedDate", version_key="version",
+    filter_param="name", name_filter="{}", shared_reads=False)

@@ -119,8 +119,11 @@ class ApiError(AepError):
     Carries ``method``, ``path``, ``status`` (None for a transport failure), Adobe's ``code``
     (``1404-412``, ``401013``...) when the body had one, the service's ``detail`` and its
     ``request_id``. ``candidates``: after a lost create, the ids of the items that may be the
-    one it made (none proven), for the advice to name.
+    one it made (none proven), for the advice to name. ``created_id``: the id a create answered
+    before a later step of the same create failed (the object exists; the core keeps it).
     """
+
+    created_id: str | None = None
 
     def __init__(
         self,
@@ -174,6 +177,11 @@ class ApiError(AepError):
              self.request_id, self.hint, self.args, self.url, self.may_have_taken_effect,
              self.candidates),
         )
+
+
+class ConnectionTestFailed(ApiError):
+    """Flow Service's connection test (``GET /connections/{id}/test``) answered false: the
+    connection cannot reach its source. A create that meets it must fail the ``up``."""
 
 
 def _rebuild_api_error(

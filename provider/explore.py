@@ -15,12 +15,14 @@ status 1, never a traceback, never a secret. The library functions :func:`list_t
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from collections.abc import Mapping, Sequence
 
 from provider import cli, explore_model
 from provider.client import FlowServiceClient
 from provider.explore_model import ExploreAnswerError, TableDetail, TableRef
+from provider.resources import base_connection
 
 __all__ = ["describe_table", "list_tables", "main"]
 
@@ -46,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Explore a Databricks base connection's tables.")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("tables", "list the connection's tables"),
-                       ("table", "show one table's columns and XDM types")):
+                       ("table", "show one table's columns and XDM types"),
+                       ("test", "run Flow Service's connection test (as test_connection does)")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--connection-id", required=True, help="the base connection id")
         sub.add_argument("--sandbox", help="the sandbox (default: AEP_SANDBOX_NAME)")
@@ -62,7 +65,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     args = _parser().parse_args(argv)
 
     def command(client: FlowServiceClient, sandbox: str) -> None:
-        if args.command == "tables":
+        if args.command == "test":
+            base_connection.test_connection(client, sandbox, args.connection_id,
+                                            args.connection_id)
+            print(json.dumps({"connection_id": args.connection_id, "result": True})
+                  if args.json else f"connection {args.connection_id}: the test passed")
+        elif args.command == "tables":
             tables = list_tables(client, sandbox, args.connection_id)
             print(explore_model.tables_json(tables) if args.json
                   else explore_model.render_tables(tables))

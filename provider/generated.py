@@ -80,6 +80,11 @@ class DatabricksBaseConnectionArgs:
     """On create, take over the connection of the same name in the sandbox (and bring it to
     the declared values) instead of making a second one.
     """
+    test_connection: pulumi.Input[bool] | None = None
+    """After create, and after an update of the token or cluster, run Flow Service's
+    connection test (`GET /connections/{id}/test`); a failed test fails the `up`. Never
+    run at preview.
+    """
 
 
 class _DatabricksBaseConnectionRequiredInputs(TypedDict):
@@ -101,6 +106,7 @@ class DatabricksBaseConnectionInputs(_DatabricksBaseConnectionRequiredInputs, to
     catalog: pulumi.Input[str] | None
     sandbox_name: pulumi.Input[str] | None
     adopt_existing: pulumi.Input[bool] | None
+    test_connection: pulumi.Input[bool] | None
 
 
 class DatabricksBaseConnectionOutputs:
@@ -131,6 +137,11 @@ class DatabricksBaseConnectionOutputs:
     adopt_existing: pulumi.Output[bool | None]
     """On create, take over the connection of the same name in the sandbox (and bring it to
     the declared values) instead of making a second one.
+    """
+    test_connection: pulumi.Output[bool | None]
+    """After create, and after an update of the token or cluster, run Flow Service's
+    connection test (`GET /connections/{id}/test`); a failed test fails the `up`. Never
+    run at preview.
     """
     connection_id: pulumi.Output[str]
     """The Flow Service connection id."""
@@ -306,6 +317,10 @@ class MappingSetArgs:
     """The mapping rules, each `{source, destination, source_type}`. A dict with the keys
     ``source``, ``destination``, ``source_type``.
     """
+    name: pulumi.Input[str] | None = None
+    """The mapping set's name, unique in the sandbox; generated at preview when unset
+    (`pulumi-mapping-set-<hex>`) and kept in state. A lost create is found by it.
+    """
     sandbox_name: pulumi.Input[str] | None = None
     """The AEP sandbox of the mapping set; defaults to the provider's `aep:sandboxName`.
     Changing it replaces the mapping set.
@@ -322,12 +337,17 @@ class _MappingSetRequiredInputs(TypedDict):
 class MappingSetInputs(_MappingSetRequiredInputs, total=False):
     """The keyword inputs of ``MappingSet`` (as ``MappingSetArgs``)."""
 
+    name: pulumi.Input[str] | None
     sandbox_name: pulumi.Input[str] | None
 
 
 class MappingSetOutputs:
     """The properties of a ``MappingSet`` (every input is an output too)."""
 
+    name: pulumi.Output[str | None]
+    """The mapping set's name, unique in the sandbox; generated at preview when unset
+    (`pulumi-mapping-set-<hex>`) and kept in state. A lost create is found by it.
+    """
     schema_id: pulumi.Output[str]
     """The `$id` of the XDM schema the mappings write."""
     mappings: pulumi.Output[list[Any]]

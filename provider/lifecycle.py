@@ -28,80 +28,35 @@ operation raises, from ``provider.advice``, the one place it is written.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from provider import advice, labels
-from provider.auth import ImsTokenAuth, StaticTokenAuth
 from provider.claims import Claims
-from provider.client import FlowServiceClient, RetryPolicy
+from provider.client import Created, FlowServiceClient
+from provider.client_factory import client_for
 from provider.errors import (
     SHAPE_ERRORS,
     AepError,
     ApiError,
     ConfigurationError,
+    ConnectionTestFailed,
     MissingSettingsError,
     NotFoundError,
     UnexpectedAnswerError,
 )
-from provider.http.retry import for_ims
+from provider.outcomes import UNKNOWN as UNKNOWN
+from provider.outcomes import Checked as Checked
+from provider.outcomes import Diff as Diff
+from provider.outcomes import Outcome as Outcome
+from provider.outcomes import Props as Props
+from provider.outcomes import is_unknown as is_unknown
 from provider.redaction import register
 from provider.resources import base_connection
-from provider.resources.base import ResourceApi
+from provider.resources.base import WARNING, ResourceApi
 from provider.settings import ProviderSettings, configured_sandbox
-
-# The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-
-Props = dict[str, Any]
-
-
-def is_unknown(value: object) -> bool:
-    """True for a value the engine does not know yet (during preview)."""
-    return value == UNKNOWN
-
-
-@dataclasses.dataclass(frozen=True)
-class Checked:
-    """Checked inputs (defaults filled) and one ``(property, reason)`` per bad property."""
-
-    inputs: Props = dataclasses.field(repr=False)  # may hold a secret
-    failures: list[tuple[str, str]]
-
-
-@dataclasses.dataclass(frozen=True)
-class Diff:
-    """What an update would change: per changed property, its kind (``add``, ``delete``,
-    ``update``, each with ``-replace`` when the property replaces the resource)."""
-
-    kinds: dict[str, str]
-    replaces: tuple[str, ...]
-
-    @property
-    def changed(self) -> tuple[str, ...]:
-        """The changed properties, in field-table order."""
-        return tuple(self.kinds)
-
-    inputs: tuple[str, ...] = ()
-
-    @property
-    def stables(self) -> list[str]:
-        """Inputs that do not change."""
-        return [f for f in self.inputs if f not in self.kinds]
-
-
-@dataclasses.dataclass(frozen=True)
-class Outcome:
-    """What create, read or update leaves in state: the id (``""`` = gone), outputs, inputs."""
-
-    id: str
-    # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
-    outputs: Props = dataclasses.field(repr=False)
-    inputs: Props = dataclasses.field(default_factory=dict, repr=False)
-
 
 _claims = Claims()
 
@@ -169,6 +124,7 @@ class Lifecycle:
         inputs, for a mapping's ``check_change`` and the inputs only a new one needs)."""
         api = self.api
         inputs = dict(news)
+        inputs.update(getattr(api, "generated", lambda *_: {})(inputs, olds or {}))
         for field in api.SPEC.inputs:
             if field.default == "aep:sandboxName" and inputs.get(field.state) is None \
                     and self.default_sandbox:
@@ -197,6 +153,7 @@ class Lifecycle:
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
+        _claims.present(olds.get(self.api.SPEC.id_field))  # a predecessor in state, too
         found = self.api.diff_props(olds, news, is_unknown)
         for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
             print(f"warning: {self.spell(text)}", file=sys.stderr, flush=True)
@@ -208,21 +165,45 @@ class Lifecycle:
         return Diff(kinds=kinds, replaces=found.replaces, inputs=self.api.INPUT_FIELDS)
 
     def create(self, props: Mapping[str, Any]) -> Outcome:
-        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one)."""
+        """Create the resource (or, where it takes ``adopt_existing``, adopt the same-named one).
+        An id once answered is never lost: if a later step fails, it is kept with a warning."""
         client, sandbox = self._target(props)
         api = self.api
-        with about(props, "create", api.NOUN,
-                   adoptable=api.SPEC.by_state("adopt_existing") is not None, spell=self.spell):
-            if props.get("adopt_existing"):
-                adopted = self._adopt(client, sandbox, props)
-                if adopted is not None:
-                    return adopted
-            created = api.create(client, sandbox, api.create_body(props))
-            _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
-            outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
-                                 created_ms=created.date_ms, updated_ms=created.date_ms)
-            outs.update(created.extra)
-            return Outcome(created.id, outs)
+        try:
+            with about(props, "create", api.NOUN,
+                       adoptable=api.SPEC.by_state("adopt_existing") is not None,
+                       spell=self.spell):
+                if props.get("adopt_existing"):
+                    adopted = self._adopt(client, sandbox, props)
+                    if adopted is not None:
+                        return adopted
+                created = api.create(client, sandbox, api.create_body(props))
+        except ApiError as failed:
+            if not failed.created_id:
+                raise  # else kept as it is: the object exists, with this warning
+            if isinstance(failed, ConnectionTestFailed) and self.spelling == "state":
+                raise self._undo(client, sandbox, props, failed) from None
+            created = Created(failed.created_id, "", None, {  # type: ignore[arg-type]
+                **getattr(api, "AS_MADE", {}), WARNING: advice.kept_created(
+                    api.NOUN, props.get("name"), failed.created_id, str(failed))})
+        _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
+        outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",
+                           created_ms=created.date_ms, updated_ms=created.date_ms)
+        outs.update(created.extra)
+        warning = outs.pop(WARNING, None)
+        return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
+
+    def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
+              failed: ApiError) -> AepError:
+        """A create that must fail, through the dynamic door (no partial failure): undone."""
+        id_ = str(failed.created_id)
+        try:
+            self.api.delete(client, sandbox, id_)
+        except AepError as stuck:
+            return short(ConfigurationError(self.spell(
+                advice.test_left_connection(id_, props.get("name"), stuck.message))))
+        _claims.release(sandbox, id_)
+        return short(failed)
 
     def preview_create(self, props: Mapping[str, Any]) -> Outcome:
         """What a create will produce, as far as known before it runs: unknown outputs."""
@@ -368,24 +349,6 @@ def live(api: ResourceApi, id_: str, item: Mapping[str, Any],
         raise UnexpectedAnswerError(
             "GET", id_, 200, f"the live {api.NOUN} {id_} is not in the shape Flow Service "
             f"documents ({type(error).__name__} reading it); nothing was changed") from None
-
-
-def client_for(settings: ProviderSettings) -> FlowServiceClient:
-    """The Flow Service client for ``settings`` (shared token cache per credential)."""
-    auth: ImsTokenAuth | StaticTokenAuth
-    timeout = (min(5.0, settings.timeout_seconds), settings.timeout_seconds)
-    retry = RetryPolicy(attempts=int(settings.retry_attempts),
-                        total_seconds=settings.retry_max_seconds,
-                        base_delay=settings.retry_base_delay)
-    if settings.client_secret:
-        # Same time budget for IMS; its own (shorter) attempt count and backoff cap.
-        ims_retry = for_ims(retry)
-        auth = ImsTokenAuth(settings.ims_url, settings.client_id, settings.client_secret,
-                            settings.scopes, timeout=timeout, retry=ims_retry)
-    else:
-        auth = StaticTokenAuth(str(settings.access_token))
-    return FlowServiceClient(settings.platform_url, org_id=settings.org_id,
-                             api_key=settings.client_id, auth=auth, retry=retry, timeout=timeout)
 
 
 def short(error: AepError) -> AepError:

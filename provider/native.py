@@ -36,6 +36,7 @@ from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from provider import functions, lifecycle, schema
+from provider.diagnostics import EngineLog, PartialFailure, engine_address
 from provider.errors import AepError
 from provider.fields import ResourceSpec
 from provider.lifecycle import Lifecycle, Outcome
@@ -81,12 +82,13 @@ def _short_errors(fn: Callable[[Any, Any], Coroutine[Any, Any, T]]
     async def answered(self: Any, request: Any) -> T:
         try:
             return await fn(self, request)
-        except (AepError, ProviderError) as error:
+        except (AepError, ProviderError, PartialFailure) as error:
             message = redact(str(error))
             context = _CONTEXT.get(None)
             if context is not None:
+                trailer = error.trailer() if isinstance(error, PartialFailure) else ()
                 try:
-                    await context.abort(grpc.StatusCode.UNKNOWN, message)
+                    await context.abort(grpc.StatusCode.UNKNOWN, message, trailer)
                 except grpc.aio.AbortError as sent:
                     raise _Aborted(sent) from None
             raise ProviderError(message) from None
@@ -221,8 +223,9 @@ def config_values(request: api.ConfigureRequest) -> dict[str, str]:
 class AepProvider(api.Provider):
     """The ``aep`` package: every resource of ``provider.resources.REGISTRY``, by its token."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[str, str] | None = None, engine: str = "") -> None:
         self._environ = os.environ if environ is None else environ
+        self._log = EngineLog(engine)
         self._cores = {e.token: Lifecycle(None, None, api=e.api, spelling="schema")
                        for e in registry()}
         self.workers = DEFAULT_CONCURRENCY
@@ -349,8 +352,11 @@ class AepProvider(api.Provider):
             done = core.preview_create(props)
         else:
             done = await self._run(core.create, props)
-        return api.CreateResponse(resource_id=done.id,
-                                  properties=wire_values(core.api.SPEC, done.outputs, secrets))
+        properties = wire_values(core.api.SPEC, done.outputs, secrets)
+        if done.warnings:  # a diagnostic on the resource, then the partial failure
+            await self._run(self._log.warn, request.urn, "; ".join(done.warnings))
+            raise PartialFailure("; ".join(done.warnings), done.id, properties)
+        return api.CreateResponse(resource_id=done.id, properties=properties)
 
     @_short_errors
     async def read(self, request: api.ReadRequest) -> api.ReadResponse:
@@ -390,4 +396,5 @@ def main(argv: list[str] | None = None) -> None:
     # server.main builds its servicer by this module-level name; ours answers a failed call with
     # the provider's message alone, where Pulumi's appends a Python stack.
     server.ProviderServicer = _Servicer  # type: ignore[misc]  # the one way in, see above
-    server.main(sys.argv[1:] if argv is None else argv, schema.PACKAGE_VERSION, AepProvider())
+    args = sys.argv[1:] if argv is None else argv
+    server.main(args, schema.PACKAGE_VERSION, AepProvider(engine=engine_address(args)))

@@ -12,6 +12,7 @@ holds one of these resources: both names are part of the state format.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pulumi
@@ -121,6 +122,8 @@ class LifecycleProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the resource (or adopt the same-named one when ``adopt_existing``)."""
         done = self._core.for_api(self.API).create(self._props(props))
+        for warning in done.warnings:  # the object exists: kept in state, said on stderr
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
         return CreateResult(done.id, done.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

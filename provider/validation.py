@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from provider.redaction import printable
+from provider.rules import databricks
+from provider.rules.databricks import DATABRICKS_HOST_SUFFIXES as DATABRICKS_HOST_SUFFIXES
 
 # One reading of decimal text, re-exported for the mappings.
 from provider.rules.schedule import decimal_int as decimal_int
-
-# Databricks workspace hosts on Azure, AWS and GCP.
-DATABRICKS_HOST_SUFFIXES = (".azuredatabricks.net", ".cloud.databricks.com", ".gcp.databricks.com")
 
 # AEP sandbox names: lowercase letters, digits and hyphens, starting with a letter or digit.
 SANDBOX_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -28,8 +26,6 @@ MAX_DESCRIPTION = 4096
 MAX_IDENTIFIER = 255
 MAX_TOKEN = 4096
 MIN_TOKEN = 8
-MAX_HOST = 253
-_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 # C0 and C1 controls, DEL, zero-width and bidi formatting characters, line/paragraph separators:
 # invisible or reordering characters that make a name read differently from what it is.
 _INVISIBLE = "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
@@ -38,7 +34,7 @@ _CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBL
 _CLUSTER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 REQUIRED = ("name", "domain", "cluster_id", "access_token", "database", "sandbox_name")
-OPTIONAL = ("description", "catalog", "adopt_existing")
+OPTIONAL = ("description", "catalog", "adopt_existing", "test_connection")
 KNOWN = REQUIRED + OPTIONAL
 
 Failure = tuple[str, str]
@@ -102,38 +98,10 @@ def value_at(props: Mapping[str, Any], path: str) -> Any:
 
 
 def domain_problem(value: object) -> str | None:
-    """Why ``value`` is not the https URL of a Databricks workspace, or None if it is."""
-    if not isinstance(value, str):
-        return f"domain must be a string, got {type(value).__name__}"
-    example = "e.g. https://adb-1234567890123456.7.azuredatabricks.net"
-    if value != value.strip() or _CONTROL.search(value):
-        return f"domain must not contain spaces or control characters ({example})"
-    try:
-        parts = urlsplit(value)
-        port = parts.port
-    except ValueError:
-        return f"domain is not a valid URL ({example})"
-    if parts.scheme != "https":
-        return f"domain must be an https URL ({example})"
-    if parts.username is not None or parts.password is not None:
-        return "domain must not carry credentials (user:password@); put the token in access_token"
-    if parts.path not in ("", "/") or "?" in value or "#" in value:
-        return ("domain must be the workspace URL alone, with no path, query or fragment "
-                f"({example})")
-    if port not in (None, 443) or parts.netloc.endswith(":"):
-        return f"domain must use the default https port ({example})"
-    host = (parts.hostname or "").lower()
-    if len(host) > MAX_HOST:
-        return f"domain host is longer than {MAX_HOST} characters, the DNS limit ({example})"
-    suffix = next((s for s in DATABRICKS_HOST_SUFFIXES if host.endswith(s)), None)
-    if suffix is None:
-        return ("domain host is not a Databricks workspace host (it must end with "
-                f"{', '.join(DATABRICKS_HOST_SUFFIXES)}; {example})")
-    labels = host[: -len(suffix)].split(".")
-    if not all(_LABEL.fullmatch(label) for label in labels):
-        return ("domain host has an invalid workspace name: DNS labels of 1 to 63 "
-                f"letters, digits and hyphens ({example})")
-    return None
+    """Why ``value`` is not the https URL of a Databricks workspace, or None if it is: the one
+    rule (``provider.rules.databricks``), which the policy pack applies too."""
+    problem = databricks.domain_problem(value)
+    return None if problem is None else f"domain {problem} (e.g. {databricks.EXAMPLE_DOMAIN})"
 
 
 def sandbox_problem(value: object) -> str | None:
@@ -211,6 +179,7 @@ _RULES: dict[str, Callable[[object], str | None]] = {
     "catalog": _text("catalog", MAX_IDENTIFIER),
     "sandbox_name": sandbox_problem,
     "adopt_existing": _boolean("adopt_existing"),
+    "test_connection": _boolean("test_connection"),
 }
 
 # Rules other resources' check tables reuse.

@@ -115,3 +115,19 @@ def test_a_connection_id_that_is_not_an_id_sends_nothing(emu: Emulator,
     err = capsys.readouterr().err
     assert "is not an id" in err
     assert [r for r in emu.requests if "/explore" in r.path or "/flows" in r.path] == []
+
+
+def test_test_command_runs_the_connection_test(emu: Emulator, connection_id: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`test` runs Flow Service's connection test: 0 and "passed" when it answers true; 1 with
+    an error naming the connection and what to check when it answers false."""
+    assert main(["test", "--connection-id", connection_id], env(emu)) == 0
+    assert "the test passed" in capsys.readouterr().out
+    emu.set_connection_test(connection_id, False)
+    try:
+        assert main(["test", "--connection-id", connection_id], env(emu)) == 1
+    finally:
+        emu.set_connection_test(connection_id, None)
+    err = capsys.readouterr().err
+    assert connection_id in err
+    assert "cluster is running" in err

@@ -53,7 +53,7 @@ def test_resource_schema_content() -> None:
     res = schema.package_schema()["resources"]["aep:index:DatabricksBaseConnection"]
     assert set(res["inputProperties"]) == {
         "name", "description", "domain", "clusterId", "accessToken", "database", "catalog",
-        "sandboxName", "adoptExisting"}
+        "sandboxName", "adoptExisting", "testConnection"}
     assert set(res["properties"]) == set(res["inputProperties"]) | {
         "connectionId", "etag", "state", "createdAt", "updatedAt"}
     assert res["inputProperties"]["accessToken"]["secret"] is True

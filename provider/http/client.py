@@ -32,7 +32,7 @@ from typing import Any
 
 from provider import redaction
 from provider.endpoints import CONNECTIONS, Collection, item_id_problem
-from provider.errors import ApiError, ConflictError, NotFoundError
+from provider.errors import ApiError, AuthError, ConflictError, NotFoundError
 from provider.http import creates, reads
 from provider.http.paging import LOOKUP_PAGE_SIZE
 from provider.http.retry import Attempt, RetryPolicy
@@ -120,16 +120,20 @@ class FlowServiceClient(Sender):
         with held_ids.create_lock((coll.path, sandbox.lower(), *coll.identity(body))):
             try:
                 return self._with_retries("POST", path, attempt, base=coll.base)
-            except ApiError as failed:
+            except (ApiError, AuthError) as failed:
                 if not made:
                     raise
-                raise ApiError(
+                where = (f"{failed.method} {failed.path}: {failed.detail}"
+                         if isinstance(failed, ApiError) else f"IMS: {failed.message}")
+                kept = ApiError(
                     "POST", path, failed.status,
                     f"{noun} {made[0]} was created (the answer gave its id but no "
                     f"{coll.version_key}) and reading it back failed, so it is not created "
-                    f"again: {failed.method} {failed.path}: {failed.detail}",
-                    code=failed.code, request_id=failed.request_id, url=failed.url,
-                    may_have_taken_effect=True) from None
+                    f"again: {where}", code=failed.code,
+                    request_id=getattr(failed, "request_id", None),
+                    url=getattr(failed, "url", None), may_have_taken_effect=True)
+                kept.created_id = made[0]
+                raise kept from None
             finally:
                 self._wrote(coll, sandbox)
 

@@ -57,6 +57,7 @@ class HeldIds:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: set[str] = set()
+        self._presented: set[str] = set()
         self._create_locks: dict[tuple[object, ...], threading.Lock] = {}
 
     def hold(self, id_: object) -> None:
@@ -64,6 +65,19 @@ class HeldIds:
         if isinstance(id_, str) and id_:
             with self._lock:
                 self._held.add(id_)
+
+    def present(self, id_: object) -> None:
+        """Remember that this deployment presented ``id_`` as one of its resources (in a Diff,
+        Read, Update or Create: a replaced resource's predecessor included), so advice never
+        suggests deleting it. Not a hold: a lookup may still list it as a candidate."""
+        if isinstance(id_, str) and id_:
+            with self._lock:
+                self._presented.add(id_)
+
+    def presented(self, ids: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``ids`` this deployment presented or holds."""
+        with self._lock:
+            return tuple(i for i in ids if i in self._presented or i in self._held)
 
     def __contains__(self, id_: object) -> bool:
         with self._lock:

@@ -40,7 +40,7 @@ def pages(
 
     ``fetch(params)`` sends one page's GET and answers its JSON object; ``before_page(read)``
     raises when the time for the listing is spent (``read``: pages read so far)."""
-    params: Params = [("property", f) for f in filters]
+    params: Params = [(coll.filter_param, f) for f in filters]
     count = [0, 0]  # pages, items
 
     def next_page(page: Params) -> tuple[list[Item], dict[str, Any]]:

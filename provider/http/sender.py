@@ -187,7 +187,7 @@ class Sender:
                       within: Attempt | None = None) -> list[Item]:
         # The service reads a comma in a filter value as OR, so "a,b" would match "a" or "b"
         # and miss "a,b" itself: scan everything for such names.
-        filters = () if "," in name or not coll.by_name else (f"name=={name}",)
+        filters = () if "," in name or not coll.by_name else (coll.name_filter.format(name),)
         items = self._iter_items(coll, sandbox, filters, LOOKUP_PAGE_SIZE, within=within)
         return [item for item in items if item.get("name") == name]
 

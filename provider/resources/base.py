@@ -70,6 +70,9 @@ class ResourceApi(Protocol):
 
 
 Props = Mapping[str, Any]
+# The ``Created.extra`` key of a sentence saying a declared state was not reached (a flow left
+# enabled); the core takes it out of the outputs and reports it (``Outcome.warnings``).
+WARNING = "__warning"
 IsUnknown = Callable[[Any], bool]
 
 NAMED_RULES: dict[str, Rule] = {

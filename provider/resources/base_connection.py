@@ -11,11 +11,14 @@ its arguments.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from provider import validation
+from provider import advice, validation
+from provider.endpoints import FLOW_SERVICE
+from provider.errors import ApiError, ConnectionTestFailed
 from provider.resources.base import Changes, ResourceMapping, changed_fields
 from provider.resources.fields import SANDBOX_RULE, Field, ResourceSpec
 from provider.resources.fields import TEXT_RULE as _TEXT
@@ -62,6 +65,11 @@ DATABRICKS_BASE_CONNECTION = ResourceSpec(
               "On create, take over the connection of the same name in the sandbox (and bring "
               "it to the declared values) instead of making a second one.",
               type="boolean", rule="true or false", stack_config=True),
+        Field("test_connection", "testConnection", None,
+              "After create, and after an update of the token or cluster, run Flow Service's "
+              "connection test (`GET /connections/{id}/test`); a failed test fails the `up`. "
+              "Never run at preview.",
+              type="boolean", rule="true or false"),
         Field("connection_id", "connectionId", "id", "The Flow Service connection id.",
               input=False),
         Field("etag", "etag", "etag",
@@ -91,6 +99,8 @@ SECRET_FIELDS = SPEC.names(f for f in SPEC.fields if f.secret)
 # A connection lives in one sandbox: moving it means a new connection.
 REPLACE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.replace)
 # Changed in place with one PATCH.
+# The create body's private key asking ``create`` to test the connection it made.
+_TEST = "__test_connection"
 UPDATE_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api and not f.replace)
 # Inputs that steer the provider but are not part of the live connection.
 PROVIDER_ONLY_FIELDS = SPEC.names(f for f in SPEC.inputs if f.api is None)
@@ -104,8 +114,10 @@ check_inputs = validation.check_inputs
 
 
 def create_body(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``POST /connections`` body for the declared ``props``."""
+    """The ``POST /connections`` body for the declared ``props`` (with ``test_connection``, a
+    private key ``create`` takes out: test after the POST)."""
     body: dict[str, Any] = {
+        **({_TEST: True} if props.get("test_connection") is True else {}),
         "name": props["name"],
         "auth": {"specName": AUTH_SPEC_NAME, "params": auth_params(props)},
         "connectionSpec": {"id": SPEC_ID, "version": SPEC_VERSION},
@@ -241,8 +253,28 @@ def iso_time(epoch_ms: int | float | None) -> str | None:
 
 
 def create(client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Created:
-    """POST the connection (the client never duplicates it when an answer is lost)."""
-    return client.create_connection(sandbox, body)
+    """POST the connection (the client never duplicates it when an answer is lost), then test
+    it if so declared: a failed test raises ``ConnectionTestFailed`` carrying the id."""
+    test = bool(body.pop(_TEST, False))
+    created = client.create_connection(sandbox, body)
+    if test:
+        try:
+            test_connection(client, sandbox, created.id, body.get("name"))
+        except ApiError as failed:
+            failed.created_id = created.id
+            raise
+    return created
+
+
+def test_connection(client: FlowServiceClient, sandbox: str, id_: str, name: object) -> None:
+    """Flow Service's connection test; ``ConnectionTestFailed`` unless it answers true."""
+    path = f"/connections/{id_}/test"
+    answer = client.request_json("GET", FLOW_SERVICE, path, sandbox)
+    result = answer.get("result")
+    if result is not True:
+        raise ConnectionTestFailed(
+            "GET", path, 200, f"the connection test of {NOUN} {name!r} ({id_}) answered "
+            f"{json.dumps(result)}", hint=advice.connection_test_failed(name))
 
 
 def get(client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
@@ -262,7 +294,11 @@ def update(client: FlowServiceClient, sandbox: str, id_: str, etag: str,
     """One PATCH with ``If-Match: etag`` taking the connection from ``olds`` to ``news``;
     ``None`` (and no request) when nothing differs."""
     ops = patch_ops(olds, news)
-    return patch(client, sandbox, id_, etag, ops, applied) if ops else None
+    done = patch(client, sandbox, id_, etag, ops, applied) if ops else None
+    if done is not None and news.get("test_connection") and any(
+            olds.get(f) != news.get(f) for f in ("access_token", "cluster_id")):
+        test_connection(client, sandbox, id_, news.get("name"))
+    return done
 
 
 def delete(client: FlowServiceClient, sandbox: str, id_: str) -> str | None:

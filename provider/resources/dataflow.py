@@ -20,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from provider import endpoints, pipeline_rules, runs, runs_model, validation
+from provider import advice, endpoints, pipeline_rules, runs, runs_model, validation
 from provider.errors import ApiError, NotFoundError, UnexpectedAnswerError
 from provider.resources import dataflow_json
 from provider.resources.base import (
     NAMED_RULES,
     SANDBOX_RULES,
+    WARNING,
     Changes,
     EntityApi,
     IsUnknown,
@@ -103,6 +104,11 @@ def _percent(value: object) -> str | None:
         f"partial_ingestion_percent must be an integer from {low} to {high}")
 
 
+# A flow as Flow Service makes it: enabled (a create kept after a later step failed, a disable
+# after create that failed), so the next ``pulumi up`` disables one declared ``enabled: false``.
+AS_MADE = {"state": "enabled", "enabled": True}
+
+
 class DataflowApi(EntityApi):
     """``Dataflow``: PATCH name/description/frequency/interval/mapping with ``If-Match``,
     enable/disable through the action, replace on the rest."""
@@ -115,6 +121,7 @@ class DataflowApi(EntityApi):
     # Required of a new dataflow only (Adobe's database-source tutorials): one made by 0.1.0
     # without them keeps working, with a warning at preview (``Lifecycle.check``).
     REQUIRED_NEW: tuple[str, ...] = ("delta_column", "mapping_set_id")
+    AS_MADE = AS_MADE  # the outputs of a flow kept after a create's later step failed
     RULES = {
         **NAMED_RULES,
         "source_connection_id": keyed(pipeline_rules.flow_object_id_problem,
@@ -234,7 +241,8 @@ class DataflowApi(EntityApi):
         """POST the flow (enabled, as Flow Service makes it), then disable it if so declared."""
         disable = bool(body.pop(_DISABLE, False))
         created = client.create(self.COLL, sandbox, body)
-        return disable_after_create(client, sandbox, created) if disable else created
+        return (disable_after_create(client, sandbox, created, body.get("name")) if disable
+                else created)
 
     def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
                olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
@@ -256,17 +264,21 @@ class DataflowApi(EntityApi):
         return patched
 
 
-def disable_after_create(client: FlowServiceClient, sandbox: str, created: Created) -> Created:
+def disable_after_create(client: FlowServiceClient, sandbox: str, created: Created,
+                         name: object = None) -> Created:
     """Disable a flow just created with ``enabled: false``. If that fails the flow stays
-    (enabled, so the next ``pulumi up`` disables it) rather than be orphaned by an error."""
+    (enabled, so the next ``pulumi up`` disables it) rather than be orphaned by an error, and
+    ``extra[WARNING]`` says so (the core reports it: the declared state was not reached)."""
     from provider.client import Created as Made
 
     try:
         acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
                               applied=lambda item: item.get("state") == "disabled")
-    except ApiError:
-        return Made(created.id, created.etag, created.date_ms, {"state": "enabled",
-                                                                "enabled": True})
+    except ApiError as error:
+        return Made(created.id, created.etag, created.date_ms, {
+            **AS_MADE, WARNING: advice.state_not_reached(
+                "dataflow", name, created.id, "disabled", "enabled",
+                f"disabling it failed ({error})")})
     return Made(created.id, acted.etag, created.date_ms, {"state": "disabled"})
 
 

@@ -11,19 +11,21 @@ the notice the core writes for the user: ``DELETES = False``). The table,
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from provider import endpoints, pipeline_rules
 from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION, either
 from provider.resources.base import (
+    NAMED_RULES,
     SANDBOX_RULES,
     EntityApi,
     Props,
     keyed,
     with_sandbox,
 )
-from provider.resources.fields import Field, ResourceSpec, sandbox_field
+from provider.resources.fields import TEXT_RULE, Field, ResourceSpec, sandbox_field
 from provider.resources.identity import replace_fields
 from provider.validation import decimal_int
 
@@ -47,6 +49,10 @@ MAPPING_SET = ResourceSpec(
                 "no DELETE, so deleting it only removes it from the stack (and says so).",
     id_field="mapping_set_id",
     fields=(
+        Field("name", "name", "name",
+              "The mapping set's name, unique in the sandbox; generated at preview when unset "
+              "(`pulumi-mapping-set-<hex>`) and kept in state. A lost create is found by it.",
+              rule=f"{TEXT_RULE}, at most 256 characters"),
         Field("schema_id", "schemaId", "outputSchema.schemaRef.id",
               "The `$id` of the XDM schema the mappings write.", required=True,
               rule="an XDM schema `$id` URI"),
@@ -70,7 +76,9 @@ MAPPING_SET_REPLACE_FIELDS = replace_fields(MAPPING_SET)
 
 def mapping_set_body(props: Mapping[str, Any]) -> dict[str, Any]:
     """``POST /mappingSets`` (and ``PUT`` for a new version), current Data Prep shape."""
+    named = {"name": props["name"]} if props.get("name") is not None else {}
     return {
+        **named,
         "outputSchema": {"schemaRef": {"id": props["schema_id"],
                                        "contentType": DEFAULT_SCHEMA_VERSION}},
         "mappings": [
@@ -85,6 +93,7 @@ def mapping_set_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dic
     """The inputs a live mapping set shows (its latest version)."""
     ref = ((item.get("outputSchema") or {}).get("schemaRef") or {})
     inputs: dict[str, Any] = {
+        "name": item.get("name"),
         "schema_id": ref.get("id"),
         "mappings": [
             {"source": m.get("source"), "destination": m.get("destination"),
@@ -105,6 +114,7 @@ class MappingSetApi(EntityApi):
     DELETES = False  # Data Prep has no DELETE
     CHANGING_OUTPUTS: tuple[str, ...] = ("version",)
     RULES = {
+        "name": NAMED_RULES["name"],
         "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
         "mappings": pipeline_rules.mapping_problems,
         **SANDBOX_RULES,
@@ -113,6 +123,13 @@ class MappingSetApi(EntityApi):
     def create_body(self, props: Props) -> dict[str, Any]:
         """``POST /mappingSets`` (current Data Prep shape)."""
         return mapping_set_body(props)
+
+    def generated(self, news: Props, olds: Props) -> dict[str, Any]:
+        """The ``name`` check fills in: the one in state, else a new unique one for a new set
+        (never for a set made before names existed: that would be a diff on old state)."""
+        if news.get("name") is not None or (olds and olds.get("name") is None):
+            return {}
+        return {"name": olds.get("name") or f"pulumi-mapping-set-{uuid.uuid4().hex[:16]}"}
 
     def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
         """Schema and mapping rules of the latest version, sandbox."""

@@ -24,7 +24,7 @@ from typing import Any
 from pulumi.runtime.proto import provider_pb2
 
 from provider.lifecycle import UNKNOWN
-from provider.testing.host import ProviderHost
+from provider.testing.host import HostError, ProviderHost
 
 TYPE = "pulumi-python:dynamic/aep:DatabricksBaseConnection"
 
@@ -147,7 +147,7 @@ class Engine:
         old = self.state.get(urn)
         if old is None:
             if apply:
-                id_, outs = self.host.create(urn, inputs)
+                id_, outs = self._create(urn, inputs)
                 self.state[urn] = Entry(id_, inputs, outs)
             return "create"
         diff = self.host.diff(old.id, urn, old.outputs, inputs)
@@ -157,7 +157,7 @@ class Engine:
             return "same"
         if list(diff.replaces):
             if apply:
-                id_, outs = self.host.create(urn, inputs)
+                id_, outs = self._create(urn, inputs)
                 self.replaced.append((urn, old))
                 self.state[urn] = Entry(id_, inputs, outs)
             return "replace"
@@ -165,6 +165,16 @@ class Engine:
             outs = self.host.update(old.id, urn, old.outputs, inputs)
             self.state[urn] = Entry(old.id, inputs, outs)
         return "update"
+
+    def _create(self, urn: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Create; on a partial failure the id and properties go to state (as the engine keeps
+        them) before the error stops the run."""
+        try:
+            return self.host.create(urn, inputs)
+        except HostError as error:
+            if error.kept is not None:
+                self.state[urn] = Entry(error.kept[0], inputs, error.kept[1])
+            raise
 
     def refresh(self, urn: str | None = None) -> dict[str, str]:
         """Read each resource (or one); returns URN -> ``same``/``changed``/``gone``."""

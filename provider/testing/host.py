@@ -27,9 +27,10 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, status_pb2
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from provider.outcomes import UNKNOWN as UNKNOWN  # the engine's sentinel, defined once
+
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 PROJECT = "aep-connections"
@@ -37,6 +38,11 @@ PROJECT = "aep-connections"
 
 class HostError(Exception):
     """A gRPC call to the provider host failed; ``details`` is what the engine would print."""
+
+    # A partial failure (``pulumirpc.ErrorResourceInitFailed`` in the status details): the id
+    # and the properties (decoded to the door's state names) the engine keeps in state.
+    kept: tuple[str, dict[str, Any]] | None = None
+    init_failed: Any = None  # the raw ErrorResourceInitFailed message
 
     def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
         self.method = method
@@ -242,7 +248,9 @@ class ProviderHost:
         try:
             return getattr(self.stub, method)(request, timeout=300)
         except grpc.RpcError as error:
-            raise self._error(method, error.code(), error.details() or "") from None
+            failed = self._error(method, error.code(), error.details() or "")
+            failed.init_failed = init_failed(error)
+            raise failed from None
 
     def configure(self, config: Mapping[str, str], *, secret_keys: Sequence[str] = ()) -> Any:
         """Send the stack config as the engine does (namespaced keys, secrets enveloped)."""
@@ -271,9 +279,15 @@ class ProviderHost:
             news=self._encode(news, urn)))
 
     def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Create: ``(id, outputs)``."""
-        response = self._call("Create", provider_pb2.CreateRequest(
-            urn=self._urn(urn), properties=self._encode(props, urn)))
+        """Create: ``(id, outputs)``. A partial failure raises ``HostError`` with ``kept``."""
+        try:
+            response = self._call("Create", provider_pb2.CreateRequest(
+                urn=self._urn(urn), properties=self._encode(props, urn)))
+        except HostError as error:
+            if error.init_failed is not None:
+                error.kept = (error.init_failed.id,
+                              self._decode(error.init_failed.properties, urn))
+            raise
         return response.id, self._decode(response.properties, urn)
 
     def read(self, id_: str, urn: str, props: Mapping[str, Any],
@@ -297,6 +311,21 @@ class ProviderHost:
         """Delete with ``props`` = the outputs in state."""
         self._call("Delete", provider_pb2.DeleteRequest(id=id_, urn=self._urn(urn),
                                                         properties=self._encode(props, urn)))
+
+
+def init_failed(error: grpc.RpcError) -> Any:
+    """The ``ErrorResourceInitFailed`` a failed call carries in its status details, read as the
+    engine reads it (the ``grpc-status-details-bin`` trailer: a ``google.rpc.Status``), or None."""
+    trailer = getattr(error, "trailing_metadata", None)
+    for key, value in (trailer() or ()) if callable(trailer) else ():
+        if key != "grpc-status-details-bin":
+            continue
+        status = status_pb2.Status.FromString(value)
+        for detail in status.details:
+            found = provider_pb2.ErrorResourceInitFailed()
+            if detail.Unpack(found):
+                return found
+    return None
 
 
 class _Sink(list[bytes]):

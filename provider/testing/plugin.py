@@ -30,7 +30,8 @@ from typing import Any
 
 import grpc
 import yaml
-from google.protobuf import struct_pb2
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
 from provider.fields import ResourceSpec
@@ -93,6 +94,8 @@ class PluginHost(ProviderHost):
         self.secret_outputs: set[str] = set()
         self._engine: grpc.Server | None = None
         self.engine_address = ""
+        # The diagnostics the plugin sent the engine: (severity name, urn, message).
+        self.logs: list[tuple[str, str, str]] = []
 
     def command(self) -> list[str]:
         """``<venv python> <absolute plugin dir> 127.0.0.1:<engine port>``."""
@@ -101,6 +104,7 @@ class PluginHost(ProviderHost):
     def start(self) -> PluginHost:
         """Start a stub engine, then the plugin; connect."""
         self._engine = grpc.server(ThreadPoolExecutor(1))
+        engine_pb2_grpc.add_EngineServicer_to_server(_Engine(self.logs), self._engine)
         port = self._engine.add_insecure_port("127.0.0.1:0")
         self._engine.start()
         self.engine_address = f"127.0.0.1:{port}"
@@ -188,6 +192,18 @@ class PluginHost(ProviderHost):
 
     def _error(self, method: str, code: grpc.StatusCode, details: str) -> HostError:
         return PluginError(method, code, details)
+
+
+class _Engine(engine_pb2_grpc.EngineServicer):
+    """The stub engine's ``Log``: records each diagnostic, as the engine shows it."""
+
+    def __init__(self, logs: list[tuple[str, str, str]]) -> None:
+        self.logs = logs
+
+    def Log(self, request: Any, context: Any) -> Any:
+        self.logs.append((engine_pb2.LogSeverity.Name(request.severity), request.urn,
+                          request.message))
+        return empty_pb2.Empty()
 
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/aep:"

@@ -211,23 +211,37 @@ def test_identical_resources_created_concurrently_each_get_their_own(
             engine.host.delete(id_, urn, outs)
 
 
-def test_create_answered_without_etag_is_never_posted_twice(
-    emu: Emulator, door: str, sandbox: str, props: Props,
+@pytest.mark.parametrize("refusal", ["busy", "auth"])
+def test_create_answered_without_etag_is_never_posted_twice_and_its_id_is_kept(
+    emu: Emulator, door: str, sandbox: str, props: Props, refusal: str,
 ) -> None:
-    """201 with an id and no etag, then 503 and 429 on every read-back: the create fails naming
-    the id it made (it took effect), nothing more is created: exactly one POST."""
+    """201 with an id and no etag, then every read-back refused (503 and 429, or 401): nothing
+    more is created (exactly one POST) and the id is kept in state: the plugin answers a partial
+    failure carrying it, the dynamic door keeps it and warns naming it."""
     def script(method: str, path: str) -> Answer:
         if method == "POST":
             return json_answer(201, {"id": "made-without-etag"})
+        if refusal == "auth":
+            return json_answer(401, {"error_code": "401013", "message": "Oauth token invalid"})
         return json_answer(503 if len(srv.seen) == 2 else 429, {"message": "busy"})
 
     with (HostileServer(script) as srv,
           engine_at(emu, door, **{"aep:platformUrl": srv.url, "aep:retryAttempts": "4"}) as eng):
-        with pytest.raises(HostError) as caught:
-            eng.up(declare(props, sandbox, ["e"]))
-        assert eng.state == {}
-    assert [s.method for s in srv.seen] == ["POST"] + ["GET"] * 4  # one read-back per attempt
-    assert "made-without-etag" in caught.value.last_line
+        if door == "plugin":
+            with pytest.raises(HostError) as caught:
+                eng.up(declare(props, sandbox, ["e"]))
+            told = caught.value.last_line
+        else:
+            assert eng.up(declare(props, sandbox, ["e"])).failures == {}
+            told = eng.host.wait_stderr("made-without-etag")
+        (kept,) = eng.state.values()
+        assert kept.id == "made-without-etag"
+        assert kept.outputs["connection_id"] == "made-without-etag"
+    assert [s.method for s in srv.seen].count("POST") == 1
+    if refusal == "busy":
+        assert [s.method for s in srv.seen] == ["POST"] + ["GET"] * 4  # one per attempt
+    assert "made-without-etag" in told
+    assert "not created again" in told
 
 
 def test_lost_create_with_an_unprovable_twin_creates_nothing_more(

@@ -62,6 +62,7 @@ GOOD: dict[str, Any] = {
     "catalog": "main",
     "sandbox_name": "dev",
     "adopt_existing": False,
+    "test_connection": False,
 }
 DEV_CONFIG = {"allowedSandboxes": ["dev"]}
 BY_NAME: dict[str, Policy] = {p.name: p for p in aep.POLICIES}

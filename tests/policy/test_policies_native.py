@@ -28,7 +28,7 @@ from test_policies import (
 NATIVE_TYPE = "aep:index:DatabricksBaseConnection"
 DOORS = {"dynamic": aep.RESOURCE_TYPE, "native": NATIVE_TYPE}
 CAMEL = {"cluster_id": "clusterId", "access_token": "accessToken", "sandbox_name": "sandboxName",
-         "adopt_existing": "adoptExisting"}
+         "adopt_existing": "adoptExisting", "test_connection": "testConnection"}
 
 
 def spelled(props: Mapping[str, Any], door: str) -> dict[str, Any]:
