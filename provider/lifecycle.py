@@ -28,7 +28,6 @@ operation raises, from ``provider.advice``, the one place it is written.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -48,62 +47,16 @@ from provider.errors import (
     NotFoundError,
     UnexpectedAnswerError,
 )
+from provider.outcomes import UNKNOWN as UNKNOWN
+from provider.outcomes import Checked as Checked
+from provider.outcomes import Diff as Diff
+from provider.outcomes import Outcome as Outcome
+from provider.outcomes import Props as Props
+from provider.outcomes import is_unknown as is_unknown
 from provider.redaction import register
 from provider.resources import base_connection
 from provider.resources.base import WARNING, ResourceApi
 from provider.settings import ProviderSettings, configured_sandbox
-
-# The engine's wire sentinel for a value not known yet; both doors turn unknowns into it.
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-
-Props = dict[str, Any]
-
-
-def is_unknown(value: object) -> bool:
-    """True for a value the engine does not know yet (during preview)."""
-    return value == UNKNOWN
-
-
-@dataclasses.dataclass(frozen=True)
-class Checked:
-    """Checked inputs (defaults filled) and one ``(property, reason)`` per bad property."""
-
-    inputs: Props = dataclasses.field(repr=False)  # may hold a secret
-    failures: list[tuple[str, str]]
-
-
-@dataclasses.dataclass(frozen=True)
-class Diff:
-    """What an update would change: per changed property, its kind (``add``, ``delete``,
-    ``update``, each with ``-replace`` when the property replaces the resource)."""
-
-    kinds: dict[str, str]
-    replaces: tuple[str, ...]
-
-    @property
-    def changed(self) -> tuple[str, ...]:
-        """The changed properties, in field-table order."""
-        return tuple(self.kinds)
-
-    inputs: tuple[str, ...] = ()
-
-    @property
-    def stables(self) -> list[str]:
-        """Inputs that do not change."""
-        return [f for f in self.inputs if f not in self.kinds]
-
-
-@dataclasses.dataclass(frozen=True)
-class Outcome:
-    """What create, read or update leaves in state: the id (``""`` = gone), outputs, inputs."""
-
-    id: str
-    # Outputs and inputs hold secrets (an access token, a SAS token): never in a repr.
-    outputs: Props = dataclasses.field(repr=False)
-    inputs: Props = dataclasses.field(default_factory=dict, repr=False)
-    # Object made but not as declared: a partial failure (plugin), a stderr warning (dynamic).
-    warnings: tuple[str, ...] = ()
-
 
 _claims = Claims()
 

@@ -3,7 +3,6 @@
 The handler reads the request, asks ``Faults`` what to do, lets the ``Router`` answer, records
 the request (redacted) and writes the answer with ``Content-Length``. A dropped connection is
 closed with ``SO_LINGER`` 0, so the client sees a reset rather than a clean end of stream.
-
 Reading is bounded: a request must arrive whole within ``REQUEST_READ_SECONDS`` (408 and close
 otherwise, see :class:`_DeadlineReader`), and a body is taken only by ``Content-Length``: any
 ``Transfer-Encoding`` is answered 411 and the connection closed, so bytes of an unread chunked

@@ -29,7 +29,8 @@ import grpc
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, status_pb2
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from provider.outcomes import UNKNOWN as UNKNOWN  # the engine's sentinel, defined once
+
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 PROJECT = "aep-connections"
