@@ -38,6 +38,7 @@ def pipeline(index: int) -> dict[str, dict[str, Any]]:
                "target_connection_id": Ref(target, "target_connection_id"),
                "mapping_set_id": Ref(mapping, "mapping_set_id"),
                "mapping_version": Ref(mapping, "version"),
+               "delta_column": {"name": "updated_at"},
                "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour",
                             "interval": 1}},
     }

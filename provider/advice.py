@@ -34,9 +34,10 @@ from provider.settings import DEFAULT_IMS_URL
 
 __all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
            "auth_hint", "cli_advice", "connection_test_failed", "emulator_secret_mismatch",
-           "hint_for", "invalid_client_hint", "invalid_id_hint", "kept_created",
-           "lost_create_candidates", "missing_setting", "no_sandbox", "sandbox_mismatch",
-           "staging_id_foreign", "state_not_reached", "test_left_connection"]
+           "hidden_kept", "hidden_not_deleted", "hidden_taken_as_gone", "hint_for",
+           "invalid_client_hint", "invalid_id_hint", "kept_created", "lost_create_candidates",
+           "missing_setting", "no_sandbox", "required_new", "required_new_missing",
+           "sandbox_mismatch", "staging_id_foreign", "state_not_reached", "test_left_connection"]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -73,6 +74,54 @@ def no_sandbox() -> str:
     """A resource without a sandbox, and no default in the stack config."""
     return ("no sandbox: set sandbox_name on the resource or "
             "`pulumi config set aep:sandboxName <sandbox>`")
+
+
+# Adobe's database-source tutorials (collect/database-nosql.md): a dataflow from a database
+# source needs a Copy transformation with a delta column and a Mapping transformation.
+_DATABASE_SOURCE_RULE = ("Adobe requires a delta column and a mapping set for a dataflow from "
+                         "a database source such as Databricks")
+
+
+def required_new(noun: str, name: str) -> str:
+    """An input a new resource must have (``ResourceApi.REQUIRED_NEW``) is not set."""
+    return (f"{name} is required for a new {noun}: {_DATABASE_SOURCE_RULE}; set {name} "
+            "(delta_column: the column that orders changes; mapping_set_id: a MappingSet's id)")
+
+
+def required_new_missing(noun: str, names: list[str]) -> str:
+    """An existing resource (made before the rule) lacks inputs a new one needs."""
+    listed = " and ".join(names)
+    return (f"this {noun} has no {listed}: {_DATABASE_SOURCE_RULE}. It was created without "
+            "them and keeps working as it is, but a replacement (or a new one) needs them: "
+            f"set {listed}")
+
+
+# Flow Service's 1439 (sources/tutorials/api/labels.md) has two meanings.
+_HIDDEN = ("Flow Service answers code 1439 for {noun} {id_} in sandbox {sandbox!r}: it was "
+           "deleted, or access labels hide it from this credential (then it still exists and "
+           "may still be running)")
+_STATE_DELETE = ("If it was deleted, remove it from the stack with `pulumi state delete "
+                 "'<urn>'` (`pulumi stack --show-urns` lists the URN); if labels hide it, give "
+                 "this credential access to them. To take 1439 as proof of deletion, "
+                 "`pulumi config set aep:notFoundMeansGone true`")
+
+
+def hidden_kept(noun: str, id_: str, sandbox: str) -> str:
+    """A refresh answered 1439 (default): the resource is kept as the stack has it."""
+    return (f"{_HIDDEN.format(noun=noun, id_=id_, sandbox=sandbox)}. Refresh keeps it in the "
+            f"stack unchanged. {_STATE_DELETE}.")
+
+
+def hidden_not_deleted(noun: str, id_: str, sandbox: str) -> str:
+    """A delete answered 1439 (default): it fails, so nothing running is forgotten."""
+    return (f"{_HIDDEN.format(noun=noun, id_=id_, sandbox=sandbox)}, so Pulumi cannot tell "
+            f"whether it is gone and keeps it in the stack. {_STATE_DELETE}.")
+
+
+def hidden_taken_as_gone(noun: str, id_: str, sandbox: str, action: str) -> str:
+    """A refresh or delete answered 1439 with aep:notFoundMeansGone: taken as deleted."""
+    return (f"{_HIDDEN.format(noun=noun, id_=id_, sandbox=sandbox)}; aep:notFoundMeansGone is "
+            f"true, so the {action} takes it as deleted and removes it from the stack.")
 
 
 def connection_test_failed(name: object) -> str:

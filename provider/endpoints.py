@@ -32,6 +32,17 @@ GoneProof = Callable[[Mapping[str, Any], "str | None", str], bool]
 
 # Flow Service's catalogue code for "no such entity" (1439-404, hidden by access labels, is not).
 FLOW_GONE_CODE = "1101-404"
+# Flow Service's code for an entity deleted or hidden by access labels (sources/tutorials/api/
+# labels.md): 1439-404, or 1439-400. Proof of deletion only where the stack says so
+# (aep:notFoundMeansGone); 1430-400 "Flow not found" and 1429-400 "Predecessor flow not found"
+# never are.
+HIDDEN_CODES = ("1439-404", "1439-400")
+
+
+def deleted_or_hidden(code: str | None) -> bool:
+    """Whether Adobe's ``code`` (``1439-404``, or as a type suffix ``FLOW-1439-404``) says the
+    entity was deleted or is hidden by access labels."""
+    return code is not None and any(code == c or code.endswith(f"-{c}") for c in HIDDEN_CODES)
 
 
 def _sub(item: Mapping[str, Any], *keys: str) -> Any:
@@ -175,12 +186,34 @@ def flow_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
             ids("sourceConnectionIds"), ids("targetConnectionIds"))
 
 
+# What Data Prep answers for a mapping's ``sourceType``, by what it means. A mapping created
+# with ``ATTRIBUTE`` reads back as ``text/x.schema-path`` (the Data Prep spec's getMappingSet and
+# updateMappingSet examples), an expression as ``text/x.aep-xl`` and a constant as
+# ``text/plain`` (the media types Adobe lists for a mapping's ``sourceType`` in the Destination
+# SDK's schema configuration: ``requiredMappings.sourceType``).
+SOURCE_TYPE_MEANINGS = {
+    "ATTRIBUTE": "ATTRIBUTE",
+    "text/x.schema-path": "ATTRIBUTE",
+    "EXPRESSION": "EXPRESSION",
+    "text/x.aep-xl": "EXPRESSION",
+    "text/plain": "EXPRESSION",
+}
+
+
+def source_type_meaning(value: object) -> object:
+    """A mapping's ``sourceType`` as the provider spells it (``ATTRIBUTE`` or ``EXPRESSION``),
+    whichever form Data Prep answered; anything else unchanged (so it shows as drift)."""
+    return SOURCE_TYPE_MEANINGS.get(value, value) if isinstance(value, str) else value
+
+
 def mapping_set_identity(item: Mapping[str, Any]) -> tuple[object, ...]:
-    """Name (None for a set made before names), output schema and rules of a mapping set."""
+    """Name (None for a set made before names), output schema and mapping rules of a mapping
+    set, source types by meaning (``text/x.schema-path`` is ``ATTRIBUTE``)."""
     raw = item.get("mappings")
     rules: list[Any] = raw if isinstance(raw, list) else []
     return (item.get("name"), _sub(item, "outputSchema", "schemaRef", "id"),
-            tuple((m.get("sourceType"), m.get("source"), m.get("destination"))
+            tuple((source_type_meaning(m.get("sourceType")), m.get("source"),
+                   m.get("destination"))
                   for m in rules if isinstance(m, Mapping)))
 
 
@@ -194,5 +227,5 @@ FLOWS = Collection("/flows", "dataflow", flow_identity, gone=flow_gone("flows"))
 MAPPING_SETS = Collection(
     "/mappingSets", "mapping set", mapping_set_identity, base=DATA_PREP, gone=mapping_set_gone,
     paging="offset", list_key="data", wrapped=False, created_by="createdBy",
-    created_at="createdDate", updated_at="updatedDate", version_key="version",
+    created_at="createdDate", updated_at="modifiedDate", version_key="version",
     filter_param="name", name_filter="{}", shared_reads=False)

@@ -106,9 +106,9 @@ class LifecycleProvider(ResourceProvider):
 
     # -- hooks ---------------------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs with no network; one failure per bad property."""
-        checked = self._core.for_api(self.API).check(self._props(news), self._props(_olds))
+        checked = self._core.for_api(self.API).check(self._props(news), self._props(olds or {}))
         inputs = {k: news[k] if isinstance(news.get(k), Unknown) else v
                   for k, v in checked.inputs.items()}
         return CheckResult(inputs, [CheckFailure(p, r) for p, r in checked.failures])

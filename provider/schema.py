@@ -29,7 +29,7 @@ from provider.codegen import policy_registry, policy_rules, python_module
 from provider.fields import Field, ResourceSpec
 from provider.functions import FUNCTIONS
 from provider.resources import Registered, registry, specs
-from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
+from provider.settings import ALLOW_INSECURE_HTTP, KEYS, NOT_FOUND_MEANS_GONE, TUNING
 
 PACKAGE = "aep"
 PACKAGE_VERSION = "0.2.0"
@@ -92,6 +92,13 @@ def _config_properties() -> dict[str, Any]:
         "type": "boolean", "default": False, "defaultInfo": {"environment": [env]},
         "description": "Let credentials other than the emulator's demo ones use a loopback "
                        "`http://` URL (test rigs only: they travel unencrypted)."}
+    key, env = NOT_FOUND_MEANS_GONE
+    props[key.split(":", 1)[1]] = {
+        "type": "boolean", "default": False, "defaultInfo": {"environment": [env]},
+        "description": "Take Flow Service's code 1439 (deleted, or hidden by access labels) as "
+                       "proof of deletion: refresh drops the resource and delete completes with "
+                       "a warning. Default false: refresh keeps it and delete fails, since a "
+                       "hidden dataflow may still be running."}
     return props
 
 

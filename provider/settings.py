@@ -52,6 +52,9 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # emulator's demo ones travel over plain http to a loopback URL (test rigs with their own
 # emulator). A real boolean: `true` or `false` exactly.
 ALLOW_INSECURE_HTTP: tuple[str, str] = ("aep:allowInsecureHttp", "AEP_ALLOW_INSECURE_HTTP")
+# (stack config key, environment variable) of the opt-in that takes Flow Service's code 1439
+# (deleted, or hidden by access labels) as proof of deletion. A real boolean, default false.
+NOT_FOUND_MEANS_GONE: tuple[str, str] = ("aep:notFoundMeansGone", "AEP_NOT_FOUND_MEANS_GONE")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +82,8 @@ class ProviderSettings:
     timeout_seconds: float = TUNING["timeout_seconds"][2]
     # Operations the native plugin runs at once (the dynamic host has its own 4 threads).
     max_concurrency: int = int(TUNING["max_concurrency"][2])
+    # Whether Flow Service's 1439 (deleted, or hidden by access labels) proves deletion.
+    not_found_means_gone: bool = False
 
     @classmethod
     def from_config(
@@ -115,7 +120,8 @@ class ProviderSettings:
                 values[field] = _check_url(field, values[field])
         _check_plain_http(values, get, environ)
         tuning = {field: _number(field, get, environ) for field in TUNING}
-        return cls(**values, **tuning)  # type: ignore[arg-type]
+        gone = _boolean(NOT_FOUND_MEANS_GONE, get, environ)
+        return cls(**values, **tuning, not_found_means_gone=gone)  # type: ignore[arg-type]
 
 
 def _read(field: str, get: Callable[[str], str | None], environ: Mapping[str, str]) -> str | None:
@@ -287,7 +293,14 @@ def _origin(field: str, get: Callable[[str], str | None]) -> tuple[str, str]:
 
 def _allow_insecure_http(get: Callable[[str], str | None], environ: Mapping[str, str]) -> bool:
     """The ``aep:allowInsecureHttp`` opt-in (stack config, else environment): true or false."""
-    key, env = ALLOW_INSECURE_HTTP
+    return _boolean(ALLOW_INSECURE_HTTP, get, environ)
+
+
+def _boolean(names: tuple[str, str], get: Callable[[str], str | None],
+             environ: Mapping[str, str]) -> bool:
+    """A boolean setting (stack config key, else environment variable): true or false exactly,
+    false when unset."""
+    key, env = names
     raw, origin = get(key), f"stack config {key}"
     if raw is None or raw == "":
         raw, origin = environ.get(env) or None, f"environment variable {env}"

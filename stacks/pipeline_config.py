@@ -9,7 +9,7 @@ Each base connection of ``<project>:connections`` carries the tables it ingests:
         mappings:
           - {source: order_id, destination: _acme.orderId, sourceType: ATTRIBUTE}
         schedule: {startTime: "2026-01-01T00:00:00Z", frequency: hour, interval: 1}
-        deltaColumn: {name: updated_at}     # optional
+        deltaColumn: {name: updated_at}     # required for a new dataflow (Adobe)
         enabled: true                       # optional, default true
         cdcEnabled: false                   # optional (Azure Databricks change data feed)
 

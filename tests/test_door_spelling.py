@@ -61,6 +61,7 @@ def test_a_check_failure_names_the_property_as_written(host: ProviderHost) -> No
         "name": "f", "source_connection_id": "0123abcd-0000-4000-8000-000000000001",
         "target_connection_id": "0123abcd-0000-4000-8000-000000000002",
         "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour", "interval": 1},
+        "delta_column": {"name": "updated_at"}, "mapping_set_id": "0" * 32,
         "sandbox_name": "Not A Sandbox"}))
     [(prop, reason)] = failures
     assert prop == host.wire_name("sandbox_name")

@@ -43,6 +43,7 @@ def pipeline(table: str = "sales.orders", **flow: Any) -> dict[str, dict[str, An
                "target_connection_id": Ref(TARGET, "target_connection_id"),
                "mapping_set_id": Ref(MAPPING, "mapping_set_id"),
                "mapping_version": Ref(MAPPING, "version"),
+               "delta_column": {"name": "updated_at"},
                "schedule": {"start_time": START, "frequency": "hour", "interval": 1}, **flow},
     }
 

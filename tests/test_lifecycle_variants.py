@@ -24,7 +24,8 @@ class FakeClient:
         self.calls.append(("create", coll.path))
         return Created("id-1", "0" if coll.path == "/mappingSets" else '"e1"', 0)
 
-    def replace(self, coll: Any, sandbox: str, id_: str, body: Any, *, applied: Any) -> Patched:
+    def replace(self, coll: Any, sandbox: str, id_: str, body: Any, *, applied: Any,
+                read_params: Any = ()) -> Patched:
         self.calls.append(("replace", body["mappings"][0]["destination"]))
         return Patched("1", 0)
 

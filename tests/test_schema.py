@@ -10,7 +10,7 @@ import pytest
 
 from provider import schema
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
-from provider.settings import ALLOW_INSECURE_HTTP, KEYS, TUNING
+from provider.settings import ALLOW_INSECURE_HTTP, KEYS, NOT_FOUND_MEANS_GONE, TUNING
 from tests.conftest import ROOT
 
 
@@ -71,9 +71,12 @@ def test_provider_config_content() -> None:
     package = schema.package_schema()
     variables = package["config"]["variables"]
     expected = {key.split(":", 1)[1]
-                for key, *_ in [*KEYS.values(), *TUNING.values(), ALLOW_INSECURE_HTTP]}
+                for key, *_ in [*KEYS.values(), *TUNING.values(), ALLOW_INSECURE_HTTP,
+                                NOT_FOUND_MEANS_GONE]}
     assert set(variables) == expected
     assert variables["allowInsecureHttp"]["type"] == "boolean"
+    assert variables["notFoundMeansGone"]["type"] == "boolean"
+    assert variables["notFoundMeansGone"]["default"] is False
     assert package["provider"]["inputProperties"] == variables
     assert variables["clientSecret"]["secret"] is True
     assert variables["accessToken"]["secret"] is True

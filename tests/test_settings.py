@@ -142,3 +142,22 @@ def test_ims_url_gets_the_same_rules() -> None:
     """aep:imsUrl is refused the same way, naming its own key."""
     with pytest.raises(ConfigurationError, match="aep:imsUrl"):
         settings({**FULL, "aep:imsUrl": "https://ims.example.com:99999"})
+
+
+@pytest.mark.parametrize(("config", "environ", "gone"), [
+    ({}, {}, False),
+    ({"aep:notFoundMeansGone": "true"}, {}, True),
+    ({"aep:notFoundMeansGone": "false"}, {"AEP_NOT_FOUND_MEANS_GONE": "true"}, False),
+    ({}, {"AEP_NOT_FOUND_MEANS_GONE": "true"}, True),
+])
+def test_not_found_means_gone_is_a_boolean_off_by_default(
+        config: dict[str, str], environ: dict[str, str], gone: bool) -> None:
+    """aep:notFoundMeansGone (else AEP_NOT_FOUND_MEANS_GONE) is false unless set to true."""
+    settings = ProviderSettings.from_config({**FULL, **config}.get, environ)
+    assert settings.not_found_means_gone is gone
+
+
+def test_not_found_means_gone_must_be_true_or_false() -> None:
+    """Anything but true or false is refused, naming the key."""
+    with pytest.raises(ConfigurationError, match="aep:notFoundMeansGone must be true or false"):
+        ProviderSettings.from_config({**FULL, "aep:notFoundMeansGone": "yes"}.get, {})

@@ -156,13 +156,12 @@ PipelineOptions(catalogue=..., staging_ttl=..., clock=..., ...))`` and the match
 
 Adobe-documented behaviours that differ from the emulator's older answers are switches of
 ``AdobeShapes`` (``adobe.py``; ``PipelineOptions(adobe=AdobeShapes.strict() | .off() | ...)``,
-``--adobe NAME|all``, ``--no-adobe NAME|all``). On by default (the suite is green with them):
-``missing_flow_1439`` (a missing flow is 404 ``FLOW-1439-404``), ``modified_naming`` (Data Prep's
-``modifiedDate``/``modifiedBy``), ``redundant_action_error`` (1422-400),
-``refuse_state_on_create``. Off by default (today's client depends on the older answer):
-``schema_path_source_type``, ``techacct_creator``, ``short_create_answer``,
-``version_default_zero``, ``database_flow_requirements``. The contract corpus
-(``tests/contract/corpus``) is checked with every one on.
+``--adobe NAME|all``, ``--no-adobe NAME|all``). Every one is on by default (the client handles
+each): ``missing_flow_1439`` (a missing flow is 404 ``FLOW-1439-404``), ``modified_naming``
+(Data Prep's ``modifiedDate``/``modifiedBy``), ``redundant_action_error`` (1422-400),
+``refuse_state_on_create``, ``schema_path_source_type``, ``techacct_creator``,
+``short_create_answer``, ``version_default_zero``, ``database_flow_requirements``. The contract
+corpus (``tests/contract/corpus``) is checked with every one on.
 
 Schema Registry and Catalog (``schema_registry.py``, ``xdm_descriptors.py``, ``catalog.py``)
 -----------------------------------------------------------------------------------------

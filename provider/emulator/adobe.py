@@ -1,9 +1,8 @@
 """Adobe-documented behaviours the emulator can also answer the older way: one switch each.
 
-Each switch is on by default where the whole suite is green with it (``missing_flow_1439``,
-``modified_naming``, ``redundant_action_error``, ``refuse_state_on_create``) and off where the
-client as it is today depends on the older answer (the other five). ``AdobeShapes.strict()``
-turns every one on (the contract corpus tests run so), ``AdobeShapes.off()`` every one off.
+Every switch is on by default: the emulator answers as Adobe documents, and the client handles
+each shape. ``AdobeShapes.strict()`` turns every one on (the defaults), ``AdobeShapes.off()``
+every one off (the older answers, for tests that hold the client to both).
 Each names the page or spec operation it follows; "Off:" says the older answer.
 
 ``missing_flow_1439``
@@ -13,7 +12,10 @@ Each names the page or spec operation it follows; "Off:" says the older answer.
     Verify the resource ID before trying again." Off: 1101-404 as for other entities.
 ``schema_path_source_type``
     A mapping sent with ``sourceType: "ATTRIBUTE"`` reads back (GET, PUT and create answers) as
-    ``text/x.schema-path``, as the Data Prep spec's examples show. Off: echoed as sent.
+    ``text/x.schema-path``, as the Data Prep spec's examples show, and one sent with
+    ``EXPRESSION`` as ``text/x.aep-xl`` (the media type Adobe lists for an expression's
+    ``sourceType``, Destination SDK schema configuration; the emulator's reading for Data Prep).
+    Off: echoed as sent.
 ``techacct_creator``
     Data Prep's ``createdBy``/``modifiedBy`` is the technical account of the token
     (``<hex>@techacct.adobe.com``, the ``user_id`` claim of the emulator's JWT-shaped token).
@@ -46,17 +48,17 @@ from dataclasses import dataclass, fields
 
 @dataclass
 class AdobeShapes:
-    """Which Adobe-documented behaviours not yet on by default are on (see the module doc)."""
+    """Which Adobe-documented behaviours are on (see the module doc): all, by default."""
 
     missing_flow_1439: bool = True
-    schema_path_source_type: bool = False
-    techacct_creator: bool = False
+    schema_path_source_type: bool = True
+    techacct_creator: bool = True
     modified_naming: bool = True
-    short_create_answer: bool = False
-    version_default_zero: bool = False
+    short_create_answer: bool = True
+    version_default_zero: bool = True
     redundant_action_error: bool = True
     refuse_state_on_create: bool = True
-    database_flow_requirements: bool = False
+    database_flow_requirements: bool = True
 
     @classmethod
     def strict(cls) -> AdobeShapes:

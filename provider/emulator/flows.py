@@ -33,7 +33,8 @@ answers the emulator's delete status.
 
 Adobe's own behaviours behind ``AdobeShapes`` switches (``adobe.py``): ``missing_flow_1439``
 (404 FLOW-1439-404 for a missing flow), ``redundant_action_error`` (1422-400) and
-``refuse_state_on_create``, on by default, and ``database_flow_requirements``, off by default.
+``refuse_state_on_create`` and ``database_flow_requirements`` (checked on create only), all on
+by default.
 ``lastRunDetails`` ``{id, state, startedAtUTC, completedAtUTC}`` is present once the flow has
 run (``runs.py``; absent before: the emulator's choice).
 
@@ -139,7 +140,7 @@ class FlowService(EntityService):
             record["options"] = copy.deepcopy(body["options"])
         if record["scheduleParams"] is None:
             raise FlowError("1455-400", 'Missing field "scheduleParams".')
-        self._check_flow(caller, record, spec)
+        self._check_flow(caller, record, spec, creating=True)
         record["scheduleParams"] = normalised_schedule(
             record["scheduleParams"], types=self.schedule_types
         )
@@ -327,11 +328,15 @@ class FlowService(EntityService):
                 "Copy transformation with params.deltaColumn and a Mapping transformation.",
             )
 
-    def _check_flow(self, caller: Caller, record: dict[str, Any], spec: dict[str, Any]) -> None:
+    def _check_flow(self, caller: Caller, record: dict[str, Any], spec: dict[str, Any],
+                    creating: bool = False) -> None:
         problem = schedule_problem(record["scheduleParams"]) or options_problem(record)
         if problem is not None:
             raise FlowError("1100-400", problem)
-        if self.adobe.database_flow_requirements and isinstance(record["transformations"], list):
+        # Adobe's tutorials require them to create a flow; a PATCH of a flow made without them
+        # (before the rule) is accepted (the emulator's choice: Adobe documents no PATCH rule).
+        if creating and self.adobe.database_flow_requirements and isinstance(
+                record.get("transformations"), list):
             self._check_database_source(caller, record)
         names = {t["name"] for t in spec["transformationSpecs"]}
         transformations = record.setdefault("transformations", [])

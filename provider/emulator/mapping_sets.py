@@ -12,11 +12,12 @@
 - ``name`` (optional string) is stored and echoed; ``GET /mappingSets?name=N`` lists only the
   sets named ``N`` (the emulator's choice: Adobe's spec documents the field, not the filter).
 
-Behind ``AdobeShapes`` switches (``adobe.py``): ``sourceType`` read back as
-``text/x.schema-path`` for ``ATTRIBUTE``, ``createdBy``/``modifiedBy`` the token's technical
-account, ``modifiedDate``/``modifiedBy`` naming, the short create answer and ``version``
-defaulting to 0. Stored records keep the sent ``sourceType`` and ``updatedDate``/``updatedBy``
-(``emu.mapping_sets()`` shows them so); the switches shape what is answered.
+Behind ``AdobeShapes`` switches (``adobe.py``, all on by default): ``sourceType`` read back as
+``text/x.schema-path`` for ``ATTRIBUTE`` and ``text/x.aep-xl`` for ``EXPRESSION``,
+``createdBy``/``modifiedBy`` the token's technical account, ``modifiedDate``/``modifiedBy``
+naming, the short create answer and ``version`` defaulting to 0. Stored records keep the sent
+``sourceType`` and ``updatedDate``/``updatedBy`` (``emu.mapping_sets()`` shows them so); the
+switches shape what is answered.
 
 Choices: only the current body shape is accepted; the older tutorials' ``xdmSchema``/
 ``destinationXdmPath`` shape is 400 with a hint. Errors are ``ServiceError`` bodies of type
@@ -40,6 +41,9 @@ SOURCE_TYPES = ("ATTRIBUTE", "EXPRESSION")
 SCHEMA_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
 SCHEMA_PATH = "text/x.schema-path"
 """How Data Prep reads an ``ATTRIBUTE`` mapping back (the spec's GET and PUT examples)."""
+ANSWERED_SOURCE_TYPES = {"ATTRIBUTE": SCHEMA_PATH, "EXPRESSION": "text/x.aep-xl"}
+"""How each sent ``sourceType`` is answered (``EXPRESSION``: the media type Adobe lists for an
+expression; the emulator's reading for Data Prep)."""
 _CREATE_ANSWER = ("id", "version", "createdDate", "modifiedDate", "updatedDate", "createdBy",
                   "modifiedBy", "updatedBy")
 
@@ -72,8 +76,8 @@ class MappingSetService:
                     view[new] = view.pop(old)
         if self.adobe.schema_path_source_type:
             for mapping in view.get("mappings", []):
-                if mapping.get("sourceType") == "ATTRIBUTE":
-                    mapping["sourceType"] = SCHEMA_PATH
+                sent = mapping.get("sourceType")
+                mapping["sourceType"] = ANSWERED_SOURCE_TYPES.get(sent, sent)
         return view
 
     def create(self, caller: Caller, body: object) -> dict[str, Any]:

@@ -30,8 +30,8 @@ Options (``PipelineOptions``; ``Emulator(pipeline=PipelineOptions(...))`` / CLI 
 ``base_in_use_by_source`` / ``--base-in-use-by-source`` (off)
     Whether a source connection alone blocks deleting its base connection.
 ``adobe`` / ``--adobe BEHAVIOUR``, ``--no-adobe BEHAVIOUR`` (repeatable, or ``all``)
-    (``AdobeShapes()``) Adobe-documented behaviours, one switch each, four on by default
-    (``adobe.py`` says which and why).
+    (``AdobeShapes()``) Adobe-documented behaviours, one switch each, all on by default
+    (``adobe.py`` says what each follows).
 
 ``/runs`` and a flow's ``lastRunDetails`` come from ``runs.py`` (``emu.runs``: steerable).
 

@@ -137,17 +137,20 @@ class FlowServiceClient(Sender):
             finally:
                 self._wrote(coll, sandbox)
 
-    def get(self, coll: Collection, sandbox: str, id_: str) -> Item:
+    def get(self, coll: Collection, sandbox: str, id_: str, *,
+            params: Sequence[tuple[str, str]] = ()) -> Item:
         """The item ``id_`` of ``coll``; ``NotFoundError`` only when the service proves it does
-        not exist (``coll.gone``)."""
+        not exist (``coll.gone``). ``params``: query parameters (a Data Prep ``version``);
+        such a read is never served from a shared listing."""
         path = item_path(coll, id_)
 
         def get_one() -> Item:
             return self._with_retries("GET", path,
-                                      lambda s: self._get_item(coll, sandbox, id_, s),
+                                      lambda s: self._get_item(coll, sandbox, id_, s,
+                                                               params=params),
                                       base=coll.base)
 
-        if not coll.shared_reads:
+        if not coll.shared_reads or params:
             return get_one()
         return shared_reads.read(
             self._reads_key(coll, sandbox), id_, clock=self._clock, get_one=get_one,
@@ -219,17 +222,27 @@ class FlowServiceClient(Sender):
 
     def replace(
         self, coll: Collection, sandbox: str, id_: str, body: Mapping[str, Any], *,
-        applied: Callable[[Item], bool],
+        applied: Callable[[Item], bool], read_params: Sequence[tuple[str, str]] = (),
     ) -> Patched:
         """``PUT`` the item whole (Data Prep: a new version). Not idempotent, so never repeated
-        on a guess: after an attempt whose answer was lost, the item is read first and, if
-        ``applied(item)`` shows the body in place, that version is returned instead."""
+        on a guess: after an attempt whose answer was lost, the item is read first (with
+        ``read_params``: the version the PUT would make, since Data Prep reads version 0
+        without one; a 404 then means it was not made) and, if ``applied(item)`` shows the body
+        in place, that version is returned instead."""
         path = item_path(coll, id_)
+
+        def probe(state: Attempt) -> Item | None:
+            try:
+                return self._get_item(coll, sandbox, id_, state, params=read_params)
+            except ApiError as missing:
+                if read_params and missing.status == 404:
+                    return None
+                raise
 
         def attempt(state: Attempt) -> Patched:
             if state.ambiguous:
-                item = self._get_item(coll, sandbox, id_, state)
-                if applied(item):
+                item = probe(state)
+                if item is not None and applied(item):
                     _log.info("PUT %s: answer was lost but the new version is in place", path)
                     return Patched(coll.version_of(item) or "", item_ms(item, coll.updated_at))
             response = self._send("PUT", path, sandbox, state, expected=(200, 201), body=body,

@@ -191,9 +191,11 @@ class Sender:
         items = self._iter_items(coll, sandbox, filters, LOOKUP_PAGE_SIZE, within=within)
         return [item for item in items if item.get("name") == name]
 
-    def _get_item(self, coll: Collection, sandbox: str, id_: str, state: Attempt) -> Item:
+    def _get_item(self, coll: Collection, sandbox: str, id_: str, state: Attempt, *,
+                  params: Sequence[tuple[str, str]] = ()) -> Item:
         path = item_path(coll, id_)
-        response = self._send("GET", path, sandbox, state, expected=(200,), coll=coll)
+        response = self._send("GET", path, sandbox, state, expected=(200,), coll=coll,
+                              params=list(params) or None)
         payload = self._json(response, "GET", path, base=coll.base)
         if coll.wrapped:
             items = payload.get("items")

@@ -118,6 +118,9 @@ class DataflowApi(EntityApi):
     COLL = with_identity(endpoints.FLOWS, DATAFLOW, _flow_read, _flow_defaults)
     REPLACE = FLOW_REPLACE_FIELDS
     CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")
+    # Required of a new dataflow only (Adobe's database-source tutorials): one made by 0.1.0
+    # without them keeps working, with a warning at preview (``Lifecycle.check``).
+    REQUIRED_NEW: tuple[str, ...] = ("delta_column", "mapping_set_id")
     AS_MADE = AS_MADE  # the outputs of a flow kept after a create's later step failed
     RULES = {
         **NAMED_RULES,

@@ -97,7 +97,7 @@ def mapping_set_inputs(item: Mapping[str, Any], prior: Mapping[str, Any]) -> dic
         "schema_id": ref.get("id"),
         "mappings": [
             {"source": m.get("source"), "destination": m.get("destination"),
-             "source_type": m.get("sourceType")}
+             "source_type": endpoints.source_type_meaning(m.get("sourceType"))}
             for m in item.get("mappings") or [] if isinstance(m, Mapping)
         ],
     }
@@ -146,6 +146,19 @@ class MappingSetApi(EntityApi):
         created = super().create(client, sandbox, body)
         return _with_version(created)
 
+    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str,
+                  prior: Props) -> dict[str, Any]:
+        """The mapping set as of the version in state or later: one GET without ``version``
+        (Adobe's spec defaults it to 0 and documents no "latest" selector), and only if that
+        answers a version older than ``prior``'s, a second GET of that version. A newer version
+        is drift and is read as it is."""
+        item = client.get(self.COLL, sandbox, id_)
+        known = pipeline_rules.as_integer(prior.get("version"))
+        read = pipeline_rules.as_integer(item.get("version"))
+        if known is not None and read is not None and read < known:
+            item = client.get(self.COLL, sandbox, id_, params=[("version", str(known))])
+        return item
+
     def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
                olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
         """PUT the whole set (a new version); after a lost answer, a newer version already
@@ -161,7 +174,9 @@ class MappingSetApi(EntityApi):
             return (endpoints.mapping_set_identity(item) == wanted and version is not None
                     and (known is None or version > known))
 
-        return _with_version(client.replace(self.COLL, sandbox, id_, body, applied=landed))
+        after = [] if known is None else [("version", str(known + 1))]
+        return _with_version(client.replace(self.COLL, sandbox, id_, body, applied=landed,
+                                            read_params=after))
 
     def delete(self, client: FlowServiceClient, sandbox: str, id_: str) -> str | None:
         """No call: Adobe's Data Prep API has no DELETE. Returns what the user is told."""

@@ -69,19 +69,33 @@ def mapping_body(destination: str = "_tenant.orderId") -> dict[str, Any]:
     }
 
 
-def flow_body(source_id: str, target_id: str, **extra: Any) -> dict[str, Any]:
-    """A valid dataflow body, hourly from START."""
+def database_transformations(mapping_id: str, version: int = 0) -> list[dict[str, Any]]:
+    """What Adobe requires of a dataflow from a database source: a Copy transformation with a
+    delta column and a Mapping transformation."""
+    return [{"name": "Copy", "params": {"deltaColumn": {"name": "updated_at"}}},
+            {"name": "Mapping", "params": {"mappingId": mapping_id, "mappingVersion": version}}]
+
+
+def flow_body(source_id: str, target_id: str, *, mapping: str | None = None,
+              **extra: Any) -> dict[str, Any]:
+    """A valid dataflow body, hourly from START (``mapping``: a mapping set id, making the
+    delta column and mapping a database source needs; without it, no transformations)."""
     body: dict[str, Any] = {
         "name": "orders flow",
         "description": "orders into the lake",
         "flowSpec": {"id": CRM_TO_AEP_ID, "version": "1.0"},
         "sourceConnectionIds": [source_id],
         "targetConnectionIds": [target_id],
-        "transformations": [],
+        "transformations": [] if mapping is None else database_transformations(mapping),
         "scheduleParams": {"startTime": START, "frequency": "hour", "interval": 1},
     }
     body.update(extra)
     return body
+
+
+def made_flow(made: Made, **extra: Any) -> dict[str, Any]:
+    """``flow_body`` for ``made``'s source and target, with its mapping set and delta column."""
+    return flow_body(made.source, made.target, mapping=made.mapping, **extra)
 
 
 def created(answer: requests.Response) -> tuple[str, str]:
@@ -98,8 +112,12 @@ class Made:
         self.source, _ = created(api.call("POST", "/sourceConnections",
                                           json=source_body(self.base, table)))
         self.target, _ = created(api.call("POST", "/targetConnections", json=target_body()))
+        mapping = platform(api, "POST", MAPPING_SETS, json=mapping_body())
+        assert mapping.status_code == 200, mapping.text
+        self.mapping = str(mapping.json()["id"])
         self.flow = self.flow_etag = ""
         if flow:
             self.flow, self.flow_etag = created(
-                api.call("POST", "/flows", json=flow_body(self.source, self.target))
+                api.call("POST", "/flows", json=flow_body(self.source, self.target,
+                                                          mapping=self.mapping))
             )

@@ -12,7 +12,9 @@ from pipeline_support import (
     START,
     Made,
     created,
+    database_transformations,
     flow_body,
+    made_flow,
     mapping_body,
     platform,
     source_body,
@@ -36,7 +38,7 @@ def test_create_flow_reads_back_enabled_with_spec_typed_schedule(
     """A flow is 201 with Location; GET shows state enabled, the schedule typed as the spec's
     ScheduleSpecDTO (interval a string), inherited ids."""
     made = Made(api, flow=False)
-    answer = api.call("POST", "/flows", json=flow_body(made.source, made.target))
+    answer = api.call("POST", "/flows", json=made_flow(made))
     id_, etag = created(answer)
     assert answer.headers["Location"] == f"{BASE}/flows/{id_}"
     (item,) = api.call("GET", f"/flows/{id_}").json()["items"]
@@ -65,7 +67,7 @@ def test_schedule_types_are_an_option(
     with Emulator(pipeline=PipelineOptions(clock=clock, schedule_types=types)) as emu:
         api = Api(emu)
         made = Made(api, flow=False)
-        body = flow_body(made.source, made.target)
+        body = made_flow(made)
         body["scheduleParams"] = {"startTime": str(START), "frequency": "day", "interval": "2",
                                   "backfill": "false"}
         id_, _ = created(api.call("POST", "/flows", json=body))
@@ -99,7 +101,7 @@ def test_schedule_spec_rules(api: Api, schedule: dict[str, Any], ok: bool) -> No
     """CRMToAEP's scheduleSpec: interval rules per frequency, no backfill with once."""
     made = Made(api, flow=False)
     answer = api.call("POST", "/flows",
-                      json=flow_body(made.source, made.target, scheduleParams=schedule))
+                      json=made_flow(made, scheduleParams=schedule))
     if ok:
         created(answer)
     else:
@@ -110,20 +112,20 @@ def test_flow_needs_existing_connections_of_its_sandbox(make_api: Any) -> None:
     """Unknown or other-sandbox source/target ids, and a missing list, are refused."""
     prod, dev = make_api("prod"), make_api("dev")
     made = Made(prod, flow=False)
-    assert flow_code(dev.call("POST", "/flows", json=flow_body(made.source, made.target))) == (
+    assert flow_code(dev.call("POST", "/flows", json=made_flow(made))) == (
         "1100-400"
     )
     assert flow_code(prod.call("POST", "/flows", json=flow_body("nope", made.target))) == (
         "1100-400"
     )
-    body = flow_body(made.source, made.target, targetConnectionIds=[])
+    body = made_flow(made, targetConnectionIds=[])
     assert flow_code(prod.call("POST", "/flows", json=body)) == "1455-400"
 
 
 def test_flow_spec_must_exist_and_accept_the_connections(api: Api) -> None:
     """An unknown flow spec is 1413-400; a target in the source slot is not accepted."""
     made = Made(api, flow=False)
-    body = flow_body(made.source, made.target, flowSpec={"id": "nope", "version": "1.0"})
+    body = made_flow(made, flowSpec={"id": "nope", "version": "1.0"})
     assert flow_code(api.call("POST", "/flows", json=body)) == "1413-400"
     swapped = flow_body(made.target, made.source)
     assert flow_code(api.call("POST", "/flows", json=swapped)) == "1100-400"
@@ -133,14 +135,17 @@ def test_mapping_transformation_names_an_existing_version(api: Api) -> None:
     """A Mapping transformation needs a mapping set version of the sandbox."""
     made = Made(api, flow=False)
     mapping = platform(api, "POST", MAPPING_SETS, json=mapping_body()).json()
-    good = [{"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "0"}}]
+    copy = database_transformations(made.mapping)[:1]
+    good = [*copy,
+            {"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "0"}}]
     created(api.call("POST", "/flows",
                      json=flow_body(made.source, made.target, transformations=good)))
-    bad = [{"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "1"}}]
+    bad = [*copy,
+           {"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "1"}}]
     answer = api.call("POST", "/flows",
                       json=flow_body(made.source, made.target, transformations=bad))
     assert flow_code(answer) == "1100-400"
-    odd = [{"name": "Encrypt", "params": {}}]
+    odd = [*database_transformations(made.mapping), {"name": "Encrypt", "params": {}}]
     answer = api.call("POST", "/flows",
                       json=flow_body(made.source, made.target, transformations=odd))
     assert flow_code(answer) == "1100-400"
@@ -280,7 +285,7 @@ def test_state_file_keeps_the_pipeline(tmp_path: Any, clock: FakeClock) -> None:
     with Emulator(state_file=state, pipeline=PipelineOptions(clock=clock)) as emu:
         api = Api(emu)
         assert [f["id"] for f in emu.flows()] == [made.flow]
-        assert len(emu.mapping_sets()) == 1
+        assert len(emu.mapping_sets()) == 2  # the flow's (Made) and the one made above
         assert flow_code(api.call("DELETE", f"/targetConnections/{made.target}")) == "1418-400"
 
 
@@ -295,7 +300,7 @@ def test_connections_are_accepted_only_in_their_own_slot(api: Api) -> None:
         assert flow_code(refused) == "1100-400"
         assert "does not exist" in refused.json()["errorMessage"]
     assert api.call("GET", "/flows").json() == {"items": [], "_links": {}}
-    created(api.call("POST", "/flows", json=flow_body(made.source, other)))
+    created(api.call("POST", "/flows", json=flow_body(made.source, other, mapping=made.mapping)))
 
 
 @pytest.mark.parametrize("collection", ["/sourceConnections", "/targetConnections", "/flows"])
@@ -305,7 +310,7 @@ def test_lost_create_answer_still_commits(emu: Emulator, api: Api, collection: s
     bodies = {
         "/sourceConnections": lambda: source_body(made.base),
         "/targetConnections": lambda: target_body(name="second"),
-        "/flows": lambda: flow_body(made.source, made.target),
+        "/flows": lambda: made_flow(made),
     }
     before = len(emu.flows()) + len(emu.source_connections()) + len(emu.target_connections())
     emu.faults.add(drop="after", method="POST", path=collection, times=1)
@@ -341,7 +346,8 @@ def test_patch_mapping_transformation_to_a_new_version(api: Api) -> None:
     """Replacing /transformations/0 with a newer mapping version is accepted and re-checked."""
     made = Made(api, flow=False)
     mapping = platform(api, "POST", MAPPING_SETS, json=mapping_body()).json()
-    first = [{"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "0"}}]
+    first = [{"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "0"}},
+             *database_transformations(made.mapping)[:1]]
     flow, etag = created(api.call("POST", "/flows", json=flow_body(
         made.source, made.target, transformations=first)))
     newer = {"name": "Mapping", "params": {"mappingId": mapping["id"], "mappingVersion": "1"}}

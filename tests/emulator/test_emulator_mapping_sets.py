@@ -12,14 +12,18 @@ from provider.emulator import Emulator
 
 
 def test_post_answers_200_with_version_0(emu: Emulator, api: Api) -> None:
-    """A new mapping set is 200 with id, version 0, dates and the mappings with ids."""
+    """A new mapping set is 200 with id, version 0 and dates (Adobe's short answer); read back,
+    it has the mappings with ids, source types as Data Prep answers them."""
     answer = platform(api, "POST", MAPPING_SETS, json=mapping_body())
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["version"] == 0
-    assert body["outputSchema"]["schemaRef"]["id"] == SCHEMA_ID
-    assert [m["sourceType"] for m in body["mappings"]] == ["ATTRIBUTE", "EXPRESSION"]
-    assert all(m["id"] for m in body["mappings"])
+    assert "mappings" not in body
+    read = platform(api, "GET", f"{MAPPING_SETS}/{body['id']}").json()
+    assert read["outputSchema"]["schemaRef"]["id"] == SCHEMA_ID
+    assert [m["sourceType"] for m in read["mappings"]] == ["text/x.schema-path",
+                                                           "text/x.aep-xl"]
+    assert all(m["id"] for m in read["mappings"])
     assert body["createdDate"] == body["modifiedDate"]  # Adobe's name (modified_naming)
     assert "updatedDate" not in body
     (stored,) = emu.mapping_sets()
@@ -27,13 +31,14 @@ def test_post_answers_200_with_version_0(emu: Emulator, api: Api) -> None:
 
 
 def test_put_makes_a_new_version_and_old_ones_stay_readable(api: Api) -> None:
-    """PUT answers version 1; GET reads the latest; ?version=0 reads the first."""
+    """PUT answers version 1; GET reads version 0 (Adobe's default), ?version=1 the new one."""
     first = platform(api, "POST", MAPPING_SETS, json=mapping_body()).json()
     second = platform(api, "PUT", f"{MAPPING_SETS}/{first['id']}",
                       json=mapping_body("_tenant.other"))
     assert second.status_code == 200, second.text
     assert second.json()["version"] == 1
-    latest = platform(api, "GET", f"{MAPPING_SETS}/{first['id']}").json()
+    assert platform(api, "GET", f"{MAPPING_SETS}/{first['id']}").json()["version"] == 0
+    latest = platform(api, "GET", f"{MAPPING_SETS}/{first['id']}?version=1").json()
     assert latest["version"] == 1
     assert latest["mappings"][0]["destination"] == "_tenant.other"
     old = platform(api, "GET", f"{MAPPING_SETS}/{first['id']}?version=0").json()

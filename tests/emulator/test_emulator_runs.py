@@ -98,7 +98,7 @@ def test_a_disabled_flow_does_not_run(api: Api, clock: FakeClock) -> None:
 def test_a_once_flow_runs_once(api: Api, clock: FakeClock) -> None:
     """frequency once: one run at startTime, however long the clock goes on."""
     made = Made(api, flow=False)
-    body = flow_body(made.source, made.target,
+    body = flow_body(made.source, made.target, mapping=made.mapping,
                      scheduleParams={"startTime": START, "frequency": "once"})
     flow, _ = created(api.call("POST", "/flows", json=body))
     clock.now = START + 30 * 24 * HOUR

@@ -16,7 +16,7 @@ from provider.endpoints import (
     SOURCE_CONNECTIONS,
     TARGET_CONNECTIONS,
 )
-from provider.errors import ConflictError, InUseError, NotFoundError
+from provider.errors import ApiError, ConflictError, InUseError, NotFoundError
 from provider.http.client import FlowServiceClient
 from provider.pipeline_model import (
     flow_body,
@@ -63,10 +63,19 @@ def _target(client: FlowServiceClient, sandbox: str) -> str:
         {"name": "lake", "dataset_id": DATASET_ID, "schema_id": SCHEMA_ID})).id
 
 
+def _database_flow(client: FlowServiceClient, sandbox: str) -> dict[str, Any]:
+    """What Adobe requires of a dataflow from a database source: a delta column, a mapping."""
+    mapping = client.create(MAPPING_SETS, sandbox,
+                            mapping_set_body({"schema_id": SCHEMA_ID, "mappings": MAPPINGS}))
+    return {"delta_column": {"name": "updated_at"}, "mapping_set_id": mapping.id,
+            "mapping_version": 0}
+
+
 def _flow(client: FlowServiceClient, sandbox: str, **extra: Any) -> tuple[str, str]:
     props = {"name": "flow", "source_connection_id": _source(client, sandbox),
              "target_connection_id": _target(client, sandbox),
-             "schedule": {"start_time": START, "frequency": "hour", "interval": 1}, **extra}
+             "schedule": {"start_time": START, "frequency": "hour", "interval": 1},
+             **_database_flow(client, sandbox), **extra}
     made = client.create(FLOWS, sandbox, flow_body(props))
     return made.id, made.etag
 
@@ -131,7 +140,8 @@ def test_connection_used_by_a_flow_is_in_use(client: FlowServiceClient, sandbox:
     client.create(FLOWS, sandbox, flow_body({
         "name": "f", "source_connection_id": source,
         "target_connection_id": _target(client, sandbox),
-        "schedule": {"start_time": START, "frequency": "hour", "interval": 1}}))
+        "schedule": {"start_time": START, "frequency": "hour", "interval": 1},
+        **_database_flow(client, sandbox)}))
     with pytest.raises(InUseError) as raised:
         client.delete_connection(sandbox, base)
     assert raised.value.code == "1418-400"
@@ -151,16 +161,20 @@ def test_mapping_set_create_get_and_put(client: FlowServiceClient, sandbox: str)
 
 def test_lost_put_is_not_repeated_when_in_place(emu: Emulator, client: FlowServiceClient,
                                                 sandbox: str) -> None:
-    """A PUT whose answer was lost is read back; a version already showing the body is taken."""
+    """A PUT whose answer was lost is read back at the version it makes (Data Prep reads
+    version 0 without one); a version already showing the body is taken."""
     made = client.create(MAPPING_SETS, sandbox,
                          mapping_set_body({"schema_id": SCHEMA_ID, "mappings": MAPPINGS}))
     emu.faults.add(drop="after", method="PUT", path=f"{DATA_PREP}/mappingSets/{made.id}",
                    times=1)
     put = client.replace(MAPPING_SETS, sandbox, made.id,
                          mapping_set_body({"schema_id": SCHEMA_ID, "mappings": MAPPINGS}),
-                         applied=lambda item: item.get("version") == 1)
+                         applied=lambda item: item.get("version") == 1,
+                         read_params=[("version", "1")])
     assert put.etag == "1"
-    assert client.get(MAPPING_SETS, sandbox, made.id)["version"] == 1
+    assert client.get(MAPPING_SETS, sandbox, made.id, params=[("version", "1")])["version"] == 1
+    with pytest.raises(ApiError):  # no second PUT: version 2 was never made
+        client.get(MAPPING_SETS, sandbox, made.id, params=[("version", "2")])
 
 
 def test_lost_mapping_set_create_adopts_its_own(emu: Emulator, client: FlowServiceClient,

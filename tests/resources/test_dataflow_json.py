@@ -29,6 +29,8 @@ def platform(request: pytest.FixtureRequest) -> Iterator[Platform]:
 
 
 def _pipeline(platform: Platform, **flow: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    # A dataflow from a database source needs a delta column (Adobe's database tutorials).
+    flow = {"delta_column": {"name": "updated_at"}, **flow}
     """Create source, target, mapping and flow from model bodies; (flow props, live flow)."""
     base = platform.base_connection()
     source_props = {"name": "src", "base_connection_id": base, "table_name": "sales.orders",
@@ -47,7 +49,9 @@ def _pipeline(platform: Platform, **flow: Any) -> tuple[dict[str, Any], dict[str
         "format": model.DEFAULT_TARGET_FORMAT}
     mapping_props = {"schema_id": SCHEMA, "mappings": MAPPINGS, "sandbox_name": "prod"}
     mapping = platform.ok("POST", MAPPING_SETS, json=model.mapping_set_body(mapping_props))
-    assert model.mapping_set_inputs(mapping, {"sandbox_name": "prod"}) == mapping_props
+    # Data Prep's create answer is short (id, version, dates): the rules are read back by GET.
+    live_mapping = platform.ok("GET", f"{MAPPING_SETS}/{mapping['id']}")
+    assert model.mapping_set_inputs(live_mapping, {"sandbox_name": "prod"}) == mapping_props
     props = {"name": "orders", "source_connection_id": source["id"],
              "target_connection_id": target["id"], "mapping_set_id": mapping["id"],
              "mapping_version": 0, "sandbox_name": "prod",

@@ -34,3 +34,48 @@ def test_old_import_paths_name_the_same_mapping_and_table() -> None:
     assert pipeline_model.mapping_set_body is mapping_set.mapping_set_body
     assert fields.MAPPING_SET is mapping_set.MAPPING_SET
     assert fields.MAPPING_RULE_FIELDS is mapping_set.MAPPING_RULE_FIELDS
+
+
+def test_source_types_compare_by_meaning() -> None:
+    """Data Prep's answers (text/x.schema-path, text/x.aep-xl, text/plain) read as the
+    ATTRIBUTE or EXPRESSION declared, in the inputs and in the lost-create identity; an unknown
+    one is kept as answered, so it shows as drift."""
+    from provider import endpoints
+
+    answered = {"outputSchema": {"schemaRef": {"id": "s"}}, "mappings": [
+        {"sourceType": "text/x.schema-path", "source": "a", "destination": "_x.a"},
+        {"sourceType": "text/x.aep-xl", "source": "lower(b)", "destination": "_x.b"},
+        {"sourceType": "text/plain", "source": '"web"', "destination": "_x.c"},
+        {"sourceType": "text/x.other", "source": "d", "destination": "_x.d"}]}
+    inputs = mapping_set.mapping_set_inputs(answered, {})
+    assert [m["source_type"] for m in inputs["mappings"]] == [
+        "ATTRIBUTE", "EXPRESSION", "EXPRESSION", "text/x.other"]
+    sent = mapping_set.mapping_set_body({"schema_id": "s", "mappings": inputs["mappings"][:3]})
+    assert endpoints.mapping_set_identity({**answered, "mappings": answered["mappings"][:3]}) \
+        == endpoints.mapping_set_identity(sent)
+
+
+class _Reads:
+    """A client that answers mapping set GETs from ``answers`` (by ``version`` param)."""
+
+    def __init__(self, answers: dict[str | None, int]) -> None:
+        self.answers = answers
+        self.calls: list[list[tuple[str, str]]] = []
+
+    def get(self, _coll: object, _sandbox: str, id_: str, *,
+            params: list[tuple[str, str]] | tuple[()] = ()) -> dict[str, object]:
+        self.calls.append(list(params))
+        asked = dict(params).get("version")
+        return {"id": id_, "version": self.answers[asked]}
+
+
+def test_mapping_set_read_asks_again_only_for_an_older_answer() -> None:
+    """Read without version; only an answer older than the state's version is read again at
+    that version; a newer one is taken as it is (drift)."""
+    for state, answered, calls in ((3, 0, [[], [("version", "3")]]), (0, 0, [[]]),
+                                   (1, 2, [[]]), (None, 0, [[]])):
+        client = _Reads({None: answered, "3": 3})
+        item = MAPPING_SET_API.get_as_of(client, "dev", "m",  # type: ignore[arg-type]
+                                         {"version": state})
+        assert client.calls == calls
+        assert item["version"] == (3 if state == 3 else answered)

@@ -196,6 +196,7 @@ def whole_path(door: str, sandbox: str) -> dict[str, dict[str, Any]]:
             "target_connection_id": Ref(target, "target_connection_id"),
             "mapping_set_id": Ref(mapping, "mapping_set_id"),
             "mapping_version": Ref(mapping, "version"), "sandbox_name": sandbox,
+            "delta_column": {"name": "updated_at"},  # Adobe requires it of a new dataflow
             "schedule": {"start_time": "2027-01-15T08:00:00Z", "frequency": "hour",
                          "interval": 1}},
     }

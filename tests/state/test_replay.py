@@ -220,3 +220,19 @@ def test_delete_works(kind: str, host: ProviderHost, live: dict[str, Any],
     elif kind in REMOVED_ON_DELETE:
         id_, _, _ = host.read(stored["id"], stored["urn"], stored["outputs"], stored["inputs"])
         assert id_ == ""
+
+
+def test_a_0_1_0_dataflow_without_a_delta_column_warns_and_keeps_working(
+        door: str, host: ProviderHost, recorded: dict[str, Any]) -> None:
+    """Check of the stored dataflow (no delta column: 0.1.0 did not require one) passes with a
+    warning naming the requirement; the same inputs as a new dataflow fail, naming it."""
+    stored = recorded["Dataflow"]
+    assert "delta_column" not in stored["inputs"]
+    assert "deltaColumn" not in stored["inputs"]
+    _, failures = host.check(stored["urn"], stored["inputs"], stored["inputs"])
+    assert failures == []
+    name = "delta_column" if door == "dynamic" else "deltaColumn"
+    said = host.wait_stderr(f"this dataflow has no {name}")
+    assert "keeps working" in said
+    _, failures = host.check(stored["urn"], {}, stored["inputs"])
+    assert [prop for prop, _ in failures] == [name]
