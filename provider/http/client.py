@@ -1,7 +1,6 @@
 """Flow Service (and Data Prep) collections over HTTP: one small function per operation.
 
-Every operation goes through the request function of ``provider.http.sender`` (the status it
-expects, bounded attempts, untrusted answers):
+Every operation goes through ``provider.http.sender``'s request function:
 
 - GET and DELETE are retried on 429/500/502/503/504 and transport failures. A DELETE that meets
   a proven 404 after an attempt whose answer was lost counts as done: that attempt deleted it.
@@ -15,13 +14,13 @@ expects, bounded attempts, untrusted answers):
 "Gone" is concluded only from Flow Service's own answer: a 404 whose JSON body is its "no such
 connection" error (code ``1101-404`` naming no other id, kind or a sandbox, or the code-less
 ``connections not found with id = [id]`` as the whole message: ``provider.endpoints``).
-The access-label ``1439-404`` is *not* taken as gone: the connection exists, this credential
-cannot see it. Any other 404, a 3xx, or a 2xx whose body is not the JSON promised is an
+``1439`` (deleted, or hidden by access labels) is gone only where the caller says so
+(``provider.labels``). Any other 404, a 3xx, or a 2xx whose body is not the promised JSON is an
 ``UnexpectedAnswerError``, from which nothing is concluded.
 
-The client states facts (method, path, the URL that answered, status, code, whether the call may
-have taken effect); the advice a Pulumi user reads is added above it (``provider.advice``). It
-knows nothing of Pulumi and is thread-safe: the provider host calls it from four threads at once.
+It states facts (method, path, the URL that answered, status, code, whether the call may have
+taken effect); advice is added above it (``provider.advice``). It knows nothing of Pulumi and is
+thread-safe: the provider host calls it from four threads at once.
 """
 
 from __future__ import annotations

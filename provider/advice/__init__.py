@@ -9,13 +9,30 @@ hook raises; an error that already carries a hint keeps it.
 Every sentence here names a property by its state key (``sandbox_name``, ``adopt_existing``); the
 front door supplies the spelling (``spell``): the Python door keeps the keys as written, the
 plugin passes its schema spelling (``sandboxName``), so a YAML or TypeScript user reads the name
-they wrote. Config keys (``aep:sandboxName``) are the same in every language.
+they wrote. Config keys (``aep:sandboxName``) are the same in every language. The first hour's
+sentences (``setup``) and schema as code's (``schemas``) are modules of this package, re-exported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from provider.advice.schemas import (
+    breaking_replace,
+    field_group_kept,
+    profile_never_disabled,
+    profile_schema_kept,
+    schema_ref_mismatch,
+)
+from provider.advice.setup import (
+    INVALID_CLIENT_CODE,
+    SANDBOX_CODES,
+    WRONG_ORG_CODE,
+    cli_advice,
+    emulator_secret_mismatch,
+    invalid_client_hint,
+    missing_setting,
+)
 from provider.errors import (
     AepError,
     ApiError,
@@ -29,15 +46,44 @@ from provider.errors import (
     UnexpectedAnswerError,
 )
 from provider.http.sender import held_ids
-from provider.http.transport import NOTHING_LISTENING, TIMED_OUT, TLS_FAILED
 from provider.settings import DEFAULT_IMS_URL
 
-__all__ = ["Spell", "adopt_held", "adopt_not_own_kind", "adopt_several", "advise", "as_written",
-           "auth_hint", "cli_advice", "connection_test_failed", "emulator_secret_mismatch",
-           "hidden_kept", "hidden_not_deleted", "hidden_taken_as_gone", "hint_for",
-           "invalid_client_hint", "invalid_id_hint", "kept_created", "lost_create_candidates",
-           "missing_setting", "no_sandbox", "required_new", "required_new_missing",
-           "sandbox_mismatch", "staging_id_foreign", "state_not_reached", "test_left_connection"]
+__all__ = [
+    "INVALID_CLIENT_CODE",
+    "SANDBOX_CODES",
+    "WRONG_ORG_CODE",
+    "Spell",
+    "adopt_held",
+    "adopt_not_own_kind",
+    "adopt_several",
+    "advise",
+    "as_written",
+    "auth_hint",
+    "breaking_replace",
+    "cli_advice",
+    "connection_test_failed",
+    "emulator_secret_mismatch",
+    "field_group_kept",
+    "hidden_kept",
+    "hidden_not_deleted",
+    "hidden_taken_as_gone",
+    "hint_for",
+    "invalid_client_hint",
+    "invalid_id_hint",
+    "kept_created",
+    "lost_create_candidates",
+    "missing_setting",
+    "no_sandbox",
+    "profile_never_disabled",
+    "profile_schema_kept",
+    "required_new",
+    "required_new_missing",
+    "sandbox_mismatch",
+    "schema_ref_mismatch",
+    "staging_id_foreign",
+    "state_not_reached",
+    "test_left_connection",
+]
 
 # The front door's spelling of a text naming properties by their state keys.
 Spell = Callable[[str], str]
@@ -202,8 +248,6 @@ def auth_hint(error: AuthError) -> str:
             "Server-to-Server credential in the Adobe Developer Console.")
 
 
-# Flow Service's codes for a sandbox the org does not have.
-SANDBOX_CODES = ("2100-", "2101-")
 
 
 def hint_for(error: ApiError, action: str, name: object, sandbox: object,
@@ -314,111 +358,3 @@ def _maybe_created(name: object, sandbox: object, noun: str, adoptable: bool) ->
 def invalid_id_hint(error: InvalidIdError) -> str:
     """The advice for an id the client refused to put in a URL."""
     return f"Check the {error.noun} id in the stack's state or in the import"
-
-
-# -- first-hour failures: the command-line tools and missing settings -------------------------
-
-# The gateway's code for an org header that is not the credential's ("403025 Profile is not
-# valid"), and IMS's for an unknown client id or a wrong client secret.
-WRONG_ORG_CODE = "403025"
-INVALID_CLIENT_CODE = "invalid_client"
-
-
-def invalid_client_hint(variables: bool = False) -> str:
-    """IMS answered ``invalid_client``: the client secret (or id) is wrong; the settings are
-    named as ``aep:`` keys, or as ``AEP_*`` variables for the command-line tools."""
-    id_key, secret = (("AEP_CLIENT_ID", "AEP_CLIENT_SECRET") if variables
-                      else ("aep:clientId", "aep:clientSecret"))
-    return (f"Invalid client secret: IMS knows no client {id_key} with this {secret}. Copy "
-            "both again from the OAuth Server-to-Server credential in the Adobe Developer "
-            "Console (against the emulator: its demo secret, see docs/emulator.md).")
-
-
-def emulator_secret_mismatch(setting: str, origin: str) -> str:
-    """The emulator's demo client id with another secret, over plain http to loopback."""
-    return (f"invalid client secret: {setting} (from the {origin}) is not the emulator's "
-            "demo secret for its demo client aep-emulator-client, so the emulator would refuse "
-            "it (IMS invalid_client). Set the demo secret (docs/emulator.md), or, for a test rig "
-            "whose emulator has credentials of its own, opt in with "
-            "`pulumi config set aep:allowInsecureHttp true` (or AEP_ALLOW_INSECURE_HTTP=true).")
-
-
-def missing_setting(key: str, env: str) -> str:
-    """One provider setting that is not set, and how to set it (config key or variable)."""
-    how = {
-        "aep:clientId": "`pulumi config set aep:clientId <client-id>`",
-        "aep:orgId": "`pulumi config set aep:orgId <org-id>@AdobeOrg`",
-        "aep:clientSecret": "`pulumi config set --secret aep:clientSecret <secret>`",
-    }.get(key, f"`pulumi config set {key} <value>`")
-    text = f"{key} is not set: run {how} or export {env}."
-    if key == "aep:clientSecret":
-        text += (" Instead of a client secret, a pre-issued token can be given as "
-                 "aep:accessToken (secret) or AEP_ACCESS_TOKEN.")
-    return text
-
-
-def cli_advice(error: AepError) -> str | None:
-    """One line of advice for a failure of ``python -m provider.explore`` or ``provider.runs``,
-    by kind (settings are ``AEP_*`` variables there), or None when the error says enough."""
-    text = str(error)
-    if isinstance(error, ApiError) and error.status == 404 \
-            and (error.code or "").startswith(SANDBOX_CODES):
-        return ("the sandbox does not exist in this org: pass --sandbox (or set "
-                "AEP_SANDBOX_NAME) to the sandbox's name, not its title, and check AEP_ORG_ID.")
-    if isinstance(error, ApiError) and error.code == WRONG_ORG_CODE:
-        return ("wrong org or product profile (403025 Profile is not valid): set AEP_ORG_ID to "
-                "the org of the AEP_CLIENT_ID credential (<id>@AdobeOrg), and check that its "
-                "product profile grants Experience Platform access in the sandbox.")
-    if isinstance(error, AuthError) and error.code == INVALID_CLIENT_CODE:
-        return invalid_client_hint(variables=True)
-    if NOTHING_LISTENING in text:
-        return ("nothing answers at that address: start the emulator "
-                "(`python -m provider.emulator --port 8080`) or correct AEP_PLATFORM_URL and "
-                "AEP_IMS_URL.")
-    if TLS_FAILED in text:
-        return ("the https connection failed: the emulator speaks plain http (use http:// for "
-                "it), and a proxy that intercepts TLS needs its certificate in "
-                "REQUESTS_CA_BUNDLE; check AEP_PLATFORM_URL and AEP_IMS_URL.")
-    if TIMED_OUT in text:
-        return ("no answer in time: check your network or proxy, then retry; a slow link can "
-                "raise AEP_TIMEOUT_SECONDS and AEP_RETRY_MAX_SECONDS.")
-    return None
-
-
-# -- schema as code ----------------------------------------------------------------------------
-
-
-def breaking_replace(noun: str, title: object, changes: list[str]) -> str:
-    """A preview's warning: a non-additive XDM change replaces the resource (``changes`` from
-    ``provider.xdm.breaking_changes``, each quoting Adobe's rule)."""
-    return (f"{noun} {title!r} will be replaced, not updated: " + " | ".join(changes)
-            + ". The replacement gets a new id: whatever names the old one (schemas, datasets, "
-            "dataflows) must move to it. To update in place instead, keep the field as it was "
-            "and add a new one")
-
-
-def profile_never_disabled() -> str:
-    """Check's refusal of ``profile_enabled`` going from true to false on a schema."""
-    return ("profile_enabled cannot go from true to false: Adobe never disables Profile on a "
-            "schema (its union tag is set once and never removed); keep profile_enabled: "
-            "true, or declare a new schema")
-
-
-def profile_schema_kept(id_: str, sandbox: str) -> str:
-    """The notice of a destroyed Profile-enabled schema (no request is sent)."""
-    return (f"schema {id_} in sandbox {sandbox!r} was removed from the stack but not deleted: "
-            "Adobe never deletes a schema enabled for Profile, so it stays in AEP")
-
-
-def field_group_kept(id_: str, sandbox: str, detail: str) -> str:
-    """The notice of a destroyed field group a schema still uses (a Profile-enabled schema
-    Adobe never deletes): it stays in AEP."""
-    return (f"field group {id_} in sandbox {sandbox!r} was removed from the stack but not "
-            f"deleted: a schema still uses it ({detail})")
-
-
-def schema_ref_mismatch(problems: list[str]) -> str:
-    """Check's refusal of a schema reference that disagrees with another of the same path."""
-    return ("the schema references of this ingestion path disagree: " + "; ".join(problems)
-            + ". Wire every schema_id and schema_version from one XdmSchema's schema_id and "
-            "content_type outputs")
