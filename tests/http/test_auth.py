@@ -26,7 +26,6 @@ from tests.client_fixtures import (
     ims_auth,
     ims_requests,
     make_client,
-    sandbox_for,
     start_emulator,
 )
 from tests.clocks import FakeClock, FakeTime
@@ -49,9 +48,6 @@ def _fresh(emu: Emulator) -> None:
     clear_token_cache()
 
 
-@pytest.fixture
-def sandbox(request: pytest.FixtureRequest) -> str:
-    return sandbox_for(request.node.name)
 
 def test_one_token_serves_many_calls_and_clients(emu: Emulator, sandbox: str) -> None:
     """Many calls through several clients with the same credentials cost one IMS request."""

@@ -40,7 +40,6 @@ from tests.client_fixtures import (
     flow_requests,
     ims_auth,
     make_client,
-    sandbox_for,
     source_reachable,
     start_emulator,
 )
@@ -55,9 +54,6 @@ def _fresh(emu: Emulator) -> None:
     clear_token_cache()
 
 
-@pytest.fixture
-def sandbox(request: pytest.FixtureRequest) -> str:
-    return sandbox_for(request.node.name)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from client_fixtures import databricks_body, make_client, sandbox_for, start_emulator
+from client_fixtures import databricks_body, make_client, start_emulator
 
 from provider.emulator import Emulator
 from provider.endpoints import (
@@ -46,10 +46,6 @@ def client(emu: Emulator) -> FlowServiceClient:
     return make_client(emu)
 
 
-@pytest.fixture
-def sandbox(request: pytest.FixtureRequest) -> str:
-    """A sandbox of this test's own."""
-    return sandbox_for(request.node.name)
 
 
 def _source(client: FlowServiceClient, sandbox: str) -> str:
