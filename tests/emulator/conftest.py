@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -61,15 +62,35 @@ def adobe_document(name: str) -> OpenAPI:
 
     Skipped (with the variable's name) when its variable is unset; a file that cannot be read
     fails. Adobe's server URLs are protocol-relative (``//{environment}.adobe.io/...``), which
-    openapi-core cannot match, so the server becomes the https form of the same base.
+    openapi-core cannot match, so the server becomes the https form of the same base; YAML keys
+    written as bare numbers (Catalog's status codes) are read as the strings OpenAPI means, a
+    parameter listed twice once, and null values are dropped.
     """
     variable, base = ADOBE_DOCUMENT_VARIABLES[name]
     path = ADOBE_DOCUMENTS[name]
     if not path:
         pytest.skip(f"{variable} is not set: no copy of Adobe's {name} document to check")
-    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    document = _string_keys(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
     document["servers"] = [{"url": f"https://platform.adobe.io{base}"}]
     return OpenAPI.from_dict(document)
+
+
+def _string_keys(node: Any) -> Any:
+    """Keys as strings, each parameter list without repeats and no null values (Catalog's
+    document lists a header twice and writes `description: null`, which no validator accepts)."""
+    if isinstance(node, dict):
+        return {str(k): (_unique(_string_keys(v)) if k == "parameters" else _string_keys(v))
+                for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_string_keys(v) for v in node]
+    return node
+
+
+def _unique(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    seen: list[Any] = []
+    return [item for item in items if not (item in seen or seen.append(item))]
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +104,9 @@ def openapi() -> OpenAPI:
 def data_prep_openapi() -> OpenAPI:
     """Adobe's Data Prep document (``AEP_OPENAPI_DATA_PREP``), loaded once; skipped when unset."""
     return adobe_document("data_prep")
+
+
+@pytest.fixture(scope="session")
+def catalog_openapi() -> OpenAPI:
+    """Adobe's Catalog document (``AEP_OPENAPI_CATALOG``), loaded once; skipped when unset."""
+    return adobe_document("catalog")
