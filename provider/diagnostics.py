@@ -70,5 +70,6 @@ class PartialFailure(Exception):
 
 
 def engine_address(argv: list[str]) -> str:
-    """The engine's address among the plugin's arguments (the first that is not a flag)."""
-    return next((arg for arg in argv if not arg.startswith("-")), "")
+    """The engine's address among the plugin's arguments: the last that is not a flag (a flag's
+    value, such as ``--tracing <endpoint>``, comes before it)."""
+    return next((arg for arg in reversed(argv) if not arg.startswith("-")), "")

@@ -30,7 +30,11 @@ SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError)
 
 
 class AepError(Exception):
-    """Base of the provider's errors. Its text is already redacted."""
+    """Base of the provider's errors. Its text is already redacted. ``created_id``: the id a
+    create answered before a later step of the same create failed (an API error, or IMS failing
+    on the step's token refresh): the object exists, and the core keeps it."""
+
+    created_id: str | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(redact(message))
@@ -119,11 +123,8 @@ class ApiError(AepError):
     Carries ``method``, ``path``, ``status`` (None for a transport failure), Adobe's ``code``
     (``1404-412``, ``401013``...) when the body had one, the service's ``detail`` and its
     ``request_id``. ``candidates``: after a lost create, the ids of the items that may be the
-    one it made (none proven), for the advice to name. ``created_id``: the id a create answered
-    before a later step of the same create failed (the object exists; the core keeps it).
+    one it made (none proven), for the advice to name. ``created_id``: as on ``AepError``.
     """
-
-    created_id: str | None = None
 
     def __init__(
         self,

@@ -178,7 +178,7 @@ class Lifecycle:
                     if adopted is not None:
                         return adopted
                 created = api.create(client, sandbox, api.create_body(props))
-        except ApiError as failed:
+        except AepError as failed:
             if not failed.created_id:
                 raise  # else kept as it is: the object exists, with this warning
             if isinstance(failed, ConnectionTestFailed) and self.spelling == "state":
@@ -194,7 +194,7 @@ class Lifecycle:
         return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
 
     def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
-              failed: ApiError) -> AepError:
+              failed: AepError) -> AepError:
         """A create that must fail, through the dynamic door (no partial failure): undone."""
         id_ = str(failed.created_id)
         try:

@@ -163,6 +163,12 @@ class ImsTokenAuth(AuthBase):
             f"scopes={self.scopes!r})"
         )
 
+    @property
+    def fingerprint(self) -> str:
+        """Which credential this is (IMS, client, scopes, secret), as a digest: shared listings
+        are never served across credentials (``provider.http.reads``)."""
+        return hashlib.sha256(repr(self._key).encode()).hexdigest()[:16]
+
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = f"Bearer {self.token()}"
         r.register_hook("response", self._retry_on_401)
@@ -289,6 +295,12 @@ class StaticTokenAuth(AuthBase):
     def __init__(self, access_token: str) -> None:
         redaction.register(access_token)
         self._token = access_token
+
+    @property
+    def fingerprint(self) -> str:
+        """Which credential this is, as a digest (shared listings are never served across
+        credentials: ``provider.http.reads``)."""
+        return hashlib.sha256(self._token.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return "StaticTokenAuth(access_token=[REDACTED])"

@@ -151,9 +151,11 @@ class FlowServiceClient(Sender):
 
         if not coll.shared_reads or params:
             return get_one()
-        return shared_reads.read(
+        item = shared_reads.read(
             self._reads_key(coll, sandbox), id_, clock=self._clock, get_one=get_one,
             list_all=lambda: self._iter_items(coll, sandbox, (), LOOKUP_PAGE_SIZE))
+        held_ids.hold(id_)  # read, as its own GET would hold it: never a lost create's twin
+        return item
 
     def list_items(self, coll: Collection, sandbox: str, filters: Sequence[str] = (),
              page_size: int | None = None) -> Iterator[Item]:
@@ -166,8 +168,9 @@ class FlowServiceClient(Sender):
         return self._find_by_name(coll, sandbox, name)
 
     def _reads_key(self, coll: Collection, sandbox: str) -> reads.Key:
-        return (self.platform_url, self.org_id, self.api_key, sandbox.lower(), coll.base,
-                coll.path)
+        # The credential too: another token's access labels or scopes may list other items.
+        who = f"{self.api_key}/{getattr(self._auth, 'fingerprint', id(self._auth))}"
+        return (self.platform_url, self.org_id, who, sandbox.lower(), coll.base, coll.path)
 
     def _wrote(self, coll: Collection, sandbox: str) -> None:
         """A write to ``coll``: shared listings made before it are not served again."""
@@ -321,14 +324,12 @@ class FlowServiceClient(Sender):
     def create_connection(self, sandbox: str, body: Mapping[str, Any]) -> Created:
         """Create a base connection (see :meth:`create`)."""
         return self.create(CONNECTIONS, sandbox, body)
-
     def get_connection(self, sandbox: str, id_: str) -> Item:
-        """The connection ``id_`` (``items[0]``); ``NotFoundError`` only when Flow Service says
-        it does not exist."""
+        """The connection ``id_`` (see :meth:`get`)."""
         return self.get(CONNECTIONS, sandbox, id_)
 
     def find_by_name(self, sandbox: str, name: str) -> list[Item]:
-        """Connections whose name is exactly ``name`` (names are not unique in Flow Service)."""
+        """Connections named exactly ``name`` (see :meth:`find`)."""
         return self.find(CONNECTIONS, sandbox, name)
 
     def patch_connection(
@@ -339,8 +340,7 @@ class FlowServiceClient(Sender):
         return self.patch(CONNECTIONS, sandbox, id_, etag, ops, applied=applied)
 
     def delete_connection(self, sandbox: str, id_: str) -> None:
-        """Delete the connection (any 2xx with no body or a JSON body). ``NotFoundError`` if Flow
-        Service says it was already gone, ``InUseError`` if dataflows still use it."""
+        """Delete the connection (see :meth:`delete`)."""
         self.delete(CONNECTIONS, sandbox, id_)
 
     def _find_created(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from provider import advice, validation
 from provider.endpoints import FLOW_SERVICE
-from provider.errors import ApiError, ConnectionTestFailed
+from provider.errors import AepError, ConnectionTestFailed
 from provider.resources.base import Changes, ResourceMapping, changed_fields
 from provider.resources.fields import SANDBOX_RULE, Field, ResourceSpec
 from provider.resources.fields import TEXT_RULE as _TEXT
@@ -260,7 +260,7 @@ def create(client: FlowServiceClient, sandbox: str, body: dict[str, Any]) -> Cre
     if test:
         try:
             test_connection(client, sandbox, created.id, body.get("name"))
-        except ApiError as failed:
+        except AepError as failed:  # an API error, or IMS failing on the token refresh
             failed.created_id = created.id
             raise
     return created

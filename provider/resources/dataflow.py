@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from provider import advice, endpoints, pipeline_rules, runs, runs_model, validation
-from provider.errors import ApiError, NotFoundError, UnexpectedAnswerError
+from provider.errors import AepError, NotFoundError, UnexpectedAnswerError
 from provider.resources import dataflow_json
 from provider.resources.base import (
     NAMED_RULES,
@@ -274,7 +274,7 @@ def disable_after_create(client: FlowServiceClient, sandbox: str, created: Creat
     try:
         acted = client.action(endpoints.FLOWS, sandbox, created.id, "disable", created.etag,
                               applied=lambda item: item.get("state") == "disabled")
-    except ApiError as error:
+    except AepError as error:  # an API error, or IMS failing on the token refresh
         return Made(created.id, created.etag, created.date_ms, {
             **AS_MADE, WARNING: advice.state_not_reached(
                 "dataflow", name, created.id, "disabled", "enabled",
