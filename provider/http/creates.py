@@ -133,8 +133,11 @@ class Creator:
             return True
         if recorded.lower() in (m.lower() for m in mine):
             return None  # same letters, another case: not proof either way
-        if self.technical_account is None and recorded.lower().endswith(_TECH_ACCOUNT_DOMAIN):
-            return None  # could be ours: the token named no technical account
+        if recorded.lower().endswith(_TECH_ACCOUNT_DOMAIN):
+            # Could be ours: the token named no technical account, or Data Prep recorded it in
+            # another form than the token's user_id (Adobe documents neither). Unproven means an
+            # error naming it, never a second create.
+            return None
         return False
 
 
