@@ -132,7 +132,11 @@ def servers() -> Iterator[list[subprocess.Popen[str]]]:
     for proc in started:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: never leave the group running
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
         if proc.stdout:
             proc.stdout.close()
 
