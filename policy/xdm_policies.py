@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from _schema_refs import schema_ref_problems
+from _schema_refs import FIX, schema_ref_problems
 from pipeline_policies import prop, type_name
 from pulumi_policy import (
     EnforcementLevel,
@@ -87,8 +87,7 @@ def validate_schema_references(args: StackValidationArgs,
         for problem in schema_ref_problems(refs):
             report_violation(
                 f'[schema-references-agree] DataLakeTargetConnection "{target.name}" '
-                f"({target.urn}): {problem}. Fix: wire every schema_id and schema_version from "
-                "one XdmSchema's schema_id and content_type outputs (never its version).",
+                f"({target.urn}): {problem}. {FIX}",
                 target.urn,
             )
 

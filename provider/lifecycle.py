@@ -56,6 +56,7 @@ from provider.outcomes import is_unknown as is_unknown
 from provider.redaction import register
 from provider.resources import base_connection
 from provider.resources.base import WARNING, ResourceApi
+from provider.schema_links import LINKS as _links
 from provider.settings import ProviderSettings, configured_sandbox
 
 _claims = Claims()
@@ -141,6 +142,8 @@ class Lifecycle:
         failures += labels.new_only_failures(api, inputs, olds, self.spell)
         if olds and hasattr(api, "check_change"):
             failures += [(p, self.spell(r)) for p, r in api.check_change(olds, inputs)]
+        # The schema its linked resources name (known at apply when outputs at preview).
+        failures += [(p, self.spell(r)) for p, r in _links.problems(api, inputs, is_unknown)]
         if self.configure_error is not None:
             # Reported at preview, before any API call, one failure per missing setting; "aep"
             # is the settings namespace, not an input, so the engine has no value to print.
@@ -154,6 +157,7 @@ class Lifecycle:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
         _claims.present(olds.get(self.api.SPEC.id_field))  # a predecessor in state, too
+        _links.record(self.api, olds)
         found = self.api.diff_props(olds, news, is_unknown)
         for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
             print(f"warning: {self.spell(text)}", file=sys.stderr, flush=True)
@@ -191,6 +195,7 @@ class Lifecycle:
                            created_ms=created.date_ms, updated_ms=created.date_ms)
         outs.update(created.extra)
         warning = outs.pop(WARNING, None)
+        _links.record(api, outs)
         return Outcome(created.id, outs, warnings=(self.spell(warning),) if warning else ())
 
     def _undo(self, client: FlowServiceClient, sandbox: str, props: Mapping[str, Any],
@@ -232,6 +237,7 @@ class Lifecycle:
                 return Outcome(id_, dict(props), api.inputs_of(props))
             _claims.hold(sandbox, id_, _holder(api, {"name": id_, **props}, sandbox, "read"))
             outs, inputs = live(api, id_, item, {**props, "sandbox_name": sandbox})
+            _links.record(api, outs)
             # Outputs that take more requests than the item's GET (a dataflow's run figures).
             read_more = getattr(api, "read_more", None)
             if read_more is not None:
@@ -257,11 +263,13 @@ class Lifecycle:
             # An input no longer declared leaves state with it (else it diffs again forever).
             kept = {k: v for k, v in olds.items() if k not in api.INPUT_FIELDS}
             outs = {**kept, **api.inputs_of(news)}
+            _links.record(api, outs)
             return Outcome(id_, {k: v for k, v in outs.items() if not k.startswith("__")})
         outs = api.outputs(news, id_=id_, etag=patched.etag, state=olds.get("state"),
                              created_ms=None, updated_ms=patched.date_ms)
         outs["created_at"] = olds.get("created_at")
         outs.update(patched.extra)
+        _links.record(api, outs)
         return Outcome(id_, {k: v for k, v in outs.items() if k in api.OUTPUT_FIELDS
                              or k in api.INPUT_FIELDS})
 
@@ -290,6 +298,7 @@ class Lifecycle:
                 notice = labels.on_delete(error, self.api.NOUN, id_, sandbox,
                                           self.not_found_means_gone)
             _claims.release(sandbox, id_)
+            _links.forget(self.api, sandbox, id_)
         if notice:
             notice = self.spell(notice)
             print(f"warning: {notice}", file=sys.stderr, flush=True)

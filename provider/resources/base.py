@@ -119,6 +119,11 @@ class ResourceMapping:
     CHANGING_OUTPUTS: tuple[str, ...] = ("etag",)
     SECRET_FIELDS: tuple[str, ...] = ()
     DELETES = True
+    # The XDM schema it names: the state keys of the schema ``$id`` and of the content type
+    # (None: it names none), and its inputs holding another resource's id, with that resource's
+    # noun (``provider.schema_links`` compares them across resources at apply).
+    SCHEMA_REF: tuple[str, str | None] | None = None
+    SCHEMA_LINKS: tuple[tuple[str, str], ...] = ()
 
     def __init__(self) -> None:
         if "INPUT_FIELDS" not in vars(type(self)):

@@ -37,6 +37,8 @@ from provider.resources.base import (
 from provider.resources.base_connection import iso_time
 from provider.resources.dataflow_fields import DATAFLOW
 from provider.resources.dataflow_json import FLOW_REPLACE_FIELDS, FLOW_UPDATE_FIELDS
+from provider.resources.mapping_set import MappingSetApi
+from provider.resources.target_connection import TargetConnectionApi
 from provider.validation import Failure
 
 if TYPE_CHECKING:
@@ -115,6 +117,8 @@ class DataflowApi(EntityApi):
 
     SPEC = DATAFLOW
     NOUN = "dataflow"
+    SCHEMA_LINKS = (("target_connection_id", TargetConnectionApi.NOUN),
+                    ("mapping_set_id", MappingSetApi.NOUN))
     COLL = with_identity(endpoints.FLOWS, DATAFLOW, _flow_read, _flow_defaults)
     REPLACE = FLOW_REPLACE_FIELDS
     CHANGING_OUTPUTS: tuple[str, ...] = ("etag", "updated_at", "state")

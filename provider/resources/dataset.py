@@ -57,6 +57,7 @@ class DatasetApi(XdmApi):
 
     SPEC = DATASET
     NOUN = "dataset"
+    SCHEMA_REF = ("schema_id", "schema_version")
     REPLACE = ("schema_id", "schema_version", "sandbox_name")
     CHANGING_OUTPUTS: tuple[str, ...] = ()
     RULES = {

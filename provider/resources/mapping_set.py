@@ -109,6 +109,7 @@ class MappingSetApi(EntityApi):
 
     SPEC = MAPPING_SET
     NOUN = "mapping set"
+    SCHEMA_REF = ("schema_id", None)  # Data Prep's content type is not an input here
     COLL = endpoints.MAPPING_SETS
     REPLACE = MAPPING_SET_REPLACE_FIELDS
     DELETES = False  # Data Prep has no DELETE

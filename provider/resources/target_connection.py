@@ -25,6 +25,7 @@ from provider.resources.base import (
     with_identity,
     with_sandbox,
 )
+from provider.resources.dataset import DatasetApi
 from provider.resources.fields import (
     Field,
     ResourceSpec,
@@ -105,6 +106,8 @@ class TargetConnectionApi(EntityApi):
 
     SPEC = DATA_LAKE_TARGET_CONNECTION
     NOUN = "Data Lake target connection"
+    SCHEMA_REF = ("schema_id", "schema_version")
+    SCHEMA_LINKS = (("dataset_id", DatasetApi.NOUN),)
     COLL = with_identity(endpoints.TARGET_CONNECTIONS, DATA_LAKE_TARGET_CONNECTION,
                        target_connection_inputs)
     REPLACE = TARGET_REPLACE_FIELDS

@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+# What to do about any disagreement (the pack's rule and the provider's Check both say it).
+FIX = ("Fix: wire every schema_id and schema_version from one XdmSchema's schema_id and "
+       "content_type outputs (never its version).")
+
 _CONTENT_TYPE = re.compile(
     r"^application/vnd\.adobe\.xed(?:-[a-z-]+)?\+json\s*;\s*version\s*=\s*([0-9]+)(\.[0-9]+)?$"
 )
