@@ -92,9 +92,11 @@ def tenant_id(client: FlowServiceClient, sandbox: str) -> str:
 
 def registry_call(client: FlowServiceClient, method: str, path: str, sandbox: str, *,
                   body: object = None, major: int | None = None, noun: str = "resource",
-                  expected: tuple[int, ...] = (200,)) -> Any:
-    """One registry call; a lookup sends the major version in ``Accept``."""
-    accept = XED_ACCEPT.format(major=major) if major is not None else "application/json"
+                  expected: tuple[int, ...] = (200,), accept: str | None = None) -> Any:
+    """One registry call; a lookup sends the major version in ``Accept`` (a descriptor list
+    its own ``accept``)."""
+    if accept is None:
+        accept = XED_ACCEPT.format(major=major) if major is not None else "application/json"
     return client.request_json(method, REGISTRY, path, sandbox, body=body, expected=expected,
                                accept=accept, gone=registry_gone, noun=noun,
                                any_json=method == "DELETE")

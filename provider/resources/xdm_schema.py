@@ -18,7 +18,6 @@ from true to false is refused at check.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,17 @@ from provider.errors import AepError
 from provider.resources import xdm_calls
 from provider.resources.base import NAMED_RULES, SANDBOX_RULES, Changes, IsUnknown, keyed
 from provider.resources.xdm_calls import Props, XdmApi
+from provider.resources.xdm_descriptors import (
+    DESCRIPTORS,
+    FIELD,
+    MAJOR,
+    declared_field,
+    descriptor_body,
+    identity_problems,
+    primary_descriptor,
+    same_field,
+    same_identity,
+)
 from provider.resources.xdm_field_group import class_id, class_problem
 from provider.resources.xdm_fields import CLASS_ALIASES, XDM_IDENTITY, XDM_SCHEMA
 from provider.validation import Failure
@@ -35,31 +45,13 @@ if TYPE_CHECKING:
     from provider.client import Created, FlowServiceClient, Patched
 
 PATH = "/tenant/schemas"
-DESCRIPTORS = "/tenant/descriptors"
-MAJOR = 1  # every schema's major version: Adobe allows no breaking change, so it never moves
-_FIELD = re.compile(r"(/[A-Za-z_][A-Za-z0-9_]*)+|[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*")
-_IDENTITY_KEYS = ("field", "namespace")
 _IDENTITY, _PROFILE = "_primary_identity", "_profile"  # create's later steps, never sent
+_DESCRIPTOR = "_identity_descriptor_id"  # an import's read of the primary identity
 
 
 def _text(key: str) -> validation.Rule:
     return lambda v: None if isinstance(v, str) and v.strip() else f"{key} must be a non-empty " \
         f"string"
-
-
-def identity_problems(value: object, where: str = "primary_identity") -> list[Failure]:
-    """``{field, namespace}``: a field path and a namespace code."""
-    if not isinstance(value, dict):
-        return [(where, f"{where} must be an object {{field, namespace}}")]
-    failures = [(f"{where}.{k}", f"unknown property {k!r}; the known ones are field, namespace")
-                for k in sorted(value) if k not in _IDENTITY_KEYS]
-    if not isinstance(value.get("field"), str) or not _FIELD.fullmatch(value["field"]):
-        failures.append((f"{where}.field", f"{where}.field must be a dotted name under the "
-                         "tenant namespace (crmId) or an XDM path (/personalEmail/address)"))
-    if not isinstance(value.get("namespace"), str) or not value["namespace"].strip():
-        failures.append((f"{where}.namespace", f"{where}.namespace must be an identity "
-                         "namespace code, e.g. Email"))
-    return failures
 
 
 def field_groups_problems(value: object) -> list[Failure]:
@@ -73,31 +65,6 @@ def field_groups_problems(value: object) -> list[Failure]:
     if len({str(r) for r in value}) != len(value):
         failures.append(("field_groups", "field_groups names a field group twice"))
     return failures
-
-
-def source_property(client: FlowServiceClient, sandbox: str, field: str) -> str:
-    """The descriptor's ``xdm:sourceProperty``: an XDM path as it is, a dotted name under the
-    tenant object (the tenant read once per process)."""
-    if field.startswith("/"):
-        return field
-    return f"/_{xdm_calls.tenant_id(client, sandbox)}/" + field.replace(".", "/")
-
-
-def descriptor_body(client: FlowServiceClient, sandbox: str, schema_id: str, field: str,
-                    namespace: str, primary: bool) -> dict[str, Any]:
-    """An ``xdm:descriptorIdentity`` (the major version as ``xdm:sourceVersion``)."""
-    return {"@type": "xdm:descriptorIdentity", "xdm:sourceSchema": schema_id,
-            "xdm:sourceVersion": MAJOR,
-            "xdm:sourceProperty": source_property(client, sandbox, field),
-            "xdm:namespace": namespace, "xdm:property": "xdm:code", "xdm:isPrimary": primary}
-
-
-def same_field(live: object, declared: object) -> bool:
-    """Whether a descriptor's path is the declared field (a dotted name under any tenant)."""
-    if not isinstance(live, str) or not isinstance(declared, str):
-        return False
-    return live == declared or (not declared.startswith("/") and re.fullmatch(
-        r"/_[a-z0-9_]+/" + re.escape(declared.replace(".", "/")), live) is not None)
 
 
 class XdmSchemaApi(XdmApi):
@@ -155,6 +122,7 @@ class XdmSchemaApi(XdmApi):
                  "schema_class": cls,
                  "field_groups": [r for r in refs if r != item.get("meta:class")] or None,
                  "profile_enabled": "union" in (item.get("meta:immutableTags") or []),
+                 "primary_identity": item.get(_IDENTITY),
                  "sandbox_name": prior.get("sandbox_name")}
         if found["field_groups"] is None and prior.get("field_groups") == []:
             found["field_groups"] = []
@@ -164,9 +132,26 @@ class XdmSchemaApi(XdmApi):
         """``$id``, ``meta:altId``, the registry's version and the major version."""
         version = str(answer.get("version") or f"{MAJOR}.0")
         major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else MAJOR
-        return {"schema_id": answer.get("$id"), "alt_id": answer.get("meta:altId"),
-                "version": answer.get("version"), "major_version": major,
-                "content_type": f"application/vnd.adobe.xed+json;version={major}"}
+        found = {"schema_id": answer.get("$id"), "alt_id": answer.get("meta:altId"),
+                 "version": answer.get("version"), "major_version": major,
+                 "content_type": f"application/vnd.adobe.xed+json;version={major}"}
+        if answer.get(_DESCRIPTOR):  # an import's read of the primary identity
+            found["identity_descriptor_id"] = answer[_DESCRIPTOR]
+        return found
+
+    def changes(self, olds: Props, news: Props, is_unknown: IsUnknown) -> tuple[set[str], bool]:
+        """As for every entity, the class and the primary identity compared by meaning (an
+        import reads a class as its ``$id`` and a field as its path under the tenant object)."""
+        changed, _ = super().changes(olds, news, is_unknown)
+        old_class, new_class = olds.get("schema_class"), news.get("schema_class")
+        if "schema_class" in changed and not is_unknown(new_class) and isinstance(
+                old_class, str) and isinstance(new_class, str) and class_id(
+                old_class) == class_id(new_class):
+            changed.discard("schema_class")
+        if "primary_identity" in changed and not is_unknown(news.get("primary_identity")) \
+                and same_identity(olds.get("primary_identity"), news.get("primary_identity")):
+            changed.discard("primary_identity")
+        return changed, bool(changed & set(self.REPLACE))
 
     def breaking(self, olds: Props, news: Props, is_unknown: IsUnknown) -> list[str]:
         """The non-additive changes from state to the declared schema, each naming what."""
@@ -180,7 +165,7 @@ class XdmSchemaApi(XdmApi):
             found += [f"field group {ref} was removed (its fields with it); "
                       f"{xdm.EVOLUTION_RULE}" for ref in gone]
         old_id, new_id = olds.get("primary_identity"), news.get("primary_identity")
-        if old_id and not is_unknown(new_id) and old_id != new_id:
+        if old_id and not is_unknown(new_id) and not same_identity(old_id, new_id):
             found.append(f"the primary identity changed from {old_id} to {new_id}; "
                          f"{xdm.EVOLUTION_RULE}")
         return found
@@ -247,6 +232,24 @@ class XdmSchemaApi(XdmApi):
             noun="schema")
         return {**item, "id": id_}
 
+    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str,
+                  prior: Props) -> dict[str, Any]:
+        """The schema; on import (nothing in state) also its primary identity, from the
+        tenant's descriptor list (one more request, filtered here: Adobe documents no filter
+        for it), so a program declaring it sees no change and never makes a second one."""
+        item = self.get(client, sandbox, id_)
+        if prior.get("title") is not None:
+            return item  # a refresh: the identity is the one the stack made or imported
+        listing = xdm_calls.registry_call(client, "GET", DESCRIPTORS, sandbox,
+                                          noun="descriptor",
+                                          accept="application/vnd.adobe.xdm+json")
+        found = primary_descriptor(listing, str(item.get("$id")))
+        if found is not None:
+            item[_IDENTITY] = {"field": declared_field(str(found.get("xdm:sourceProperty"))),
+                               "namespace": found.get("xdm:namespace")}
+            item[_DESCRIPTOR] = found.get("@id")
+        return item
+
     def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,
                olds: Props, news: Props, applied: Callable[[Any], bool] | None) -> Patched | None:
         """A new primary identity's descriptor, then one ``PATCH``."""
@@ -291,7 +294,7 @@ class XdmIdentityApi(XdmApi):
     CHANGING_OUTPUTS: tuple[str, ...] = ()
     RULES = {
         "schema_id": keyed(pipeline_rules.schema_id_problem, "schema_id"),
-        "field": lambda v: None if isinstance(v, str) and _FIELD.fullmatch(v) else (
+        "field": lambda v: None if isinstance(v, str) and FIELD.fullmatch(v) else (
             "field must be a dotted name under the tenant namespace (crmId) or an XDM path "
             "(/personalEmail/address)"),
         "namespace": _text("namespace"),

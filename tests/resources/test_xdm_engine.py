@@ -268,3 +268,34 @@ def test_a_tenant_id_setting_saves_the_lookup(emu: Emulator, door: str) -> None:
         assert len(calls(emu)) == len(declared) + 2
         assert not any(p.endswith("/stats") for _, p in calls(emu))
         engine.destroy()
+
+
+def test_import_of_a_schema_reads_its_primary_identity(host: ProviderHost, emu: Emulator,
+                                                       door: str) -> None:
+    """Import (a read with no state) of a schema finds its primary identity in the tenant's
+    descriptor list (one more request), so the program that declares it, by name or by path,
+    previews no change and no second primary identity is ever made; a refresh stays one GET."""
+    from provider.emulator.xdm_common import tenant_id
+    from provider.testing.engine import Entry
+
+    engine = Engine(host)
+    declared = program(door, "xdm", profile=False)  # import reads in the provider's sandbox
+    engine.up(declared)
+    schema = urn(door, "XdmSchema", "schema")
+    made = engine.state[schema]
+    blob = host.provider_blob(schema)
+    emu.clear_requests()
+    id_, outs, inputs = host.read(made.id, schema, {"__provider": blob} if blob else {}, {})
+    assert [m for m, _ in calls(emu)] == ["GET", "GET"]
+    assert calls(emu)[1][1].endswith("/tenant/descriptors")
+    assert inputs["primary_identity"] == {"field": "crmId", "namespace": "Email"}
+    assert outs["identity_descriptor_id"] == made.outputs["identity_descriptor_id"]
+    engine.state[schema] = Entry(id_, inputs, {**made.outputs, **outs})
+    by_path = {**declared, schema: {**declared[schema], "primary_identity": {
+        "field": f"/_{tenant_id(emu.org_id)}/crmId", "namespace": "Email"}}}
+    emu.clear_requests()
+    assert engine.preview(declared).steps[schema] == "same"
+    assert engine.preview(by_path).steps[schema] == "same"
+    assert engine.refresh(schema) == {schema: "same"}
+    assert [m for m, _ in calls(emu)] == ["GET"]
+    engine.destroy()

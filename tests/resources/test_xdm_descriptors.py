@@ -1,0 +1,66 @@
+"""Identity descriptors as a program declares them (``provider.resources.xdm_descriptors``):
+a path read back as the declared name, identities compared by meaning, and the primary
+identity found in Adobe's grouped descriptor list (a malformed list is an error, not "none")."""
+
+from __future__ import annotations
+
+import pytest
+
+from provider.errors import UnexpectedAnswerError
+from provider.resources.xdm_descriptors import (
+    declared_field,
+    primary_descriptor,
+    same_identity,
+)
+
+SCHEMA = "https://ns.adobe.com/acme/schemas/aaaa"
+
+
+@pytest.mark.parametrize(("path", "declared"), [
+    ("/_acme/crmId", "crmId"),
+    ("/_acme/loyalty/points", "loyalty.points"),
+    ("/personalEmail/address", "/personalEmail/address"),
+    ("/_acme", "/_acme"),
+])
+def test_a_descriptor_path_reads_back_as_the_program_declares_it(path: str,
+                                                                 declared: str) -> None:
+    """A field under the tenant object is its dotted name; an XDM path stays a path."""
+    assert declared_field(path) == declared
+
+
+@pytest.mark.parametrize(("one", "other", "same"), [
+    ({"field": "crmId", "namespace": "Email"}, {"field": "/_acme/crmId", "namespace": "Email"},
+     True),
+    ({"field": "/_acme/crmId", "namespace": "Email"}, {"field": "crmId", "namespace": "Email"},
+     True),
+    ({"field": "crmId", "namespace": "Email"}, {"field": "crmId", "namespace": "Phone"}, False),
+    ({"field": "crmId", "namespace": "Email"}, {"field": "/_acme/other", "namespace": "Email"},
+     False),
+    ({"field": "crmId", "namespace": "Email"}, None, False),
+    (None, None, True),
+])
+def test_identities_compare_by_meaning(one: object, other: object, same: bool) -> None:
+    """A field named or given as its tenant path is one identity; another namespace is not."""
+    assert same_identity(one, other) is same
+
+
+def test_the_primary_identity_of_the_schema_is_found_in_the_grouped_list() -> None:
+    """Only a primary identity descriptor of this schema is taken (Adobe's xdm+json form)."""
+    listing = {
+        "xdm:alternateDisplayInfo": [{"@id": "n1", "xdm:sourceSchema": SCHEMA}],
+        "xdm:descriptorIdentity": [
+            {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": False},
+            {"@id": "d2", "xdm:sourceSchema": SCHEMA + "x", "xdm:isPrimary": True},
+            {"@id": "d3", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True},
+        ]}
+    found = primary_descriptor(listing, SCHEMA)
+    assert found is not None
+    assert found["@id"] == "d3"
+    assert primary_descriptor({}, SCHEMA) is None
+
+
+@pytest.mark.parametrize("listing", [[], {"xdm:descriptorIdentity": "d1"}, "garbage"])
+def test_a_descriptor_list_of_another_shape_is_an_error(listing: object) -> None:
+    """A list not grouped by @type is an error naming the request, never "no identity"."""
+    with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
+        primary_descriptor(listing, SCHEMA)
