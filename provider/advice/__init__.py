@@ -22,6 +22,7 @@ from provider.advice.schemas import (
     field_group_kept,
     profile_never_disabled,
     profile_schema_kept,
+    schema_not_deleted,
     schema_ref_mismatch,
 )
 from provider.advice.setup import (
@@ -79,6 +80,7 @@ __all__ = [
     "required_new",
     "required_new_missing",
     "sandbox_mismatch",
+    "schema_not_deleted",
     "schema_ref_mismatch",
     "staging_id_foreign",
     "state_not_reached",
@@ -186,7 +188,8 @@ def test_left_connection(id_: str, name: object, failure: str) -> str:
 
 def kept_created(noun: str, name: object, id_: str, failure: str) -> str:
     """A create answered an id, then a later step failed: the object is kept in state."""
-    return (f"{noun} {name!r} was created as {id_}, then {failure}; it is kept in the stack "
+    named = f" {name!r}" if name is not None else ""
+    return (f"{noun}{named} was created as {id_}, then {failure}; it is kept in the stack "
             "with its real properties (not created again): fix the cause, then run "
             "`pulumi up`, which updates it instead of making another")
 
