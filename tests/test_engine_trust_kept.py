@@ -1,5 +1,6 @@
 """Issue #20's guarantees through both front doors, as the engine drives them: a schema whose
-create's cleanup failed is kept in state, never lost."""
+create's cleanup failed is kept in state, never lost; a mapping set whose stack version Data
+Prep answers 404 for stays in state, with a warning."""
 
 from __future__ import annotations
 
@@ -7,16 +8,19 @@ from typing import Any
 
 import pytest
 
-from provider.emulator import Emulator
+from provider.emulator import Emulator, PipelineOptions
 from provider.resources.xdm_calls import REGISTRY
 from provider.testing import Engine, ProviderHost
 from provider.testing.engine import Ref, urn_for
 from provider.testing.host import HostError
 from tests.engine_fixtures import emu, engine, host, sandbox  # noqa: F401 (fixtures)
 
+EMULATOR_OPTIONS = {"pipeline": PipelineOptions(missing_version_not_found=True)}
 HOST_CONFIG = {"aep:retryAttempts": "1"}  # a fault fails its call at once: no retry, no sleep
 GROUP = urn_for("loyalty", kind="XdmFieldGroup")
 SCHEMA = urn_for("customers", kind="XdmSchema")
+MAPPING = urn_for("orders-mapping", kind="MappingSet")
+SCHEMA_ID = "https://ns.adobe.com/exampletenant/schemas/0123456789abcdef0123456789abcdef"
 
 
 def schema_stack(sandbox: str) -> dict[str, dict[str, Any]]:
@@ -72,3 +76,23 @@ def test_a_schema_whose_cleanup_delete_fails_is_kept_and_the_next_up_completes_i
     assert engine.state[SCHEMA].outputs["profile_enabled"] is True
     assert registry_calls(emu, "POST", "/tenant/schemas") == 0
     assert registry_calls(emu, "POST", "/tenant/descriptors") == 1
+
+
+def test_a_mapping_set_whose_stack_version_answers_404_stays_in_state(
+        host: ProviderHost, emu: Emulator, engine: Engine, sandbox: str) -> None:
+    """Refresh of a mapping set whose state names a version Data Prep answers 404 for (never
+    saved): the set is kept (the GET without version found it), read as that GET answered,
+    with a warning naming it and both versions; its rules match, so the next preview is a
+    no-op."""
+    declared = {MAPPING: {"schema_id": SCHEMA_ID, "sandbox_name": sandbox, "mappings": [
+        {"source": "order_id", "destination": "_acme.orderId", "source_type": "ATTRIBUTE"}]}}
+    assert engine.up(declared).failures == {}
+    id_ = engine.state[MAPPING].id
+    engine.state[MAPPING].outputs["version"] = 5
+    assert engine.refresh() == {MAPPING: "changed"}
+    assert engine.state[MAPPING].id == id_
+    assert engine.state[MAPPING].outputs["version"] == 0
+    said = host.wait_stderr(f"mapping set {id_} has no version 5")
+    assert "(version 0)" in said
+    assert engine.preview(declared).steps == {MAPPING: "same"}
+    assert len(emu.mapping_sets(sandbox=sandbox)) == 1

@@ -73,6 +73,7 @@ __all__ = [
     "invalid_id_hint",
     "kept_created",
     "lost_create_candidates",
+    "mapping_version_missing",
     "missing_setting",
     "no_sandbox",
     "profile_never_disabled",
@@ -192,6 +193,15 @@ def kept_created(noun: str, name: object, id_: str, failure: str) -> str:
     return (f"{noun}{named} was created as {id_}, then {failure}; it is kept in the stack "
             "with its real properties (not created again): fix the cause, then run "
             "`pulumi up`, which updates it instead of making another")
+
+
+def mapping_version_missing(id_: str, known: int, live: int) -> str:
+    """A refresh's GET of the stack's mapping set version answered 404; the set exists."""
+    return (f"mapping set {id_} has no version {known} (the stack's version): Data Prep "
+            "answers 404 for it, though the set exists (that version was never saved, or the "
+            "service went back). The refresh keeps the mapping set and takes it as Data Prep "
+            f"answers without a version (version {live}), so any difference shows as drift; "
+            "`pulumi up` stores the declared mappings as a new version")
 
 
 def state_not_reached(noun: str, name: object, id_: str, declared: str, actual: str,
