@@ -21,6 +21,8 @@ what to do. Messages are redacted (``provider.redaction``) as they are built, ne
 
 from __future__ import annotations
 
+from typing import Any
+
 from provider.redaction import redact
 
 # What reading a JSON answer of the wrong shape raises (a string where an object belongs, a number
@@ -32,9 +34,12 @@ SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError)
 class AepError(Exception):
     """Base of the provider's errors. Its text is already redacted. ``created_id``: the id a
     create answered before a later step of the same create failed (an API error, or IMS failing
-    on the step's token refresh): the object exists, and the core keeps it."""
+    on the step's token refresh): the object exists, and the core keeps it. ``created_outputs``:
+    that object's outputs as it was left, where they differ from the declared inputs (a schema
+    without the Profile its failed step was to add), so state shows it as it is."""
 
     created_id: str | None = None
+    created_outputs: dict[str, Any] | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(redact(message))

@@ -2,7 +2,8 @@
 ``provider.lifecycle`` (which stays framework-neutral and short):
 
 - A refresh reads the item at the version in state where the mapping says so (``get_as_of``:
-  Data Prep reads version 0 without ``version``).
+  Data Prep reads version 0 without ``version``); a 404 for that version alone is not proof the
+  item is gone (it is read without the version, with a warning).
 
 - Flow Service's code 1439 (``1439-404``/``1439-400``, ``endpoints.deleted_or_hidden``) means
   deleted *or* hidden by access labels (``sources/tutorials/api/labels.md``). A hidden dataflow
@@ -48,7 +49,7 @@ def read_item(api: Any, client: FlowServiceClient, sandbox: str, id_: str,
     get_as_of = getattr(api, "get_as_of", None)
     try:
         if get_as_of is not None:
-            return dict(get_as_of(client, sandbox, id_, prior))
+            return dict(get_as_of(client, sandbox, id_, prior, warn=warner(spell)))
         return dict(api.get(client, sandbox, id_))
     except NotFoundError:
         raise

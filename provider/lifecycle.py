@@ -188,7 +188,8 @@ class Lifecycle:
             if isinstance(failed, ConnectionTestFailed) and self.spelling == "state":
                 raise self._undo(client, sandbox, props, failed) from None
             created = Created(failed.created_id, "", None, {  # type: ignore[arg-type]
-                **getattr(api, "AS_MADE", {}), WARNING: advice.kept_created(
+                **getattr(api, "AS_MADE", {}), **(failed.created_outputs or {}),
+                WARNING: advice.kept_created(
                     api.NOUN, props.get("name"), failed.created_id, str(failed))})
         _claims.hold(sandbox, created.id, _holder(api, props, sandbox, "created"))
         outs = api.outputs(props, id_=created.id, etag=created.etag, state="enabled",

@@ -22,6 +22,7 @@ from provider.advice.schemas import (
     field_group_kept,
     profile_never_disabled,
     profile_schema_kept,
+    schema_not_deleted,
     schema_ref_mismatch,
 )
 from provider.advice.setup import (
@@ -72,6 +73,7 @@ __all__ = [
     "invalid_id_hint",
     "kept_created",
     "lost_create_candidates",
+    "mapping_version_missing",
     "missing_setting",
     "no_sandbox",
     "profile_never_disabled",
@@ -79,6 +81,7 @@ __all__ = [
     "required_new",
     "required_new_missing",
     "sandbox_mismatch",
+    "schema_not_deleted",
     "schema_ref_mismatch",
     "staging_id_foreign",
     "state_not_reached",
@@ -186,9 +189,19 @@ def test_left_connection(id_: str, name: object, failure: str) -> str:
 
 def kept_created(noun: str, name: object, id_: str, failure: str) -> str:
     """A create answered an id, then a later step failed: the object is kept in state."""
-    return (f"{noun} {name!r} was created as {id_}, then {failure}; it is kept in the stack "
+    named = f" {name!r}" if name is not None else ""
+    return (f"{noun}{named} was created as {id_}, then {failure}; it is kept in the stack "
             "with its real properties (not created again): fix the cause, then run "
             "`pulumi up`, which updates it instead of making another")
+
+
+def mapping_version_missing(id_: str, known: int, live: int) -> str:
+    """A refresh's GET of the stack's mapping set version answered 404; the set exists."""
+    return (f"mapping set {id_} has no version {known} (the stack's version): Data Prep "
+            "answers 404 for it, though the set exists (that version was never saved, or the "
+            "service went back). The refresh keeps the mapping set and takes it as Data Prep "
+            f"answers without a version (version {live}), so any difference shows as drift; "
+            "`pulumi up` stores the declared mappings as a new version")
 
 
 def state_not_reached(noun: str, name: object, id_: str, declared: str, actual: str,

@@ -28,6 +28,13 @@ def profile_schema_kept(id_: str, sandbox: str) -> str:
             "Adobe never deletes a schema enabled for Profile, so it stays in AEP")
 
 
+def schema_not_deleted(alt_id: str, failure: str) -> str:
+    """A schema create whose later step failed could not delete its new schema again: the
+    schema is kept in the stack as it was made (the core says so, and what to do)."""
+    return (f"Deleting the new schema {alt_id} again failed too ({failure}), so it exists, "
+            "not yet as declared (its primary identity or Profile is missing)")
+
+
 def field_group_kept(id_: str, sandbox: str, detail: str) -> str:
     """The notice of a destroyed field group a schema still uses (a Profile-enabled schema
     Adobe never deletes): it stays in AEP."""

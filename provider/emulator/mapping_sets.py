@@ -6,8 +6,10 @@
   outputSchema, mappings}`` (each mapping gets an ``id``).
 - ``PUT /mappingSets/{id}`` with the same body stores a new version (``version`` + 1) and answers
   200 with it; earlier versions stay readable with ``GET /mappingSets/{id}?version=N``.
-- ``GET /mappingSets/{id}`` answers the latest version (404 when unknown); ``GET /mappingSets``
-  answers ``{"data": [...], "_page": {"count": N}}`` with ``limit``/``start``.
+- ``GET /mappingSets/{id}`` answers the latest version (404 when unknown; a version it does not
+  have: 404 "has no version N", or with ``missing_version_not_found`` the unknown set's "not
+  found"); ``GET /mappingSets`` answers ``{"data": [...], "_page": {"count": N}}`` with
+  ``limit``/``start``.
 - No DELETE (Adobe's Data Prep API has none): 405.
 - ``name`` (optional string) is stored and echoed; ``GET /mappingSets?name=N`` lists only the
   sets named ``N`` (the emulator's choice: Adobe's spec documents the field, not the filter).
@@ -56,11 +58,13 @@ class MappingSetService:
     """Versioned mapping sets per (org, sandbox)."""
 
     def __init__(
-        self, store: ConnectionStore, *, clock: Clock, adobe: AdobeShapes | None = None
+        self, store: ConnectionStore, *, clock: Clock, adobe: AdobeShapes | None = None,
+        missing_version_not_found: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
         self.adobe = adobe or AdobeShapes()
+        self.missing_version_not_found = missing_version_not_found
 
     def _who(self, caller: Caller) -> str:
         if self.adobe.techacct_creator and caller.user_id:
@@ -130,6 +134,8 @@ class MappingSetService:
         for old in [*record["history"], _view(record)]:
             if str(old["version"]) == version:
                 return self._view(old)
+        if self.missing_version_not_found:
+            raise _error(404, f"Mapping set {id_} not found.")
         raise _error(404, f"Mapping set {id_} has no version {version}.")
 
     def list(self, caller: Caller, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:

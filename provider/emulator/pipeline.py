@@ -29,6 +29,10 @@ Options (``PipelineOptions``; ``Emulator(pipeline=PipelineOptions(...))`` / CLI 
     Whether a source connection's ``tableName`` must be a catalogue table.
 ``base_in_use_by_source`` / ``--base-in-use-by-source`` (off)
     Whether a source connection alone blocks deleting its base connection.
+``missing_version_not_found`` / ``--missing-version-not-found`` (off)
+    Whether a mapping set's GET of a version it does not have answers Data Prep's "Mapping set
+    {id} not found." (the answer for an unknown set) instead of "has no version N" (Adobe
+    documents neither; the provider must not take it as the set being gone).
 ``adobe`` / ``--adobe BEHAVIOUR``, ``--no-adobe BEHAVIOUR`` (repeatable, or ``all``)
     (``AdobeShapes()``) Adobe-documented behaviours, one switch each, all on by default
     (``adobe.py`` says what each follows).
@@ -88,6 +92,7 @@ class PipelineOptions:
     action_bumps_etag: bool = True
     check_source_table: bool = True
     base_in_use_by_source: bool = False
+    missing_version_not_found: bool = False
     adobe: AdobeShapes = field(default_factory=AdobeShapes)
 
 
@@ -125,7 +130,8 @@ class Pipeline:
         self.flow_specs = flow_spec_service()
         self.connection_specs = connection_spec_service()
         self.mapping_sets = MappingSetService(
-            self.stores["mappingSets"], clock=clock, adobe=self.options.adobe
+            self.stores["mappingSets"], clock=clock, adobe=self.options.adobe,
+            missing_version_not_found=self.options.missing_version_not_found,
         )
         self.runs = RunService(self.stores["flows"], clock=clock)
         self.flows = FlowService(
@@ -321,6 +327,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="accept source connections naming tables not in the catalogue")
     group.add_argument("--base-in-use-by-source", action="store_true",
                        help="a source connection alone blocks deleting its base connection")
+    group.add_argument("--missing-version-not-found", action="store_true",
+                       help="a mapping set's missing version answers as an unknown set does")
     group.add_argument("--adobe", action="append", default=[], metavar="BEHAVIOUR",
                        choices=[*AdobeShapes.names(), "all"],
                        help="turn on an Adobe-documented behaviour that is off by default "
@@ -339,6 +347,7 @@ def options_from(args: argparse.Namespace) -> PipelineOptions:
         action_bumps_etag=not args.action_keeps_etag,
         check_source_table=not args.no_check_source_table,
         base_in_use_by_source=args.base_in_use_by_source,
+        missing_version_not_found=args.missing_version_not_found,
         adobe=AdobeShapes.named(args.adobe, base=AdobeShapes.without(args.no_adobe)),
     )
     if args.catalogue:

@@ -15,7 +15,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from provider import endpoints, pipeline_rules
+from provider import advice, endpoints, pipeline_rules
+from provider.errors import NotFoundError
 from provider.pipeline_rules import DEFAULT_SCHEMA_VERSION, either
 from provider.resources.base import (
     NAMED_RULES,
@@ -147,17 +148,21 @@ class MappingSetApi(EntityApi):
         created = super().create(client, sandbox, body)
         return _with_version(created)
 
-    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str,
-                  prior: Props) -> dict[str, Any]:
+    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str, prior: Props, *,
+                  warn: Callable[[str], None]) -> dict[str, Any]:
         """The mapping set as of the version in state or later: one GET without ``version``
         (Adobe's spec defaults it to 0 and documents no "latest" selector), and only if that
         answers a version older than ``prior``'s, a second GET of that version. A newer version
-        is drift and is read as it is."""
+        is drift and is read as it is. A 404 on the second GET says that version is missing,
+        not the set (the first GET found it): the first answer is taken, and ``warn`` says so."""
         item = client.get(self.COLL, sandbox, id_)
         known = pipeline_rules.as_integer(prior.get("version"))
         read = pipeline_rules.as_integer(item.get("version"))
         if known is not None and read is not None and read < known:
-            item = client.get(self.COLL, sandbox, id_, params=[("version", str(known))])
+            try:
+                item = client.get(self.COLL, sandbox, id_, params=[("version", str(known))])
+            except NotFoundError:
+                warn(advice.mapping_version_missing(id_, known, read))
         return item
 
     def update(self, client: FlowServiceClient, sandbox: str, id_: str, etag: str,

@@ -5,10 +5,12 @@ A schema is ``allOf`` one class and its field groups. Create is one ``POST``; wi
 ``primary_identity`` a ``POST /tenant/descriptors`` follows, and with ``profile_enabled`` a
 ``PATCH`` adding ``meta:immutableTags: ["union"]`` (Adobe: Profile needs the primary identity
 first), so a Profile-enabled schema costs three requests. If a later step fails, the new schema
-is deleted again (it is not Profile-enabled yet) so nothing is left behind. Read is one ``GET``;
-update one ``PATCH`` (title, description, added field groups, the union tag) after the
-descriptor ``POST`` of a newly declared primary identity; delete one ``DELETE``, or none for a
-Profile-enabled schema: Adobe never deletes one, so it leaves the stack with a notice.
+is deleted again (it is not Profile-enabled yet) so nothing is left behind; if that delete
+fails too, the create's error carries the schema's id, so it is kept in state as it was made.
+Read is one ``GET``; update one ``PATCH`` (title, description, added field groups, the union
+tag) after the descriptor ``POST`` of a newly declared primary identity; delete one ``DELETE``,
+or none for a Profile-enabled schema: Adobe never deletes one, so it leaves the stack with a
+notice.
 
 Evolution: changing the class, removing a field group, or changing or removing the primary
 identity is not additive, so it replaces the schema and the preview warns (Adobe's rule quoted);
@@ -22,7 +24,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from provider import advice, pipeline_rules, validation, xdm
-from provider.errors import AepError
+from provider.errors import AepError, ApiError, NotFoundError
+from provider.redaction import redact
 from provider.resources import xdm_calls
 from provider.resources.base import NAMED_RULES, SANDBOX_RULES, Changes, IsUnknown, keyed
 from provider.resources.xdm_calls import Props, XdmApi
@@ -217,13 +220,35 @@ class XdmSchemaApi(XdmApi):
                     client, "PATCH", f"{PATH}/{xdm_calls.segment(alt_id)}", sandbox,
                     noun="schema", body=[{"op": "add", "path": "/meta:immutableTags",
                                           "value": ["union"]}])
-        except AepError:
-            xdm_calls.registry_call(client, "DELETE", f"{PATH}/{xdm_calls.segment(alt_id)}",
-                                    sandbox, expected=(200, 204), noun="schema")
+        except AepError as failed:
+            self._undo(client, sandbox, alt_id, {**self.answer_outputs(answer), **extra},
+                       later, failed)
             raise
         made = self.made(alt_id, answer, 0)
         made.extra.update(extra)
         return made
+
+    def _undo(self, client: FlowServiceClient, sandbox: str, alt_id: str, made: Props,
+              later: Props, failed: AepError) -> None:
+        """Delete the new schema after a later step of its create ``failed`` (a 404: already
+        gone). If that delete fails too, ``failed`` carries the schema's id and its outputs as
+        made (``made``, without the steps that failed), so the core keeps it in state."""
+        try:
+            self.delete(client, sandbox, alt_id)
+        except NotFoundError:
+            return
+        except AepError as stuck:
+            failed.created_id = alt_id
+            failed.created_outputs = dict(made)
+            if later.get(_IDENTITY) and "identity_descriptor_id" not in made:
+                failed.created_outputs["primary_identity"] = None
+            if later.get(_PROFILE):
+                failed.created_outputs["profile_enabled"] = False
+            note = advice.schema_not_deleted(alt_id, stuck.message)
+            if isinstance(failed, ApiError):  # its message is rendered from its fields
+                failed.with_hint(f"{failed.hint}. {note}" if failed.hint else note)
+            else:
+                failed.args = (redact(f"{failed.message}. {note}"),)
 
     def get(self, client: FlowServiceClient, sandbox: str, id_: str) -> dict[str, Any]:
         """``GET /tenant/schemas/{altId}`` at the major version."""
@@ -232,8 +257,8 @@ class XdmSchemaApi(XdmApi):
             noun="schema")
         return {**item, "id": id_}
 
-    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str,
-                  prior: Props) -> dict[str, Any]:
+    def get_as_of(self, client: FlowServiceClient, sandbox: str, id_: str, prior: Props, *,
+                  warn: Callable[[str], None]) -> dict[str, Any]:
         """The schema; on import (nothing in state) also its primary identity, from the
         tenant's descriptor list (one more request, filtered here: Adobe documents no filter
         for it), so a program declaring it sees no change and never makes a second one."""

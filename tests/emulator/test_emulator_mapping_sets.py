@@ -91,3 +91,23 @@ def test_gateway_applies(api: Api) -> None:
                       headers=api.headers(Authorization=None))
     assert answer.status_code == 403
     assert answer.json()["error_code"] == "403010"
+
+
+@pytest.mark.parametrize(("switch", "said"), [(False, "has no version 7."),
+                                              (True, "not found.")])
+def test_a_missing_version_answers_as_the_switch_says(switch: bool, said: str) -> None:
+    """A version the set does not have is 404 "has no version N", or with
+    missing_version_not_found the unknown set's "not found" (Adobe documents neither)."""
+    from provider.emulator.connections import Caller
+    from provider.emulator.entity import ServiceError
+    from provider.emulator.mapping_sets import MappingSetService
+    from provider.emulator.store import ConnectionStore
+
+    service = MappingSetService(ConnectionStore(None), clock=lambda: 0.0,
+                                missing_version_not_found=switch)
+    caller = Caller("client", "org", "dev")
+    made = service.create(caller, mapping_body())
+    with pytest.raises(ServiceError) as missing:
+        service.get(caller, made["id"], "7")
+    assert missing.value.status == 404
+    assert str(missing.value).endswith(said)

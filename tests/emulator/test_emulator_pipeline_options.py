@@ -19,6 +19,7 @@ def test_defaults() -> None:
     assert options.action_bumps_etag
     assert options.check_source_table
     assert not options.base_in_use_by_source
+    assert not options.missing_version_not_found
     assert options.catalogue.table("sales.orders") is not None
 
 
@@ -29,6 +30,7 @@ def test_flags_and_catalogue_file(tmp_path: Path) -> None:
     args = build_parser().parse_args([
         "--catalogue", str(file), "--staging-ttl", "60", "--schedule-types", "strings",
         "--action-keeps-etag", "--no-check-source-table", "--base-in-use-by-source",
+        "--missing-version-not-found",
     ])
     options = pipeline.options_from(args)
     assert [t.path for t in options.catalogue.tables] == ["a.b"]
@@ -37,6 +39,7 @@ def test_flags_and_catalogue_file(tmp_path: Path) -> None:
     assert not options.action_bumps_etag
     assert not options.check_source_table
     assert options.base_in_use_by_source
+    assert options.missing_version_not_found
 
 
 @pytest.mark.parametrize("content", ["not json", '{"tables": 3}'])

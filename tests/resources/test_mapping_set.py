@@ -3,6 +3,9 @@ paths."""
 
 from __future__ import annotations
 
+import pytest
+
+from provider.errors import NotFoundError
 from provider.resources import mapping_set
 from provider.resources.mapping_set import MAPPING_SET_API
 
@@ -66,6 +69,8 @@ class _Reads:
             params: list[tuple[str, str]] | tuple[()] = ()) -> dict[str, object]:
         self.calls.append(list(params))
         asked = dict(params).get("version")
+        if asked not in self.answers:  # Data Prep's "not found" for the set, as for a version
+            raise NotFoundError("GET", f"/mappingSets/{id_}", 404, f"Mapping set {id_} not found")
         return {"id": id_, "version": self.answers[asked]}
 
 
@@ -76,6 +81,33 @@ def test_mapping_set_read_asks_again_only_for_an_older_answer() -> None:
                                    (1, 2, [[]]), (None, 0, [[]])):
         client = _Reads({None: answered, "3": 3})
         item = MAPPING_SET_API.get_as_of(client, "dev", "m",  # type: ignore[arg-type]
-                                         {"version": state})
+                                         {"version": state}, warn=_never)
         assert client.calls == calls
         assert item["version"] == (3 if state == 3 else answered)
+
+
+def _never(text: str) -> None:
+    raise AssertionError(f"unexpected warning: {text}")
+
+
+def test_a_versioned_read_answering_404_is_not_proof_the_set_is_gone() -> None:
+    """The GET without version finds the set (version 0); the GET of the state's version 3
+    answers 404: the set is read as the first GET answered it, and one warning names the set,
+    the state's version and the live one."""
+    client = _Reads({None: 0})
+    warned: list[str] = []
+    item = MAPPING_SET_API.get_as_of(client, "dev", "m",  # type: ignore[arg-type]
+                                     {"version": 3}, warn=warned.append)
+    assert item == {"id": "m", "version": 0}
+    assert client.calls == [[], [("version", "3")]]
+    (text,) = warned
+    assert "mapping set m has no version 3" in text
+    assert "version 0" in text
+
+
+def test_a_set_gone_at_the_first_read_is_still_gone() -> None:
+    """A 404 on the GET without version is the service's proof: it is raised as it is."""
+    client = _Reads({})
+    with pytest.raises(NotFoundError):
+        MAPPING_SET_API.get_as_of(client, "dev", "m",  # type: ignore[arg-type]
+                                  {"version": 3}, warn=_never)
