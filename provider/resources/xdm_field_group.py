@@ -45,6 +45,11 @@ def class_id(value: object) -> str:
     return CLASS_ALIASES.get(str(value), str(value))
 
 
+def _class_of(value: object) -> object:
+    """A class as its ``$id`` (an import reads it so; a program may name its alias)."""
+    return class_id(value) if isinstance(value, str) else value
+
+
 def class_problem(value: object, key: str) -> str | None:
     """Why ``value`` is not a class: an alias or a class ``$id`` URI."""
     if isinstance(value, str) and (value in CLASS_ALIASES or re.fullmatch(
@@ -211,6 +216,7 @@ class XdmFieldGroupApi(XdmApi):
         """Changed inputs (fields compared as a set); a breaking field change replaces."""
         changed = {f for f in self.INPUT_FIELDS if is_unknown(news.get(f)) or (
             normal(olds.get(f)) != normal(news.get(f)) if f == "fields"
+            else _class_of(olds.get(f)) != _class_of(news.get(f)) if f == "extends"
             else olds.get(f) != news.get(f))}
         return changed, bool(changed & set(self.REPLACE)) or bool(self.breaking(olds, news))
 

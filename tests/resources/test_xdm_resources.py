@@ -77,6 +77,19 @@ def test_the_field_order_and_a_default_title_are_no_change() -> None:
     assert XDM_FIELD_GROUP_API.diff_props(GROUP, news, is_unknown).changed == ()
 
 
+def test_a_class_named_by_alias_or_by_id_is_no_change() -> None:
+    """An imported field group or schema (class read as its $id) diffs as nothing against the
+    program naming the alias; another class still replaces."""
+    profile = "https://ns.adobe.com/xdm/context/profile"
+    assert XDM_FIELD_GROUP_API.diff_props({**GROUP, "extends": profile}, GROUP,
+                                          is_unknown).changed == ()
+    assert XDM_SCHEMA_API.diff_props({**SCHEMA, "schema_class": profile}, SCHEMA,
+                                     is_unknown).changed == ()
+    other = XDM_FIELD_GROUP_API.diff_props({**GROUP, "extends": "experience_event"}, GROUP,
+                                           is_unknown)
+    assert other.replaces == ("extends",)
+
+
 @pytest.mark.parametrize(("fields", "path", "reason"), [
     ([{"name": "a", "type": "string"}, {"name": "a", "type": "string"}], "fields",
      "field 'a' is declared twice"),
