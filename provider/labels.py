@@ -17,11 +17,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from provider import advice
+from provider import advice, diagnostics
 from provider.endpoints import deleted_or_hidden
 from provider.errors import ApiError, NotFoundError
 
@@ -32,10 +31,10 @@ Warn = Callable[[str], None]
 
 
 def warner(spell: Callable[[str], str]) -> Warn:
-    """A warning in the door's spelling, written where the engine shows a provider's
-    diagnostics (its stderr)."""
+    """A warning in the door's spelling, through the one warning path
+    (``provider.diagnostics.warn``: the engine on the resource, or stderr)."""
     def warn(text: str) -> None:
-        print(f"warning: {spell(text)}", file=sys.stderr, flush=True)
+        diagnostics.warn(spell(text))
     return warn
 
 

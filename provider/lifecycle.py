@@ -16,9 +16,8 @@ reaches another base path); ``update`` returns ``None`` when nothing is to be se
 ``Created.extra``/``Patched.extra`` add outputs the answer carries (a dataflow's ``state``, a
 mapping set's ``version``, credentials); an optional ``read_more(client, sandbox, outputs)``
 adds outputs a refresh reads with more requests (a dataflow's run figures); ``delete`` may make
-no call and return a notice, which
-is written where the engine shows a provider's diagnostics (the provider's stderr) during
-``pulumi up``.
+no call and return a notice, which is warned through ``provider.diagnostics.warn`` (the plugin:
+a diagnostic on the resource; the dynamic door: stderr), as are a preview's and a refresh's.
 
 This module knows neither ``pulumi.dynamic`` nor the plugin API: ``provider.resource`` (the
 dynamic door) and ``provider.native`` (the plugin door) adapt it. It calls the Flow Service
@@ -28,12 +27,11 @@ operation raises, from ``provider.advice``, the one place it is written.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from provider import advice, labels
+from provider import advice, diagnostics, labels
 from provider.claims import Claims
 from provider.client import Created, FlowServiceClient
 from provider.client_factory import client_for
@@ -160,7 +158,7 @@ class Lifecycle:
         _links.record(self.api, olds)
         found = self.api.diff_props(olds, news, is_unknown)
         for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
-            print(f"warning: {self.spell(text)}", file=sys.stderr, flush=True)
+            diagnostics.warn(self.spell(text))
         kinds: dict[str, str] = {}
         for name in found.changed:
             old, new = olds.get(name), news.get(name)
@@ -284,7 +282,7 @@ class Lifecycle:
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> str | None:
         """Delete the resource; one that is already gone counts as deleted. Returns the notice
-        of a delete that makes no call (also written to stderr, which the engine shows)."""
+        of a delete that makes no call (also warned: ``provider.diagnostics.warn``)."""
         client, sandbox = self._target(props)
         with about({**props, "name": props.get("name") or id_}, "delete", self.api.NOUN,
                    spell=self.spell):
@@ -302,7 +300,7 @@ class Lifecycle:
             _links.forget(self.api, sandbox, id_)
         if notice:
             notice = self.spell(notice)
-            print(f"warning: {notice}", file=sys.stderr, flush=True)
+            diagnostics.warn(notice)
         return notice
 
     # -- helpers -------------------------------------------------------------------------------

@@ -6,14 +6,14 @@ Pulumi's Python language host from ``plugin/`` as ``<venv python> <plugin dir> <
 
 - names: schema camelCase (``clusterId``) <-> state snake_case (``cluster_id``), by the field
   table; check failures name the schema property;
-- secrets: a field the table marks secret, or a value the engine sent as secret, goes back as a
-  secret;
+- secrets: a field the table marks secret, or a value sent as secret, goes back as a secret;
 - unknowns: the engine's sentinel (or a computed value) goes in as ``lifecycle.UNKNOWN`` and
   unknown outputs go back as the sentinel, which the experimental API can marshal (a computed
   ``PropertyValue`` it cannot);
 - concurrency: every call that may touch the network runs in a thread pool of
   ``aep:maxConcurrency`` workers, so the grpc.aio event loop never blocks and the engine's
-  ``--parallel`` operations run at once, up to that bound;
+  ``--parallel`` operations run at once, up to that bound; with its request's warning sink:
+  a warning is a diagnostic on the request's URN (``diagnostics.on_resource``);
 - configuration: ``Configure`` ``args`` (``clientId``) and the legacy ``variables``
   (``aep:config:clientId``), with the same environment fallbacks as the dynamic door.
 """
@@ -35,7 +35,7 @@ from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
-from provider import functions, lifecycle, schema
+from provider import diagnostics, functions, lifecycle, schema
 from provider.diagnostics import EngineLog, PartialFailure, engine_address
 from provider.errors import AepError
 from provider.fields import ResourceSpec
@@ -81,7 +81,8 @@ def _short_errors(fn: Callable[[Any, Any], Coroutine[Any, Any, T]]
     @functools.wraps(fn)
     async def answered(self: Any, request: Any) -> T:
         try:
-            return await fn(self, request)
+            with diagnostics.on_resource(self._log, request):
+                return await fn(self, request)
         except (AepError, ProviderError, PartialFailure) as error:
             message = redact(str(error))
             context = _CONTEXT.get(None)
@@ -185,8 +186,7 @@ def wire_values(spec: ResourceSpec, values: Mapping[str, Any],
 
 def schema_name(spec: ResourceSpec, state: str) -> str:
     """The schema name of the property whose state name is ``state``."""
-    field = spec.by_state(state)
-    return field.schema if field else state
+    return str(getattr(spec.by_state(state), "schema", state))
 
 
 def _wire(value: Any) -> Any:
@@ -244,7 +244,7 @@ class AepProvider(api.Provider):
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, functools.partial(fn, *args))
+            return await loop.run_in_executor(self._pool, diagnostics.in_context(fn, *args))
         except AepError as error:
             # The server prints the traceback of what reaches it: start a fresh one here.
             raise ProviderError(str(error)) from None
@@ -314,7 +314,7 @@ class AepProvider(api.Provider):
                   if spec.by_schema(k) is None and spec.by_state(k) is not None}
         news, secrets = state_values(spec, {k: v for k, v in request.new_inputs.items()
                                             if k not in strays})
-        checked = core.check(news, state_values(spec, request.old_inputs)[0])
+        checked = await self._run(core.check, news, state_values(spec, request.old_inputs)[0])
         failures = [api.CheckFailure(schema_name(spec, prop), spec.schema_words(reason))
                     for prop, reason in checked.failures]
         failures += [api.CheckFailure(k, f"unknown property {k!r}: the aep provider's "
@@ -335,7 +335,7 @@ class AepProvider(api.Provider):
             field = spec.by_schema(name)
             if field and field.state in olds:
                 news[field.state] = olds[field.state]
-        found = core.diff(olds, news)
+        found = await self._run(core.diff, olds, news)
         detailed = {schema_name(spec, k): api.PropertyDiff(_KINDS[v], input_diff=True)
                     for k, v in found.kinds.items()}
         return api.DiffResponse(
@@ -354,7 +354,7 @@ class AepProvider(api.Provider):
             done = await self._run(core.create, props)
         properties = wire_values(core.api.SPEC, done.outputs, secrets)
         if done.warnings:  # a diagnostic on the resource, then the partial failure
-            await self._run(self._log.warn, request.urn, "; ".join(done.warnings))
+            await self._run(diagnostics.warn, "; ".join(done.warnings))
             raise PartialFailure("; ".join(done.warnings), done.id, properties)
         return api.CreateResponse(resource_id=done.id, properties=properties)
 

@@ -12,7 +12,6 @@ holds one of these resources: both names are part of the state format.
 from __future__ import annotations
 
 import os
-import sys
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pulumi
@@ -29,7 +28,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from provider import lifecycle
+from provider import diagnostics, lifecycle
 from provider.client import FlowServiceClient
 from provider.fields import DATABRICKS_BASE_CONNECTION as SPEC
 from provider.fields import ResourceSpec
@@ -81,6 +80,11 @@ class LifecycleProvider(ResourceProvider):
     Hooks follow the engine's contract: ``diff``/``update``/``delete`` receive the *outputs* in
     state as ``olds``/``props``; if ``create`` fails, nothing was left behind; if ``delete``
     fails, the resource still exists.
+
+    Warnings go to stderr as ``warning: <text>`` (``provider.diagnostics.warn`` with no sink):
+    Pulumi's dynamic provider host gives a provider neither the engine's log nor the URN, so a
+    warning cannot be put on its resource as the plugin door does; the engine shows the host's
+    stderr.
     """
 
     API: lifecycle.ResourceApi = base_connection.BASE_CONNECTION
@@ -123,7 +127,7 @@ class LifecycleProvider(ResourceProvider):
         """Create the resource (or adopt the same-named one when ``adopt_existing``)."""
         done = self._core.for_api(self.API).create(self._props(props))
         for warning in done.warnings:  # the object exists: kept in state, said on stderr
-            print(f"warning: {warning}", file=sys.stderr, flush=True)
+            diagnostics.warn(warning)
         return CreateResult(done.id, done.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

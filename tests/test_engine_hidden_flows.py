@@ -46,7 +46,7 @@ def test_refresh_keeps_a_hidden_flow_and_destroy_fails(engine: Engine, emu: Emul
     kept = engine.state[FLOW].outputs
     assert engine.refresh(FLOW) == {FLOW: "same"}
     assert engine.state[FLOW].outputs == kept
-    said = host.wait_stderr(f"dataflow {flow_id}")
+    said = host.wait_warning(f"dataflow {flow_id}", FLOW)
     assert "access labels hide it" in said
     assert "Refresh keeps it in the stack" in said
     with pytest.raises(HostError) as raised:
@@ -69,7 +69,7 @@ def test_not_found_means_gone_drops_and_deletes(emu: Emulator, door: str,
         flow_id = _flow_deleted_outside(emu, engine, sandbox)
         flow = engine.state[FLOW]
         assert engine.refresh(FLOW) == {FLOW: "gone"}
-        assert "takes it as deleted" in gone_host.wait_stderr(f"dataflow {flow_id}")
+        assert "takes it as deleted" in gone_host.wait_warning(f"dataflow {flow_id}", FLOW)
         gone_host.delete(flow.id, FLOW, flow.outputs)  # a delete (of a predecessor, say)
         engine.destroy()
 

@@ -171,8 +171,10 @@ def test_destroy_runs_in_dependency_order(engine: Engine, emu: Emulator,
     assert emu.flows(sandbox="pipe") == []
     assert emu.connections(sandbox="pipe") == []
     assert len(emu.mapping_sets(sandbox="pipe")) == 1
-    assert "cannot delete mapping sets" in host.wait_stderr("cannot delete mapping sets")
+    said = host.wait_warning("cannot delete mapping sets", MAPPING)
+    assert "cannot delete mapping sets" in said
     assert TOKEN not in host.stderr
+    assert TOKEN not in said
 
 
 def in_sandbox(declared: dict[str, dict[str, Any]], sandbox: str) -> dict[str, dict[str, Any]]:

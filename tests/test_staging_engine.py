@@ -193,9 +193,9 @@ def test_delete_sends_nothing_and_says_so(engine: Engine, emu: Emulator, host: P
     engine.destroy()
     assert emu.requests == []
     assert emu.staging_token_valid(token, sandbox=sandbox)
-    notice = (f"warning: Databricks staging credentials of sandbox {sandbox!r} were removed "
+    notice = (f"Databricks staging credentials of sandbox {sandbox!r} were removed "
               "from the stack only")
-    assert notice in host.wait_stderr(notice)
+    assert notice in host.wait_warning(notice, staging_urn(sandbox))
 
 
 def test_check_names_bad_inputs(engine: Engine, host: ProviderHost, sandbox: str) -> None:

@@ -117,7 +117,7 @@ class SchemaRegistry:
     # --- schemas and field groups ---------------------------------------------------------------
 
     def stats(self, caller: Caller) -> dict[str, Any]:
-        """``GET /stats``."""
+        """``GET /stats`` (``classUsage`` a list, as SR-Swagger's ``statsResponse`` types it)."""
         schemas = self.stores["schemas"].all(caller.scope)
         return {
             "imsOrg": caller.org_id,
@@ -125,7 +125,7 @@ class SchemaRegistry:
             "counts": {"schemas": len(schemas), "mixins": len(self.stores["mixins"].all(
                 caller.scope)), "datatypes": 0, "classes": 0,
                 "unions": len({s["meta:class"] for s in schemas if is_union(s)})},
-            "recentlyCreatedResources": [], "recentlyUpdatedResources": [], "classUsage": {},
+            "recentlyCreatedResources": [], "recentlyUpdatedResources": [], "classUsage": [],
         }
 
     def create(self, caller: Caller, kind: str, body: object) -> dict[str, Any]:

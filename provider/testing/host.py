@@ -235,6 +235,12 @@ class ProviderHost:
             self._stderr.grew.wait_for(lambda: text in self.stderr, timeout)
         return self.stderr
 
+    def wait_warning(self, text: str, urn: str, timeout: float = 10.0) -> str:
+        """The warnings so far once they hold ``text``: Pulumi's dynamic host gives a provider
+        neither the engine's log nor the URN, so they are its stderr (``warning: ...`` lines;
+        ``urn`` cannot be checked here)."""
+        return self.wait_stderr(text, timeout)
+
     @property
     def stdout(self) -> str:
         """Everything the host wrote to stdout after the port line."""

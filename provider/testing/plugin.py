@@ -121,6 +121,12 @@ class PluginHost(ProviderHost):
             self._tmp.cleanup()
             self._tmp = None
 
+    def wait_warning(self, text: str, urn: str, timeout: float = 10.0) -> str:
+        """The warning diagnostics the plugin sent the stub engine on resource ``urn``, one a
+        line (each is sent before the call that raised it answers: nothing to wait for)."""
+        return "\n".join(message for severity, on, message in self.logs
+                         if severity == "WARNING" and on == self._urn(urn))
+
     def provider_blob(self, urn: str = "") -> str:
         """A plugin's resources carry no ``__provider``."""
         return ""

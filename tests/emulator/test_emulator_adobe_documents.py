@@ -4,7 +4,8 @@ Every operation the project calls that Adobe publishes an OpenAPI document for: 
 ("Flow Service API - Sources": source and target connections, dataflows and their actions, flow
 and connection specs, explore, runs) and Data Prep (mapping sets). Base connections are checked in
 ``test_emulator_openapi.py``. Catalog and the Schema Registry (Swagger 2.0) are listed with the
-operations the project calls of them, each checked to exist in Adobe's document. Each document
+operations the project calls of them, each checked to exist in Adobe's document; the registry's
+exchanges are checked body for body in ``test_emulator_registry_adobe_document.py``. Each document
 comes from its variable (``emulator_support.ADOBE_DOCUMENT_VARIABLES``; ``.ci/run`` points them at
 the copies beside the repository when present); unset, the checks skip.
 

@@ -5,7 +5,8 @@ Schema Registry and Catalog answer is one Adobe's Swagger/OpenAPI declares for t
 ``AEP_OPENAPI_CATALOG`` (Adobe's Catalog OpenAPI file; ``emulator_support.ADOBE_DOCUMENTS``, the
 variables `.ci/run` sets) are read at import, before the suite clears ``AEP_*``; without
 them the tests are skipped. The descriptor PUT is left out: the emulator follows the guide's
-201, the Swagger says 200 (``docs/reference/schema-registry-and-catalog.md``).
+201, the Swagger says 200 (``docs/reference/schema-registry-and-catalog.md``). The registry's
+bodies, requests and answers, are checked in ``test_emulator_registry_adobe_document.py``.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def test_evolution_additive_updates_breaking_replaces_with_a_warning(
     assert calls(emu) == []
     said = ("field /loyalty/tier was removed or renamed; once a schema has been saved and used "
             "in data ingestion, only additive changes can be made to it")
-    assert said in host.wait_stderr(said)
+    assert said in host.wait_warning(said, fg)
     engine.destroy()
 
 
@@ -147,7 +147,7 @@ def test_a_profile_schema_is_kept_on_destroy_with_a_notice(host: ProviderHost, e
     assert not any(alt_id in p for _, p in calls(emu))
     said = (f"schema {alt_id} in sandbox {sandbox!r} was removed from the stack but not "
             "deleted: Adobe never deletes a schema enabled for Profile")
-    assert said in host.wait_stderr(said)
+    assert said in host.wait_warning(said, urn(door, "XdmSchema", "schema"))
     assert engine.state == {}
 
 

@@ -232,7 +232,7 @@ def test_a_0_1_0_dataflow_without_a_delta_column_warns_and_keeps_working(
     _, failures = host.check(stored["urn"], stored["inputs"], stored["inputs"])
     assert failures == []
     name = "delta_column" if door == "dynamic" else "deltaColumn"
-    said = host.wait_stderr(f"this dataflow has no {name}")
+    said = host.wait_warning(f"this dataflow has no {name}", stored["urn"])
     assert "keeps working" in said
     _, failures = host.check(stored["urn"], {}, stored["inputs"])
     assert [prop for prop, _ in failures] == [name]
