@@ -92,7 +92,8 @@ def test_a_mapping_set_whose_stack_version_answers_404_stays_in_state(
     assert engine.refresh() == {MAPPING: "changed"}
     assert engine.state[MAPPING].id == id_
     assert engine.state[MAPPING].outputs["version"] == 0
-    said = host.wait_stderr(f"mapping set {id_} has no version 5")
+    said = host.wait_warning(f"mapping set {id_} has no version 5", MAPPING)
+    assert f"mapping set {id_} has no version 5" in said
     assert "(version 0)" in said
     assert engine.preview(declared).steps == {MAPPING: "same"}
     assert len(emu.mapping_sets(sandbox=sandbox)) == 1
