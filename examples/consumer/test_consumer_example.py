@@ -13,12 +13,13 @@ Run: ``python -m pytest`` in this folder (after ``pip install pytest`` in its ve
 
 from __future__ import annotations
 
+import json
 import os
-import runpy
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
 from provider.emulator import Emulator
@@ -36,54 +37,28 @@ CONFIG = {
 }
 
 
-class Mocks(pulumi.runtime.Mocks):
-    """Keeps each registration; answers its inputs plus a connection id."""
-
-    def __init__(self) -> None:
-        self.registered: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.registered.append(args)
-        return "example-id", {**args.inputs, "connection_id": "example-id"}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
-
-
-def run_program() -> tuple[Mocks, dict[str, tuple[Any, bool]]]:
-    """The program under mocks: what it registered, and its exports and the connection's
-    ``access_token`` output, each as (value, whether secret)."""
-    mocks = Mocks()
-    pulumi.runtime.set_mocks(mocks, project="aep-consumer", stack="dev", preview=False)
-    pulumi.runtime.set_all_config(CONFIG, ["aep-consumer:databricksToken"])
-    seen: dict[str, tuple[Any, bool]] = {}
-
-    def keep(name: str, value: Any) -> pulumi.Output[Any]:
-        output = pulumi.Output.from_input(value)
-        return pulumi.Output.all(output, output.is_secret()).apply(
-            lambda pair: seen.__setitem__(name, (pair[0], pair[1])))
-
-    @pulumi.runtime.test
-    def program() -> Any:
-        names = runpy.run_path(str(PROGRAM), run_name="__main__")
-        outputs = getattr(pulumi.runtime.get_root_resource(), "outputs", {})
-        return pulumi.Output.all(keep("access_token", names["analytics"].access_token),
-                                 *[keep(k, v) for k, v in outputs.items()])
-
-    program()
-    return mocks, seen
+def run_program() -> tuple[list[dict[str, Any]], dict[str, tuple[Any, bool]]]:
+    """The program under mocks (``mocked_run.py``, in a process of its own): what it
+    registered, and its exports and the connection's ``access_token``, each as (value,
+    whether secret)."""
+    done = subprocess.run(
+        [sys.executable, str(PROGRAM.with_name("mocked_run.py"))], check=True, text=True,
+        capture_output=True, timeout=120,
+        input=json.dumps({"config": CONFIG, "secret_keys": ["aep-consumer:databricksToken"]}))
+    result = json.loads(done.stdout)
+    return result["registered"], {k: (v[0], v[1]) for k, v in result["seen"].items()}
 
 
 def test_the_program_declares_one_connection_from_the_stack_config() -> None:
     """One DatabricksBaseConnection with the config's domain and cluster, and its id exported."""
-    mocks, seen = run_program()
-    [resource] = mocks.registered
-    assert resource.typ == TYPE
-    assert resource.name == "analytics"
-    assert resource.inputs["name"] == "analytics-lakehouse"
-    assert resource.inputs["domain"] == CONFIG["aep-consumer:databricksDomain"]
-    assert resource.inputs["cluster_id"] == CONFIG["aep-consumer:databricksClusterId"]
-    assert resource.inputs["__provider"]  # the provider the engine's dynamic host loads
+    registered, seen = run_program()
+    [resource] = registered
+    assert resource["type"] == TYPE
+    assert resource["name"] == "analytics"
+    assert resource["inputs"]["name"] == "analytics-lakehouse"
+    assert resource["inputs"]["domain"] == CONFIG["aep-consumer:databricksDomain"]
+    assert resource["inputs"]["cluster_id"] == CONFIG["aep-consumer:databricksClusterId"]
+    assert resource["inputs"]["__provider"]  # the provider the engine's dynamic host loads
     assert seen["connectionId"] == ("example-id", False)
 
 
@@ -112,15 +87,14 @@ def test_the_programs_provider_manages_the_connection_in_pulumis_dynamic_host(
         emulator: Emulator, tmp_path: Path) -> None:
     """The __provider the program made, in Pulumi's dynamic host configured as the engine does:
     one create, a refresh that sees no change, a delete that leaves the sandbox empty."""
-    mocks, _ = run_program()
-    [resource] = mocks.registered
-    inputs = {k: plain(v) for k, v in resource.inputs.items() if k != "__provider"}
+    [resource], _ = run_program()
+    inputs = {k: plain(v) for k, v in resource["inputs"].items() if k != "__provider"}
     # The host reads settings from the stack config only: AEP_* variables of the shell (CI
     # exports junk ones) must not stand in for them, as they would for a real stack.
     env = {k: v for k, v in os.environ.items() if not k.startswith("AEP_")}
     with ProviderHost(tmp_path, env=env) as host:
         host.configure(stack_config(emulator, sandbox="dev"), secret_keys=("aep:clientSecret",))
-        engine = Engine(host, provider_blob=plain(resource.inputs["__provider"]))
+        engine = Engine(host, provider_blob=plain(resource["inputs"]["__provider"]))
         assert engine.up({URN: inputs}).steps == {URN: "create"}
         [made] = emulator.connections(sandbox="dev")
         assert made["name"] == "analytics-lakehouse"
