@@ -64,3 +64,16 @@ def test_a_descriptor_list_of_another_shape_is_an_error(listing: object) -> None
     """A list not grouped by @type is an error naming the request, never "no identity"."""
     with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
         primary_descriptor(listing, SCHEMA)
+
+
+@pytest.mark.parametrize(("path", "declared"), [
+    ("/_experience/analytics/customerId", "/_experience/analytics/customerId"),
+    ("/_other/crmId", "/_other/crmId"),
+    ("/_acme/loyalty/points", "loyalty.points"),
+])
+def test_only_the_schemas_own_tenant_object_reads_back_as_a_dotted_name(
+        path: str, declared: str) -> None:
+    """A field under Adobe's ``_experience`` (or another tenant) object stays a path: read as a
+    dotted name it would say the identity is on the schema tenant's own field (red-team
+    finding)."""
+    assert declared_field(path, SCHEMA) == declared
