@@ -53,12 +53,18 @@ def descriptor_body(client: FlowServiceClient, sandbox: str, schema_id: str, fie
             "xdm:namespace": namespace, "xdm:property": "xdm:code", "xdm:isPrimary": primary}
 
 
-def declared_field(path: str) -> str:
+_TENANT_SCHEMA = re.compile(r"https://ns\.adobe\.com/([a-z0-9_]+)/schemas/")
+
+
+def declared_field(path: str, schema_id: str) -> str:
     """A descriptor's ``xdm:sourceProperty`` as a program declares it: a field under the
-    tenant object (``/_acme/loyalty/id``) as its dotted name (``loyalty.id``), an XDM path as
-    it is (``source_property`` turns it back)."""
+    tenant object of ``schema_id`` (``/_acme/loyalty/id`` in an ``ns.adobe.com/acme`` schema)
+    as its dotted name (``loyalty.id``), any other XDM path as it is, ``/_experience/...``
+    included (``source_property`` turns it back)."""
+    tenant = _TENANT_SCHEMA.match(schema_id)
     parts = path.strip("/").split("/")
-    if path.startswith("/_") and len(parts) > 1 and all(parts[1:]):
+    if tenant and parts[0] == f"_{tenant.group(1)}" and path.startswith("/_") \
+            and len(parts) > 1 and all(parts[1:]):
         return ".".join(parts[1:])
     return path
 

@@ -25,7 +25,7 @@ SCHEMA = "https://ns.adobe.com/acme/schemas/aaaa"
 def test_a_descriptor_path_reads_back_as_the_program_declares_it(path: str,
                                                                  declared: str) -> None:
     """A field under the tenant object is its dotted name; an XDM path stays a path."""
-    assert declared_field(path) == declared
+    assert declared_field(path, SCHEMA) == declared
 
 
 @pytest.mark.parametrize(("one", "other", "same"), [
