@@ -77,3 +77,18 @@ def test_only_the_schemas_own_tenant_object_reads_back_as_a_dotted_name(
     dotted name it would say the identity is on the schema tenant's own field (red-team
     finding)."""
     assert declared_field(path, SCHEMA) == declared
+
+
+@pytest.mark.parametrize("descriptor", [
+    {"xdm:namespace": "Email"},                                   # no field
+    {"xdm:sourceProperty": "/_acme/crmId"},                       # no namespace
+    {"xdm:sourceProperty": ["/_acme/crmId"], "xdm:namespace": "Email"},
+])
+def test_a_primary_descriptor_without_a_field_or_namespace_is_an_error(
+        descriptor: dict[str, object]) -> None:
+    """A primary identity descriptor of the schema missing its field or namespace is an error
+    naming the request, never an identity on a field named "None" (red-team finding)."""
+    listing = {"xdm:descriptorIdentity": [
+        {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True, **descriptor}]}
+    with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
+        primary_descriptor(listing, SCHEMA)
