@@ -87,6 +87,10 @@ def primary_descriptor(listing: object, schema_id: str) -> dict[str, Any] | None
                                     "descriptors grouped by @type, as Adobe documents it")
     primary = [d for d in found if isinstance(d, dict) and d.get("xdm:sourceSchema") == schema_id
                and d.get("xdm:isPrimary") is True]
+    if primary and not all(isinstance(primary[0].get(k), str) and primary[0][k].strip()
+                           for k in ("xdm:sourceProperty", "xdm:namespace")):
+        raise UnexpectedAnswerError("GET", DESCRIPTORS, 200, "the schema's primary identity "
+                                    "descriptor has no xdm:sourceProperty or xdm:namespace")
     return primary[0] if primary else None
 
 

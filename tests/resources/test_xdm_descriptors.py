@@ -51,7 +51,8 @@ def test_the_primary_identity_of_the_schema_is_found_in_the_grouped_list() -> No
         "xdm:descriptorIdentity": [
             {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": False},
             {"@id": "d2", "xdm:sourceSchema": SCHEMA + "x", "xdm:isPrimary": True},
-            {"@id": "d3", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True},
+            {"@id": "d3", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True,
+             "xdm:sourceProperty": "/_acme/crmId", "xdm:namespace": "Email"},
         ]}
     found = primary_descriptor(listing, SCHEMA)
     assert found is not None
