@@ -54,6 +54,29 @@ def test_a_mapping_set_moving_to_its_targets_schema_passes_the_dataflows_check(
     assert [f for f in failures if "schema" in f[1]] == []
 
 
+def test_a_mapping_set_moving_away_from_its_targets_schema_fails_at_preview(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The converse: a mapping set updated in place from B (its target's schema) to A fails
+    its dataflow's check already at preview, naming both schemas."""
+    monkeypatch.setattr(lifecycle, "_links", SchemaLinks())
+    core = Lifecycle(None, "dev")
+    target = {"target_connection_id": TC, "name": "t", "sandbox_name": "dev", "dataset_id": DS,
+              "schema_id": B, "schema_version": V1, "format": "parquet_xdm"}
+    core.for_api(TargetConnectionApi()).diff(
+        target, {k: v for k, v in target.items() if k != "target_connection_id"})
+    rules = [{"source": "a", "destination": "b", "source_type": "ATTRIBUTE"}]
+    old = {"mapping_set_id": MS, "name": "m", "sandbox_name": "dev", "schema_id": B,
+           "version": 0, "mappings": rules}
+    core.for_api(MappingSetApi()).diff(old, {
+        "name": "m", "sandbox_name": "dev", "schema_id": A, "mappings": rules})
+    flow = {"name": "f", "sandbox_name": "dev", "target_connection_id": TC,
+            "mapping_set_id": MS, "mapping_version": UNKNOWN}
+    [(_, reason)] = [f for f in core.for_api(DataflowApi()).check(flow, flow).failures
+                     if "schema" in f[1]]
+    assert A in reason
+    assert B in reason
+
+
 def test_an_up_retried_after_a_failed_mapping_set_update_is_not_refused(
         host: ProviderHost, emu: Emulator, door: str, sandbox: str, engine: Engine) -> None:
     """An up moving the path to another schema stops at the mapping set's update (a 500): the
