@@ -155,8 +155,9 @@ class Lifecycle:
         """Replace on a sandbox change, update in place otherwise, nothing when equal.
         ``olds`` are the outputs in state. An unknown new value counts as a change."""
         _claims.present(olds.get(self.api.SPEC.id_field))  # a predecessor in state, too
-        _links.record(self.api, olds)
         found = self.api.diff_props(olds, news, is_unknown)
+        # What it names once this step is done: a replaced one keeps its state until deleted.
+        _links.record(self.api, olds if found.replaces else {**olds, **news}, is_unknown)
         for text in getattr(self.api, "warnings", lambda _o, _n: [])(olds, news):
             diagnostics.warn(self.spell(text))
         kinds: dict[str, str] = {}

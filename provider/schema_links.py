@@ -8,11 +8,14 @@ outputs of resources created in the same run, only the provider sees them, at ``
 A resource mapping says what it names with ``SCHEMA_REF`` (the state keys of its schema ``$id``
 and content type) and which of its inputs hold another resource's id with ``SCHEMA_LINKS``.
 This table keeps, for the provider process (one per stack and provider: every resource of the
-stack that uses it), what each resource named when it was created, updated, read or diffed
-(its state); ``Check`` follows a resource's links through the table and reports a disagreement
-on the resource being checked. The engine checks a resource only once the resources its inputs
-come from are done, so their entries are current. A resource of another provider (another
-sandbox, an explicit provider) is not in the table and is not compared.
+stack that uses it), what each resource named when it was created, updated or read, and at
+its diff what it will name once this run's step is done (the declared inputs over its state
+for an update in place: the engine diffs a resource before it checks the resources wired from
+it, at preview too, when the update has not run); ``Check`` follows a resource's links
+through the table and reports a disagreement on the resource being checked. The engine
+checks a resource only once the resources its inputs come from are done, so their entries are
+current. A resource of another provider (another sandbox, an explicit provider) is not in the
+table and is not compared.
 """
 
 from __future__ import annotations
@@ -53,17 +56,19 @@ class SchemaLinks:
                       if (value := _text(props.get(key), is_unknown)))
         return ref, links
 
-    def record(self, api: Any, props: Mapping[str, Any]) -> None:
-        """``props`` (outputs: state, or what an operation answered) are what ``api``'s
-        resource names now."""
+    def record(self, api: Any, props: Mapping[str, Any],
+               is_unknown: Callable[[Any], bool] = lambda _v: False) -> None:
+        """``props`` (outputs: state, or what an operation answered; at a diff, what an
+        in-place update will leave) are what ``api``'s resource names; a value still unknown
+        names nothing, so it is not compared."""
         if api.SCHEMA_REF is None and not api.SCHEMA_LINKS:
             return
-        sandbox = _text(props.get("sandbox_name"), lambda _v: False)
-        id_ = _text(props.get(api.SPEC.id_field), lambda _v: False)
+        sandbox = _text(props.get("sandbox_name"), is_unknown)
+        id_ = _text(props.get(api.SPEC.id_field), is_unknown)
         if sandbox and id_:
             with self._lock:
                 self._entries[(sandbox.lower(), api.NOUN, id_)] = self._entry(
-                    api, props, lambda _v: False)
+                    api, props, is_unknown)
 
     def forget(self, api: Any, sandbox: str, id_: str) -> None:
         """The resource is deleted."""

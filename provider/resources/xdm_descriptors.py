@@ -53,12 +53,18 @@ def descriptor_body(client: FlowServiceClient, sandbox: str, schema_id: str, fie
             "xdm:namespace": namespace, "xdm:property": "xdm:code", "xdm:isPrimary": primary}
 
 
-def declared_field(path: str) -> str:
+_TENANT_SCHEMA = re.compile(r"https://ns\.adobe\.com/([a-z0-9_]+)/schemas/")
+
+
+def declared_field(path: str, schema_id: str) -> str:
     """A descriptor's ``xdm:sourceProperty`` as a program declares it: a field under the
-    tenant object (``/_acme/loyalty/id``) as its dotted name (``loyalty.id``), an XDM path as
-    it is (``source_property`` turns it back)."""
+    tenant object of ``schema_id`` (``/_acme/loyalty/id`` in an ``ns.adobe.com/acme`` schema)
+    as its dotted name (``loyalty.id``), any other XDM path as it is, ``/_experience/...``
+    included (``source_property`` turns it back)."""
+    tenant = _TENANT_SCHEMA.match(schema_id)
     parts = path.strip("/").split("/")
-    if path.startswith("/_") and len(parts) > 1 and all(parts[1:]):
+    if tenant and parts[0] == f"_{tenant.group(1)}" and path.startswith("/_") \
+            and len(parts) > 1 and all(parts[1:]):
         return ".".join(parts[1:])
     return path
 
@@ -81,6 +87,10 @@ def primary_descriptor(listing: object, schema_id: str) -> dict[str, Any] | None
                                     "descriptors grouped by @type, as Adobe documents it")
     primary = [d for d in found if isinstance(d, dict) and d.get("xdm:sourceSchema") == schema_id
                and d.get("xdm:isPrimary") is True]
+    if primary and not all(isinstance(primary[0].get(k), str) and primary[0][k].strip()
+                           for k in ("xdm:sourceProperty", "xdm:namespace")):
+        raise UnexpectedAnswerError("GET", DESCRIPTORS, 200, "the schema's primary identity "
+                                    "descriptor has no xdm:sourceProperty or xdm:namespace")
     return primary[0] if primary else None
 
 

@@ -270,7 +270,8 @@ class XdmSchemaApi(XdmApi):
                                           accept="application/vnd.adobe.xdm+json")
         found = primary_descriptor(listing, str(item.get("$id")))
         if found is not None:
-            item[_IDENTITY] = {"field": declared_field(str(found.get("xdm:sourceProperty"))),
+            item[_IDENTITY] = {"field": declared_field(str(found.get("xdm:sourceProperty")),
+                                                       str(item.get("$id"))),
                                "namespace": found.get("xdm:namespace")}
             item[_DESCRIPTOR] = found.get("@id")
         return item

@@ -25,7 +25,7 @@ SCHEMA = "https://ns.adobe.com/acme/schemas/aaaa"
 def test_a_descriptor_path_reads_back_as_the_program_declares_it(path: str,
                                                                  declared: str) -> None:
     """A field under the tenant object is its dotted name; an XDM path stays a path."""
-    assert declared_field(path) == declared
+    assert declared_field(path, SCHEMA) == declared
 
 
 @pytest.mark.parametrize(("one", "other", "same"), [
@@ -51,7 +51,8 @@ def test_the_primary_identity_of_the_schema_is_found_in_the_grouped_list() -> No
         "xdm:descriptorIdentity": [
             {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": False},
             {"@id": "d2", "xdm:sourceSchema": SCHEMA + "x", "xdm:isPrimary": True},
-            {"@id": "d3", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True},
+            {"@id": "d3", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True,
+             "xdm:sourceProperty": "/_acme/crmId", "xdm:namespace": "Email"},
         ]}
     found = primary_descriptor(listing, SCHEMA)
     assert found is not None
@@ -62,5 +63,33 @@ def test_the_primary_identity_of_the_schema_is_found_in_the_grouped_list() -> No
 @pytest.mark.parametrize("listing", [[], {"xdm:descriptorIdentity": "d1"}, "garbage"])
 def test_a_descriptor_list_of_another_shape_is_an_error(listing: object) -> None:
     """A list not grouped by @type is an error naming the request, never "no identity"."""
+    with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
+        primary_descriptor(listing, SCHEMA)
+
+
+@pytest.mark.parametrize(("path", "declared"), [
+    ("/_experience/analytics/customerId", "/_experience/analytics/customerId"),
+    ("/_other/crmId", "/_other/crmId"),
+    ("/_acme/loyalty/points", "loyalty.points"),
+])
+def test_only_the_schemas_own_tenant_object_reads_back_as_a_dotted_name(
+        path: str, declared: str) -> None:
+    """A field under Adobe's ``_experience`` (or another tenant) object stays a path: read as a
+    dotted name it would say the identity is on the schema tenant's own field (red-team
+    finding)."""
+    assert declared_field(path, SCHEMA) == declared
+
+
+@pytest.mark.parametrize("descriptor", [
+    {"xdm:namespace": "Email"},                                   # no field
+    {"xdm:sourceProperty": "/_acme/crmId"},                       # no namespace
+    {"xdm:sourceProperty": ["/_acme/crmId"], "xdm:namespace": "Email"},
+])
+def test_a_primary_descriptor_without_a_field_or_namespace_is_an_error(
+        descriptor: dict[str, object]) -> None:
+    """A primary identity descriptor of the schema missing its field or namespace is an error
+    naming the request, never an identity on a field named "None" (red-team finding)."""
+    listing = {"xdm:descriptorIdentity": [
+        {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True, **descriptor}]}
     with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
         primary_descriptor(listing, SCHEMA)
