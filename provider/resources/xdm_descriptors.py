@@ -69,13 +69,15 @@ def declared_field(path: str, schema_id: str) -> str:
     return path
 
 
-def same_identity(one: object, other: object) -> bool:
-    """Whether two ``{field, namespace}`` name one identity (a field by name or by path)."""
+def same_identity(one: object, other: object, schema_id: object = None) -> bool:
+    """Whether two ``{field, namespace}`` name one identity (a field by name or by its path
+    under the tenant object of ``schema_id``)."""
     if not isinstance(one, dict) or not isinstance(other, dict):
         return one == other
     field, theirs = one.get("field"), other.get("field")
     return one.get("namespace") == other.get("namespace") and (
-        field == theirs or same_field(field, theirs) or same_field(theirs, field))
+        field == theirs or same_field(field, theirs, schema_id)
+        or same_field(theirs, field, schema_id))
 
 
 def primary_descriptor(listing: object, schema_id: str) -> dict[str, Any] | None:
@@ -94,9 +96,12 @@ def primary_descriptor(listing: object, schema_id: str) -> dict[str, Any] | None
     return primary[0] if primary else None
 
 
-def same_field(live: object, declared: object) -> bool:
-    """Whether a descriptor's path is the declared field (a dotted name under any tenant)."""
+def same_field(live: object, declared: object, schema_id: object = None) -> bool:
+    """Whether a descriptor's path is the declared field: a dotted name under the tenant object
+    of ``schema_id`` (unknown: any tenant's, never Adobe's ``_experience``)."""
     if not isinstance(live, str) or not isinstance(declared, str):
         return False
+    tenant = _TENANT_SCHEMA.match(schema_id) if isinstance(schema_id, str) else None
+    under = re.escape(f"_{tenant.group(1)}") if tenant else r"_(?!experience/)[a-z0-9_]+"
     return live == declared or (not declared.startswith("/") and re.fullmatch(
-        r"/_[a-z0-9_]+/" + re.escape(declared.replace(".", "/")), live) is not None)
+        f"/{under}/" + re.escape(declared.replace(".", "/")), live) is not None)

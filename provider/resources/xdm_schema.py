@@ -152,7 +152,8 @@ class XdmSchemaApi(XdmApi):
                 old_class) == class_id(new_class):
             changed.discard("schema_class")
         if "primary_identity" in changed and not is_unknown(news.get("primary_identity")) \
-                and same_identity(olds.get("primary_identity"), news.get("primary_identity")):
+                and same_identity(olds.get("primary_identity"), news.get("primary_identity"),
+                                  olds.get("schema_id")):
             changed.discard("primary_identity")
         return changed, bool(changed & set(self.REPLACE))
 
@@ -168,7 +169,8 @@ class XdmSchemaApi(XdmApi):
             found += [f"field group {ref} was removed (its fields with it); "
                       f"{xdm.EVOLUTION_RULE}" for ref in gone]
         old_id, new_id = olds.get("primary_identity"), news.get("primary_identity")
-        if old_id and not is_unknown(new_id) and not same_identity(old_id, new_id):
+        if old_id and not is_unknown(new_id) and not same_identity(old_id, new_id,
+                                                                  olds.get("schema_id")):
             found.append(f"the primary identity changed from {old_id} to {new_id}; "
                          f"{xdm.EVOLUTION_RULE}")
         return found
@@ -335,7 +337,7 @@ class XdmIdentityApi(XdmApi):
     def live_inputs(self, item: Props, prior: Props) -> dict[str, Any]:
         """Schema, field (as state spells it), namespace, primary."""
         field = item.get("xdm:sourceProperty")
-        if same_field(field, prior.get("field")):
+        if same_field(field, prior.get("field"), item.get("xdm:sourceSchema")):
             field = prior.get("field")
         return {"schema_id": item.get("xdm:sourceSchema"), "field": field,
                 "namespace": item.get("xdm:namespace"),

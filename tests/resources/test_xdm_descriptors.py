@@ -10,6 +10,7 @@ from provider.errors import UnexpectedAnswerError
 from provider.resources.xdm_descriptors import (
     declared_field,
     primary_descriptor,
+    same_field,
     same_identity,
 )
 
@@ -93,3 +94,18 @@ def test_a_primary_descriptor_without_a_field_or_namespace_is_an_error(
         {"@id": "d1", "xdm:sourceSchema": SCHEMA, "xdm:isPrimary": True, **descriptor}]}
     with pytest.raises(UnexpectedAnswerError, match="/tenant/descriptors"):
         primary_descriptor(listing, SCHEMA)
+
+
+@pytest.mark.parametrize(("live", "schema_id", "same"), [
+    ("/_acme/crmId", SCHEMA, True),
+    ("/_other/crmId", SCHEMA, False),              # another tenant's field
+    ("/_experience/crmId", SCHEMA, False),         # Adobe's, never the tenant's
+    ("/_experience/crmId", None, False),
+    ("/_other/crmId", None, True),                 # no schema id: any tenant's
+])
+def test_a_declared_name_matches_a_path_only_under_the_schemas_tenant(
+        live: str, schema_id: str | None, same: bool) -> None:
+    """``crmId`` is ``/_acme/crmId`` in an acme schema, never another tenant's or Adobe's."""
+    assert same_field(live, "crmId", schema_id) is same
+    assert same_identity({"field": live, "namespace": "Email"},
+                         {"field": "crmId", "namespace": "Email"}, schema_id) is same
