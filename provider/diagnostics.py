@@ -40,9 +40,13 @@ def warn(text: str) -> None:
     """One warning: to the current request's sink, else stderr as ``warning: <text>``."""
     sink = _SINK.get()
     if sink is None:
-        print(f"warning: {redact(text)}", file=sys.stderr, flush=True)
+        _stderr(text)
     else:
         sink(text)
+
+
+def _stderr(text: str) -> None:
+    print(f"warning: {redact(text)}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -96,7 +100,7 @@ class EngineLog:
                 return
         except grpc.RpcError:
             pass
-        print(f"warning: {text}", file=sys.stderr, flush=True)
+        _stderr(text)
 
 
 class PartialFailure(Exception):

@@ -41,10 +41,11 @@ def warner(spell: Callable[[str], str]) -> Warn:
 def read_item(api: Any, client: FlowServiceClient, sandbox: str, id_: str,
               prior: Mapping[str, Any], gone: bool,
               spell: Callable[[str], str]) -> dict[str, Any] | None:
-    """The live item of a refresh (at the version in state where the mapping says so with
-    ``get_as_of``: a Data Prep mapping set). For a 1439: ``NotFoundError`` when it is taken as
-    deletion (``gone``: aep:notFoundMeansGone), else None: the resource is kept as the stack
-    has it. Either way a warning says why; any other failure is raised as it is."""
+    """The live item of a refresh, read by the mapping's ``get_as_of`` where it has one (a
+    Data Prep mapping set at the version in state; an imported XDM schema with its primary
+    identity). For a 1439: ``NotFoundError`` when it is taken as deletion (``gone``:
+    aep:notFoundMeansGone), else None: the resource is kept as the stack has it. Either way a
+    warning says why; any other failure is raised as it is."""
     get_as_of = getattr(api, "get_as_of", None)
     try:
         if get_as_of is not None:

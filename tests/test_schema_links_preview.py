@@ -30,28 +30,40 @@ V1 = "application/vnd.adobe.xed+json;version=1"
 TC, MS, DS = "0" * 7 + "1-0000-4000-8000-000000000001", "a" * 32, "b" * 24
 
 
+RULES = [{"source": "a", "destination": "b", "source_type": "ATTRIBUTE"}]
+FLOW = {"name": "f", "sandbox_name": "dev", "target_connection_id": TC, "mapping_set_id": MS,
+        "mapping_version": UNKNOWN}
+
+
+def unchanged(core: Lifecycle, api: Any, state: dict[str, Any]) -> None:
+    """Diff of a resource declared as its state has it (the engine's ``same`` step)."""
+    core.for_api(api).diff(state, {k: v for k, v in state.items() if k != api.SPEC.id_field})
+
+
+def preview_moving_the_mapping_set(old: str, new: str) -> list[tuple[str, str]]:
+    """In the engine's order at preview: Diff of the dataset and target connection (schema B,
+    unchanged) and of the mapping set (updated in place from ``old`` to ``new``), then the
+    dataflow's Check; its schema failures."""
+    core = Lifecycle(None, "dev")
+    unchanged(core, DatasetApi(), {"dataset_id": DS, "name": "d", "sandbox_name": "dev",
+                                   "schema_id": B, "schema_version": V1})
+    unchanged(core, TargetConnectionApi(), {
+        "target_connection_id": TC, "name": "t", "sandbox_name": "dev", "dataset_id": DS,
+        "schema_id": B, "schema_version": V1, "format": "parquet_xdm"})
+    state = {"mapping_set_id": MS, "name": "m", "sandbox_name": "dev", "schema_id": old,
+             "version": 0, "mappings": RULES}
+    assert core.for_api(MappingSetApi()).diff(state, {
+        "name": "m", "sandbox_name": "dev", "schema_id": new, "mappings": RULES}).replaces == ()
+    return [f for f in core.for_api(DataflowApi()).check(FLOW, FLOW).failures
+            if "schema" in f[1]]
+
+
 def test_a_mapping_set_moving_to_its_targets_schema_passes_the_dataflows_check(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Diff of a mapping set updated in place from schema A to B, then Check of its dataflow
     over a target connection (and dataset) of schema B: no failure (it names B after the up)."""
     monkeypatch.setattr(lifecycle, "_links", SchemaLinks())
-    core = Lifecycle(None, "dev")
-    same = {"dataset_id": DS, "name": "d", "sandbox_name": "dev", "schema_id": B,
-            "schema_version": V1}
-    core.for_api(DatasetApi()).diff(same, {k: v for k, v in same.items() if k != "dataset_id"})
-    target = {"target_connection_id": TC, "name": "t", "sandbox_name": "dev", "dataset_id": DS,
-              "schema_id": B, "schema_version": V1, "format": "parquet_xdm"}
-    core.for_api(TargetConnectionApi()).diff(
-        target, {k: v for k, v in target.items() if k != "target_connection_id"})
-    rules = [{"source": "a", "destination": "b", "source_type": "ATTRIBUTE"}]
-    old = {"mapping_set_id": MS, "name": "m", "sandbox_name": "dev", "schema_id": A,
-           "version": 0, "mappings": rules}
-    assert core.for_api(MappingSetApi()).diff(old, {
-        "name": "m", "sandbox_name": "dev", "schema_id": B, "mappings": rules}).replaces == ()
-    flow = {"name": "f", "sandbox_name": "dev", "target_connection_id": TC,
-            "mapping_set_id": MS, "mapping_version": UNKNOWN}
-    failures = core.for_api(DataflowApi()).check(flow, flow).failures
-    assert [f for f in failures if "schema" in f[1]] == []
+    assert preview_moving_the_mapping_set(A, B) == []
 
 
 def test_a_mapping_set_moving_away_from_its_targets_schema_fails_at_preview(
@@ -59,20 +71,7 @@ def test_a_mapping_set_moving_away_from_its_targets_schema_fails_at_preview(
     """The converse: a mapping set updated in place from B (its target's schema) to A fails
     its dataflow's check already at preview, naming both schemas."""
     monkeypatch.setattr(lifecycle, "_links", SchemaLinks())
-    core = Lifecycle(None, "dev")
-    target = {"target_connection_id": TC, "name": "t", "sandbox_name": "dev", "dataset_id": DS,
-              "schema_id": B, "schema_version": V1, "format": "parquet_xdm"}
-    core.for_api(TargetConnectionApi()).diff(
-        target, {k: v for k, v in target.items() if k != "target_connection_id"})
-    rules = [{"source": "a", "destination": "b", "source_type": "ATTRIBUTE"}]
-    old = {"mapping_set_id": MS, "name": "m", "sandbox_name": "dev", "schema_id": B,
-           "version": 0, "mappings": rules}
-    core.for_api(MappingSetApi()).diff(old, {
-        "name": "m", "sandbox_name": "dev", "schema_id": A, "mappings": rules})
-    flow = {"name": "f", "sandbox_name": "dev", "target_connection_id": TC,
-            "mapping_set_id": MS, "mapping_version": UNKNOWN}
-    [(_, reason)] = [f for f in core.for_api(DataflowApi()).check(flow, flow).failures
-                     if "schema" in f[1]]
+    [(_, reason)] = preview_moving_the_mapping_set(B, A)
     assert A in reason
     assert B in reason
 

@@ -265,15 +265,16 @@ class XdmSchemaApi(XdmApi):
         tenant's descriptor list (one more request, filtered here: Adobe documents no filter
         for it), so a program declaring it sees no change and never makes a second one."""
         item = self.get(client, sandbox, id_)
-        if prior.get("title") is not None:
+        if self.inputs_of(prior):
             return item  # a refresh: the identity is the one the stack made or imported
         listing = xdm_calls.registry_call(client, "GET", DESCRIPTORS, sandbox,
                                           noun="descriptor",
                                           accept="application/vnd.adobe.xdm+json")
-        found = primary_descriptor(listing, str(item.get("$id")))
+        schema_id = str(item.get("$id"))
+        found = primary_descriptor(listing, schema_id)
         if found is not None:
             item[_IDENTITY] = {"field": declared_field(str(found.get("xdm:sourceProperty")),
-                                                       str(item.get("$id"))),
+                                                       schema_id),
                                "namespace": found.get("xdm:namespace")}
             item[_DESCRIPTOR] = found.get("@id")
         return item
